@@ -1,0 +1,7 @@
+"""litellm-db: the money side of an LLM gateway, in PostgreSQL."""
+
+from ._version import __version__
+from .errors import LiteLLMDBError
+from .installer import install
+
+__all__ = ["LiteLLMDBError", "__version__", "install"]

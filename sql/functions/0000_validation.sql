@@ -1,0 +1,132 @@
+-- Internal argument checks shared by the API functions. Each raises a
+-- documented LDxxx SQLSTATE (docs/errors.md) and returns its argument
+-- normalised, so callers write `x := litellm._check_...(x)`.
+
+create or replace function litellm._check_user_id(user_id text)
+returns text
+language plpgsql
+immutable
+set search_path = ''
+as $$
+begin
+    if user_id is null or btrim(user_id) = '' then
+        raise exception using
+            errcode = 'LD004',
+            message = 'user_id is required',
+            hint = 'Pass the gateway''s stable id for the user (for example a Keycloak subject).';
+    end if;
+    if length(user_id) > 255 then
+        raise exception using
+            errcode = 'LD004',
+            message = 'user_id is longer than 255 characters',
+            detail = format('length: %s', length(user_id));
+    end if;
+    return user_id;
+end
+$$;
+
+comment on function litellm._check_user_id(text) is
+'Rejects a NULL, blank or over-long user id with LD004; returns it unchanged.';
+
+create or replace function litellm._check_amount(amount numeric, argument text, allow_zero boolean)
+returns numeric
+language plpgsql
+immutable
+set search_path = ''
+as $$
+begin
+    if amount is null then
+        raise exception using
+            errcode = 'LD001', message = format('%s is required', argument);
+    end if;
+    if amount in ('NaN'::numeric, 'Infinity'::numeric, '-Infinity'::numeric) then
+        raise exception using
+            errcode = 'LD001', message = format('%s must be a finite number, not %s', argument, amount);
+    end if;
+    if amount < 0 or (amount = 0 and not allow_zero) then
+        raise exception using
+            errcode = 'LD001',
+            message = format('%s must be %s, got %s', argument,
+                             case when allow_zero then 'zero or positive' else 'positive' end, amount);
+    end if;
+    if amount <> round(amount, 6) then
+        raise exception using
+            errcode = 'LD001',
+            message = format('%s has more than 6 decimal places: %s', argument, amount),
+            hint = 'Credits are exact to one millionth; round the amount before passing it.';
+    end if;
+    if amount >= 1e14 then
+        raise exception using
+            errcode = 'LD001', message = format('%s is too large: %s', argument, amount),
+            hint = 'Amounts must be below 100000000000000 credits.';
+    end if;
+    return round(amount, 6);
+end
+$$;
+
+comment on function litellm._check_amount(numeric, text, boolean) is
+'Rejects NULL, NaN, infinite, negative (or zero unless allowed), over-precise and over-large amounts with LD001; returns the amount at scale 6.';
+
+create or replace function litellm._check_text(value text, argument text, max_length integer)
+returns text
+language plpgsql
+immutable
+set search_path = ''
+as $$
+begin
+    if length(value) > max_length then
+        raise exception using
+            errcode = 'LD007',
+            message = format('%s is longer than %s characters', argument, max_length),
+            detail = format('length: %s', length(value));
+    end if;
+    return value;
+end
+$$;
+
+comment on function litellm._check_text(text, text, integer) is
+'Rejects text longer than max_length with LD007; NULL passes.';
+
+create or replace function litellm._check_metadata(metadata jsonb)
+returns jsonb
+language plpgsql
+immutable
+set search_path = ''
+as $$
+begin
+    if metadata is null then
+        return '{}';
+    end if;
+    if jsonb_typeof(metadata) <> 'object' then
+        raise exception using
+            errcode = 'LD007',
+            message = format('metadata must be a JSON object, got %s', jsonb_typeof(metadata));
+    end if;
+    if pg_catalog.octet_length(metadata::text) > 65536 then
+        raise exception using
+            errcode = 'LD007', message = 'metadata is larger than 64 KiB';
+    end if;
+    return metadata;
+end
+$$;
+
+comment on function litellm._check_metadata(jsonb) is
+'Returns {} for NULL; rejects non-objects and documents over 64 KiB with LD007.';
+
+create or replace function litellm._idempotency_conflict(key_name text, key_value text, field text, stored text, given text)
+returns void
+language plpgsql
+immutable
+set search_path = ''
+as $$
+begin
+    raise exception using
+        errcode = 'LD101',
+        message = format('%s %s was already used with a different %s', key_name, key_value, field),
+        detail = format('field: %s; stored: %s; given: %s', field, coalesce(stored, 'NULL'), coalesce(given, 'NULL')),
+        hint = 'A replay must repeat the original arguments; use a new key for a new operation.';
+end
+$$;
+
+comment on function litellm._idempotency_conflict(text, text, text, text, text) is
+'Raises LD101 naming the field in which a replay differs from the original.';
