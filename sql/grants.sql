@@ -14,3 +14,17 @@ litellm.add_user_credits(text, numeric, text, text, text, integer, text, jsonb, 
 litellm.debit_user_credits(text, numeric, text, text, bigint, bigint, text, jsonb, text),
 litellm.get_user_balance(text)
 to litellm_app;
+
+-- Usage metering (sql/schema/0004_usage.sql). The application logs calls and
+-- reports provider health with plain INSERTs (the seed's statements); the
+-- summary and its queue are written only by refresh_usage_summary() and the
+-- log's triggers (SECURITY DEFINER). Partitions get no grants: every access
+-- goes through llm_usage_log.
+grant insert on litellm.llm_usage_log to litellm_app;
+grant usage on sequence litellm.llm_usage_log_id_seq to litellm_app;
+grant select, insert, update on litellm.provider_health to litellm_app;
+grant select on litellm.llm_usage_summary, litellm.provider_health to litellm_analyst;
+grant execute on function
+litellm.refresh_usage_summary(),
+litellm.ensure_usage_log_partitions(integer, integer)
+to litellm_app;

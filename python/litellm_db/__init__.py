@@ -2,6 +2,7 @@
 
 from ._version import __version__
 from .errors import LiteLLMDBError
+from . import client
 from .installer import install
 
-__all__ = ["LiteLLMDBError", "__version__", "install"]
+__all__ = ["LiteLLMDBError", "__version__", "client", "install"]

@@ -65,7 +65,8 @@ end
 $$;
 
 comment on function litellm._check_amount(numeric, text, boolean) is
-'Rejects NULL, NaN, infinite, negative (or zero unless allowed), over-precise and over-large amounts with LD001; returns the amount at scale 6.';
+'Rejects NULL, NaN, infinite, negative (or zero unless allowed), over-precise and over-large amounts '
+'with LD001; returns the amount at scale 6.';
 
 create or replace function litellm._check_text(value text, argument text, max_length integer)
 returns text
@@ -95,7 +96,7 @@ set search_path = ''
 as $$
 begin
     if metadata is null then
-        return '{}';
+        return '{}'::jsonb;
     end if;
     if jsonb_typeof(metadata) <> 'object' then
         raise exception using

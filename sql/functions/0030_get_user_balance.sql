@@ -32,7 +32,7 @@ begin atomic
         uc.updated_at
     from litellm.user_credits as uc
     inner join litellm.tiers as t on uc.tier = t.tier
-    where uc.user_id = get_user_balance.user_id;
+    where uc.user_id = get_user_balance.user_id;  -- noqa: RF01
 end;
 
 comment on function litellm.get_user_balance(text) is

@@ -27,7 +27,7 @@ create table litellm.power_levels (
     max_latency_ms integer not null check (max_latency_ms > 0),
     min_quality integer not null check (min_quality between 0 and 100),
     max_tokens integer check (max_tokens > 0),
-    providers text [] not null default '{}',
+    providers text[] not null default '{}',
     description text not null default ''
 );
 

@@ -16,7 +16,8 @@ create table litellm.user_credits (
 );
 
 comment on table litellm.user_credits is
-'One account per user: the cached balance and running totals, kept equal to the journal (credit_transactions) by the API functions. Never negative.';
+'One account per user: the cached balance and running totals, kept equal to the journal '
+'(credit_transactions) by the API functions. Never negative.';
 comment on column litellm.user_credits.credits_remaining is
 'Current balance in credits (100 credits = 10 USD by default). Equals the sum of the user''s journal amounts.';
 comment on column litellm.user_credits.monthly_cap is

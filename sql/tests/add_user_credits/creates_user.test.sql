@@ -2,7 +2,10 @@ begin;
 select plan(7);
 
 select is(
-    (select count(*) from litellm.user_credits where user_id = 'new-user'), 0::bigint,
+    (
+        select count(*) from litellm.user_credits
+        where user_id = 'new-user'
+    ), 0::bigint,
     'the user does not exist yet'
 );
 
@@ -35,12 +38,18 @@ select results_eq(
 );
 
 select is(
-    (select total_purchased from litellm.user_credits where user_id = 'new-user'), 500.000000::numeric,
+    (
+        select total_purchased from litellm.user_credits
+        where user_id = 'new-user'
+    ), 500.000000::numeric,
     'purchases are counted separately from grants'
 );
 
 select is(
-    (select package_id from litellm.credit_transactions where stripe_transaction_id = 'ch_create_1'), 2,
+    (
+        select package_id from litellm.credit_transactions
+        where stripe_transaction_id = 'ch_create_1'
+    ), 2,
     'the package id is recorded'
 );
 

@@ -19,11 +19,17 @@ select throws_ok(
     'a replayed charge for another package is a conflict'
 );
 select is(
-    (select count(*) from litellm.user_credits where user_id = 'someone-else'), 0::bigint,
+    (
+        select count(*) from litellm.user_credits
+        where user_id = 'someone-else'
+    ), 0::bigint,
     'the conflicting call created no account'
 );
 select is(
-    (select credits_remaining from litellm.user_credits where user_id = 'payer'), 500.000000::numeric,
+    (
+        select credits_remaining from litellm.user_credits
+        where user_id = 'payer'
+    ), 500.000000::numeric,
     'the balance is unchanged by the conflicts'
 );
 

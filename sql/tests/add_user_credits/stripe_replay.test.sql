@@ -18,7 +18,10 @@ select is(
     'the replay returns the original balance'
 );
 select is(
-    (select credits_remaining from litellm.user_credits where user_id = 'buyer'), 500.000000::numeric,
+    (
+        select credits_remaining from litellm.user_credits
+        where user_id = 'buyer'
+    ), 500.000000::numeric,
     'the charge was credited once'
 );
 select is(litellm_test.journal_count('buyer'), 1::bigint, 'one journal entry');

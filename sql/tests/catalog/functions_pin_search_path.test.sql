@@ -4,7 +4,10 @@ begin;
 select plan(2);
 
 select ok(
-    (select count(*) from pg_proc where pronamespace = 'litellm'::regnamespace) >= 5,
+    (
+        select count(*) from pg_proc
+        where pronamespace = 'litellm'::regnamespace
+    ) >= 5,
     'the package has functions to check'
 );
 select is_empty(

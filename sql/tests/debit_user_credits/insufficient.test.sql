@@ -23,7 +23,10 @@ select results_eq(
     'one micro-credit more fails at zero'
 );
 select is(
-    (select credits_remaining from litellm.user_credits where user_id = 'poor'), 0.000000::numeric,
+    (
+        select credits_remaining from litellm.user_credits
+        where user_id = 'poor'
+    ), 0.000000::numeric,
     'the balance never goes below zero'
 );
 

@@ -4,8 +4,10 @@ select plan(6);
 select litellm_test.funded_user('replayer', 10);
 
 create temp table original on commit drop as
-select * from litellm.debit_user_credits('replayer', 2, 'openai', 'gpt-4', 100, 200, 'balanced',
-                                         '{"request_id": "req-1"}'::jsonb);
+select * from litellm.debit_user_credits(
+    'replayer', 2, 'openai', 'gpt-4', 100, 200, 'balanced',
+    '{"request_id": "req-1"}'::jsonb
+);
 select litellm.debit_user_credits('replayer', 1, 'openai', 'gpt-4', 1, 1, 'balanced', '{"request_id": "req-2"}');
 
 select results_eq(
@@ -16,7 +18,10 @@ select results_eq(
     'a replay returns the original result, including the balance right after it'
 );
 select is(
-    (select credits_remaining from litellm.user_credits where user_id = 'replayer'), 7.000000::numeric,
+    (
+        select credits_remaining from litellm.user_credits
+        where user_id = 'replayer'
+    ), 7.000000::numeric,
     'the replay charged nothing'
 );
 select is(litellm_test.journal_count('replayer'), 3::bigint, 'the replay wrote nothing');
@@ -35,7 +40,10 @@ select results_eq(
     'an explicit request_id wins over the one in metadata'
 );
 select is(
-    (select credits_remaining from litellm.user_credits where user_id = 'replayer'), 5.000000::numeric,
+    (
+        select credits_remaining from litellm.user_credits
+        where user_id = 'replayer'
+    ), 5.000000::numeric,
     'the new key was charged'
 );
 

@@ -7,7 +7,10 @@ select results_eq(
     'debiting a user without an account fails without an exception'
 );
 select is(
-    (select count(*) from litellm.user_credits where user_id = 'ghost'), 0::bigint,
+    (
+        select count(*) from litellm.user_credits
+        where user_id = 'ghost'
+    ), 0::bigint,
     'no account is created by a debit'
 );
 

@@ -18,13 +18,16 @@ select is_empty(
     'an unknown user has no row'
 );
 
-update litellm.tiers set monthly_cap = 1000 where tier = 'starter';
-update litellm.user_credits set tier = 'starter' where user_id = 'holder';
+update litellm.tiers set monthly_cap = 1000
+where tier = 'starter';
+update litellm.user_credits set tier = 'starter'
+where user_id = 'holder';
 select is(
     (select monthly_cap from litellm.get_user_balance('holder')), 1000.000000::numeric,
     'without a cap of its own the user gets the tier''s cap'
 );
-update litellm.user_credits set monthly_cap = 25 where user_id = 'holder';
+update litellm.user_credits set monthly_cap = 25
+where user_id = 'holder';
 select is(
     (select monthly_cap from litellm.get_user_balance('holder')), 25.000000::numeric,
     'the user''s own cap wins over the tier''s'
