@@ -23,7 +23,7 @@ def race(dsn: str, workers: int, work: Callable[[psycopg.Connection, int], Any])
         gate.wait()
         try:
             results[i] = work(conns[i], i)
-        except BaseException as exc:  # noqa: BLE001 - a worker's error is its result
+        except BaseException as exc:
             results[i] = exc
 
     threads = [threading.Thread(target=run, args=(i,)) for i in range(workers)]
@@ -100,7 +100,8 @@ def test_a_charge_raced_for_two_users_credits_one(conn: psycopg.Connection, db: 
     assert all(e.diag.sqlstate == "LD101" for e in conflicts), conflicts
     assert len(conflicts) == 8  # every call for the user who lost the race
     assert conn.execute(
-        "select count(*) from litellm.credit_transactions where stripe_transaction_id = 'ch_contested'"
+        "select count(*) from litellm.credit_transactions"
+        " where stripe_transaction_id = 'ch_contested'"
     ).fetchone() == (1,)
 
 

@@ -6,13 +6,13 @@ import re
 import subprocess
 import threading
 
+import litellm_db
 import psycopg
 import pytest
-
-import litellm_db
-from conftest import PgServer
 from litellm_db.errors import InstallError
 from litellm_db.installer import InstallResult, schema_files
+
+from conftest import PgServer
 
 
 def dump(pg_server: PgServer, dsn: str, *args: str) -> str:
@@ -86,7 +86,7 @@ def test_an_edited_schema_file_is_refused(empty_db: str) -> None:
     install(empty_db)
     with psycopg.connect(empty_db, autocommit=True) as conn:
         conn.execute("update litellm.schema_migrations set checksum = 'x' where version = '0003'")
-    with pytest.raises(InstallError, match=r"0003_credits.sql changed after it was applied"):
+    with pytest.raises(InstallError, match=r"0003_credits\.sql changed after it was applied"):
         install(empty_db)
 
 
@@ -106,7 +106,7 @@ def test_a_failed_install_leaves_nothing_behind(empty_db: str) -> None:
         # Something in the way of sql/schema/0003: the install must fail there ...
         conn.execute("create schema litellm")
         conn.execute("create table litellm.user_credits (x int)")
-    with pytest.raises(InstallError, match="0003_credits.sql"):
+    with pytest.raises(InstallError, match=r"0003_credits\.sql"):
         install(empty_db)
     with psycopg.connect(empty_db) as conn:
         # ... and undo everything before it, including the bootstrap and 0001-0002.
@@ -129,7 +129,7 @@ def test_concurrent_installers_queue_on_the_lock(empty_db: str) -> None:
             with psycopg.connect(empty_db, autocommit=True) as conn:
                 start.wait()
                 results.append(litellm_db.install(conn))
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=run) for _ in range(4)]

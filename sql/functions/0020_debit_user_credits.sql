@@ -58,60 +58,70 @@ begin
             hint = 'See litellm.power_levels for the configured levels.';
     end if;
 
-    -- Lock the account first: concurrent debits of one user (and replays of
-    -- one request id) are serialised here, so the check below is exact.
-    select uc.credits_remaining, uc.last_seq into v_balance, v_seq
-    from litellm.user_credits as uc
-    where uc.user_id = v_user
-    for no key update;
+    -- The conditional UPDATE is the lock and the balance check in one write:
+    -- concurrent debits of one user queue on the row, and none can take the
+    -- balance below zero.
+    update litellm.user_credits as uc
+    set credits_remaining = uc.credits_remaining - v_cost,
+        total_spent = uc.total_spent + v_cost,
+        last_seq = uc.last_seq + 1,
+        updated_at = pg_catalog.now()
+    where uc.user_id = v_user and uc.credits_remaining >= v_cost
+    returning uc.credits_remaining, uc.last_seq into v_balance, v_seq;
 
-    if not found then
-        return query select false, null::bigint, 0::numeric, 0::numeric, 'unknown_user',
-            format('Unknown user %s: no credits have been added for this user', v_user), false;
-        return;
-    end if;
-
-    if v_key is not null then
+    if found and v_key is not null then
+        -- With the row locked, every earlier use of this key has committed and
+        -- is visible. A replay (rare) takes back the charge it just made.
         select t.* into v_prior
         from litellm.credit_transactions as t
         where t.user_id = v_user and t.idempotency_key = v_key;
         if found then
-            if v_prior.transaction_type <> 'usage' then
-                perform litellm._idempotency_conflict('request_id', v_key, 'transaction_type', v_prior.transaction_type, 'usage');
-            elsif -v_prior.amount is distinct from v_cost then
-                perform litellm._idempotency_conflict('request_id', v_key, 'cost', (-v_prior.amount)::text, v_cost::text);
-            elsif v_prior.provider is distinct from debit_user_credits.provider then
-                perform litellm._idempotency_conflict('request_id', v_key, 'provider', v_prior.provider, debit_user_credits.provider);
-            elsif v_prior.model is distinct from debit_user_credits.model then
-                perform litellm._idempotency_conflict('request_id', v_key, 'model', v_prior.model, debit_user_credits.model);
-            elsif v_prior.prompt_tokens is distinct from v_prompt then
-                perform litellm._idempotency_conflict('request_id', v_key, 'prompt_tokens', v_prior.prompt_tokens::text, v_prompt::text);
-            elsif v_prior.completion_tokens is distinct from v_completion then
-                perform litellm._idempotency_conflict('request_id', v_key, 'completion_tokens',
-                                                      v_prior.completion_tokens::text, v_completion::text);
-            elsif v_prior.power_level is distinct from v_level then
-                perform litellm._idempotency_conflict('request_id', v_key, 'power_level', v_prior.power_level, v_level);
-            end if;
-            return query select true, v_prior.id, v_prior.balance_after, -v_prior.amount, null::text, null::text, true;
-            return;
+            update litellm.user_credits as uc
+            set credits_remaining = uc.credits_remaining + v_cost,
+                total_spent = uc.total_spent - v_cost,
+                last_seq = uc.last_seq - 1
+            where uc.user_id = v_user;
         end if;
+    elsif v_key is not null then
+        select t.* into v_prior
+        from litellm.credit_transactions as t
+        where t.user_id = v_user and t.idempotency_key = v_key;
     end if;
 
-    if v_balance < v_cost then
-        return query select false, null::bigint, v_balance, 0::numeric, 'insufficient_credits',
-            format('Insufficient credits: balance %s, cost %s', v_balance, v_cost), false;
+    if v_prior.id is not null then
+        if v_prior.transaction_type <> 'usage' then
+            perform litellm._idempotency_conflict('request_id', v_key, 'transaction_type', v_prior.transaction_type, 'usage');
+        elsif -v_prior.amount is distinct from v_cost then
+            perform litellm._idempotency_conflict('request_id', v_key, 'cost', (-v_prior.amount)::text, v_cost::text);
+        elsif v_prior.provider is distinct from debit_user_credits.provider then
+            perform litellm._idempotency_conflict('request_id', v_key, 'provider', v_prior.provider, debit_user_credits.provider);
+        elsif v_prior.model is distinct from debit_user_credits.model then
+            perform litellm._idempotency_conflict('request_id', v_key, 'model', v_prior.model, debit_user_credits.model);
+        elsif v_prior.prompt_tokens is distinct from v_prompt then
+            perform litellm._idempotency_conflict('request_id', v_key, 'prompt_tokens', v_prior.prompt_tokens::text, v_prompt::text);
+        elsif v_prior.completion_tokens is distinct from v_completion then
+            perform litellm._idempotency_conflict('request_id', v_key, 'completion_tokens',
+                                                  v_prior.completion_tokens::text, v_completion::text);
+        elsif v_prior.power_level is distinct from v_level then
+            perform litellm._idempotency_conflict('request_id', v_key, 'power_level', v_prior.power_level, v_level);
+        end if;
+        return query select true, v_prior.id, v_prior.balance_after, -v_prior.amount, null::text, null::text, true;
         return;
     end if;
 
-    v_balance := v_balance - v_cost;
-    v_seq := v_seq + 1;
-
-    update litellm.user_credits as uc
-    set credits_remaining = v_balance,
-        total_spent = uc.total_spent + v_cost,
-        last_seq = v_seq,
-        updated_at = pg_catalog.now()
-    where uc.user_id = v_user;
+    if v_seq is null then
+        select uc.credits_remaining into v_balance
+        from litellm.user_credits as uc
+        where uc.user_id = v_user;
+        if not found then
+            return query select false, null::bigint, 0::numeric, 0::numeric, 'unknown_user',
+                format('Unknown user %s: no credits have been added for this user', v_user), false;
+        else
+            return query select false, null::bigint, v_balance, 0::numeric, 'insufficient_credits',
+                format('Insufficient credits: balance %s, cost %s', v_balance, v_cost), false;
+        end if;
+        return;
+    end if;
 
     insert into litellm.credit_transactions (
         user_id, seq, transaction_type, amount, balance_after, provider, model,
