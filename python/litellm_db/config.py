@@ -13,6 +13,7 @@ Order of precedence (seed 000's variable names):
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from collections.abc import Mapping
@@ -87,10 +88,8 @@ def mask_dsn(dsn: str) -> str:
 def _secrets(dsn: str) -> list[str]:
     found = [m.group("pw") for m in _URI_PASSWORD.finditer(dsn)]
     found += [m.group("pw").strip("'") for m in _KV_PASSWORD.finditer(dsn)]
-    try:
+    with contextlib.suppress(psycopg.Error):
         found.append(conninfo.conninfo_to_dict(dsn).get("password") or "")
-    except psycopg.Error:
-        pass
     return sorted({s for s in found if s}, key=len, reverse=True)
 
 

@@ -52,16 +52,16 @@ class EmbeddedServer:
     """True when this call ran initdb (a new, empty cluster)."""
     created_database: bool
 
-    @property
-    def psql(self) -> str:
-        """A psql executable: the system's if on PATH, else the wheel's."""
-        found = shutil.which("psql")
-        if found:
-            return "psql"
-        try:
-            return str(_bin_path() / "psql")
-        except ConnectionConfigError:
-            return "psql"
+
+
+def psql_executable() -> str:
+    """``psql`` when it is on PATH, else the one the wheel ships (absolute path)."""
+    if shutil.which("psql"):
+        return "psql"
+    try:
+        return str(_bin_path() / "psql")
+    except ConnectionConfigError:
+        return "psql"
 
 
 def resolve_data_dir(data_dir: str | os.PathLike[str] | None = None,
