@@ -28,3 +28,7 @@ grant execute on function
 litellm.refresh_usage_summary(),
 litellm.ensure_usage_log_partitions(integer, integer)
 to litellm_app;
+-- The seed's user-statistics queries read the summary; INSERT ... RETURNING on
+-- the log needs SELECT; the seed's failed-requests query is an analyst's.
+grant select on litellm.llm_usage_summary, litellm.llm_usage_log to litellm_app;
+grant select on litellm.llm_usage_log to litellm_analyst;

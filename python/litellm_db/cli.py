@@ -214,26 +214,6 @@ def _emit_json(doc: dict[str, Any], out: TextIO) -> None:
     out.write(json.dumps(_jsonable(doc), indent=2) + "\n")
 
 
-def _has_function(conn: psycopg.Connection, name: str) -> bool:
-    row = conn.execute(
-        "select exists (select from pg_catalog.pg_proc as p"
-        " join pg_catalog.pg_namespace as n on n.oid = p.pronamespace"
-        " where n.nspname = %s and p.proname = %s)",
-        (installer.SCHEMA, name),
-    ).fetchone()
-    return bool(row and row[0])
-
-
-def _ensure_partitions(conn: psycopg.Connection) -> list[str] | None:
-    """Create the coming months' usage log partitions (None: the schema has no such function).
-
-    Returns the names of the partitions created.
-    """
-    if not _has_function(conn, "ensure_usage_log_partitions"):
-        return None
-    return [str(r[0]) for r in conn.execute("select * from litellm.ensure_usage_log_partitions()")]
-
-
 def _confirm_reset(conn: psycopg.Connection, target: Target, io: _IO) -> None:
     dbname = conn.info.dbname
     io.err.write(
@@ -249,14 +229,13 @@ def _confirm_reset(conn: psycopg.Connection, target: Target, io: _IO) -> None:
 
 def _install(conn: psycopg.Connection, say: Callable[[str], None]) -> dict[str, Any]:
     result = installer.install(conn, progress=lambda msg: say(f"  {msg}"))
-    partitions = _ensure_partitions(conn)
     return {
         "schema_applied": list(result.schema_applied),
         "api_applied": result.api_applied,
         "search_path_set": result.search_path_set,
         "warnings": list(result.warnings),
-        "changed": result.changed or bool(partitions),
-        "partitions_created": partitions or [],
+        "changed": result.changed,
+        "partitions_created": list(result.partitions_created),
     }
 
 

@@ -56,13 +56,25 @@ class InvalidArgumentError(InvalidInputError):
     sqlstate = "LD007"
 
 
+class NotFoundError(LiteLLMDBError):
+    """Something the call refers to does not exist (LD2xx)."""
+
+
+class RefusedError(LiteLLMDBError):
+    """A business rule refused the operation (LD3xx): a cap, a budget, an expired hold."""
+
+
+class IntegrityError(LiteLLMDBError):
+    """An operation that would break the ledger's integrity (LD9xx)."""
+
+
 class IdempotencyConflictError(LiteLLMDBError):
     """A key was replayed with arguments that differ from the original (LD101)."""
 
     sqlstate = "LD101"
 
 
-class JournalImmutableError(LiteLLMDBError):
+class JournalImmutableError(IntegrityError):
     """An UPDATE, DELETE or TRUNCATE of the journal was attempted (LD901)."""
 
     sqlstate = "LD901"
@@ -105,9 +117,21 @@ _BY_SQLSTATE: dict[str, type[LiteLLMDBError]] = {
 }
 
 
+# The hundreds digit of an LD code is its class (docs/errors.md), so a code
+# without a class of its own still gets the right base class.
+_BY_CLASS: dict[str, type[LiteLLMDBError]] = {
+    "LD0": InvalidInputError,
+    "LD1": IdempotencyConflictError,
+    "LD2": NotFoundError,
+    "LD3": RefusedError,
+    "LD9": IntegrityError,
+}
+
+
 def error_class(sqlstate: str | None) -> type[LiteLLMDBError]:
     """The exception class for a SQLSTATE (DatabaseError when it is not one of ours)."""
-    return _BY_SQLSTATE.get(sqlstate or "", DatabaseError)
+    code = sqlstate or ""
+    return _BY_SQLSTATE.get(code) or _BY_CLASS.get(code[:3], DatabaseError)
 
 
 def translate(exc: psycopg.Error) -> LiteLLMDBError:

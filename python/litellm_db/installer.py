@@ -59,11 +59,13 @@ class InstallResult:
     schema_applied: list[str] = field(default_factory=list)
     api_applied: bool = False
     search_path_set: str | None = None
+    partitions_created: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
-        return bool(self.schema_applied or self.api_applied or self.search_path_set)
+        return bool(self.schema_applied or self.api_applied or self.search_path_set
+                    or self.partitions_created)
 
 
 def sql_root() -> Traversable:
@@ -165,6 +167,14 @@ def install(
                 _record(conn, f"api-{checksum[:16]}", "api",
                         f"functions, views and grants of {__version__}", checksum)
                 object.__setattr__(result, "api_applied", True)
+            if apply_api:
+                # The usage log's monthly partitions for this month and the next
+                # ones; later months come with each refresh_usage_summary().
+                result.partitions_created.extend(
+                    name for (name,) in conn.execute(
+                        "select * from litellm.ensure_usage_log_partitions()"
+                    )
+                )
             if configure_search_path:
                 value = _configure_search_path(conn, result.warnings)
                 object.__setattr__(result, "search_path_set", value)
