@@ -32,3 +32,5 @@ to litellm_app;
 -- the log needs SELECT; the seed's failed-requests query is an analyst's.
 grant select on litellm.llm_usage_summary, litellm.llm_usage_log to litellm_app;
 grant select on litellm.llm_usage_log to litellm_analyst;
+
+grant select on litellm.account_overview to litellm_analyst;

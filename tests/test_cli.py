@@ -21,9 +21,10 @@ from typing import Any
 
 import psycopg
 import pytest
+from psycopg import conninfo
+
 from litellm_db import cli, config, embedded, installer
 from litellm_db.errors import ConnectionConfigError, UnsupportedServerError
-from psycopg import conninfo
 
 REPO = Path(__file__).resolve().parent.parent
 INIT_SCRIPT = REPO / "scripts" / "initialize_litellm_db.py"

@@ -7,9 +7,10 @@ from decimal import Decimal
 
 import psycopg
 import pytest
+from psycopg_pool import ConnectionPool
+
 from litellm_db import errors
 from litellm_db.client import Balance, Client, CreditResult, DebitResult, to_amount
-from psycopg_pool import ConnectionPool
 
 
 @pytest.fixture

@@ -6,13 +6,13 @@ import re
 import subprocess
 import threading
 
-import litellm_db
 import psycopg
 import pytest
+
+import litellm_db
+from conftest import PgServer
 from litellm_db.errors import InstallError
 from litellm_db.installer import InstallResult, schema_files
-
-from conftest import PgServer
 
 
 def dump(pg_server: PgServer, dsn: str, *args: str) -> str:

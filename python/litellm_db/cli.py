@@ -33,7 +33,7 @@ from typing import Any, TextIO
 
 import psycopg
 
-from . import config, embedded, installer
+from . import apidoc, config, embedded, installer
 from ._version import __version__
 from .demo import load_demo_data
 from .errors import ConnectionConfigError, LiteLLMDBError, translate
@@ -146,6 +146,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_target_args(status)
     _add_json(status)
+
+    docs = sub.add_parser(
+        "docs", help="print the SQL API reference (Markdown)",
+        description="Print the SQL API reference generated from the installed catalog:"
+                    " the source of docs/api.md.",
+    )
+    _add_target_args(docs)
 
     server = sub.add_parser("server", help="manage the embedded PostgreSQL",
                             description="Start or stop the embedded PostgreSQL server.")
@@ -424,6 +431,16 @@ def _cmd_status(args: argparse.Namespace, env: Mapping[str, str], io: _IO) -> in
     return EXIT_OK if current else EXIT_NOT_CURRENT
 
 
+def _cmd_docs(args: argparse.Namespace, env: Mapping[str, str], io: _IO) -> int:
+    target = resolve_target(args, env, must_exist=True)
+    with config.connect(target.dsn) as conn:
+        try:
+            io.out.write(apidoc.api_reference(conn))
+        except psycopg.Error as exc:
+            raise translate(exc) from exc
+    return EXIT_OK
+
+
 def _cmd_server(args: argparse.Namespace, env: Mapping[str, str], io: _IO) -> int:
     out = io.out
     path = embedded.resolve_data_dir(args.data_dir, env)
@@ -448,6 +465,7 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace, Mapping[str, str], _IO], int]
     "init": _cmd_init,
     "migrate": _cmd_migrate,
     "status": _cmd_status,
+    "docs": _cmd_docs,
     "server": _cmd_server,
 }
 
