@@ -28,11 +28,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import litellm_db
 import psycopg
 import pytest
 from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+import litellm_db
 
 REPO = Path(__file__).resolve().parent
 SQL_TESTS = REPO / "sql" / "tests"

@@ -36,7 +36,6 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 import litellm_db  # noqa: E402
-
 from conftest import PgServer, _find_bindir, start_cluster, stop_cluster  # noqa: E402
 
 USERS = 1000
