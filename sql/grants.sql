@@ -10,7 +10,7 @@ grant select on litellm.tiers, litellm.power_levels, litellm.credit_packages
 to litellm_app, litellm_analyst;
 
 grant execute on function
-litellm.add_user_credits(text, numeric, text, text, text, integer, text, jsonb, text),
+litellm.add_user_credits(text, numeric, text, text, text, integer, text, jsonb, text, timestamptz),
 litellm.debit_user_credits(text, numeric, text, text, bigint, bigint, text, jsonb, text),
 litellm.get_user_balance(text)
 to litellm_app;
@@ -34,3 +34,15 @@ grant select on litellm.llm_usage_summary, litellm.llm_usage_log to litellm_app;
 grant select on litellm.llm_usage_log to litellm_analyst;
 
 grant select on litellm.account_overview to litellm_analyst;
+-- The ledger (sql/schema/0010_ledger.sql): holds, corrections, expiry, audit.
+grant execute on function
+litellm.reserve_credits(text, numeric, text, interval, jsonb),
+litellm.settle_reservation(text, text, numeric, text, text, bigint, bigint, text, jsonb),
+litellm.release_reservation(text, text),
+litellm.refund_transaction(bigint, text, text, numeric),
+litellm.adjust_credits(text, numeric, text, text, timestamptz),
+litellm.expire_credits(integer),
+litellm.verify_ledger()
+to litellm_app;
+grant execute on function litellm.verify_ledger() to litellm_analyst;
+grant select on litellm.credit_types to litellm_app, litellm_analyst;

@@ -28,7 +28,7 @@ def dump(pg_server: PgServer, dsn: str, *args: str) -> str:
     )
 
 
-TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)?[+-]\d\d")
+TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(\.\d+)?([+-]\d\d(:\d\d)?)?")
 
 
 def full_dump(pg_server: PgServer, dsn: str) -> tuple[str, str]:

@@ -65,12 +65,16 @@ class Balance:
 
     user_id: str
     credits_remaining: Decimal
+    credits_held: Decimal
+    credits_available: Decimal
     tier: str
     monthly_cap: Decimal | None
+    month_spent: Decimal
     total_purchased: Decimal
     total_granted: Decimal
     total_spent: Decimal
     transaction_count: int
+    next_expiry_at: datetime | None
     last_reset: datetime | None
     created_at: datetime
     updated_at: datetime

@@ -15,7 +15,8 @@ end
 $$;
 
 comment on function litellm._reject_journal_change() is
-'Trigger function: rejects UPDATE, DELETE and TRUNCATE on journal tables with LD901.';
+'Trigger function: rejects UPDATE, DELETE and TRUNCATE on journal tables (credit_transactions, credit_allocations) '
+'with LD901.';
 
 create or replace trigger credit_transactions_append_only
 before update or delete on litellm.credit_transactions
@@ -23,4 +24,12 @@ for each row execute function litellm._reject_journal_change();
 
 create or replace trigger credit_transactions_no_truncate
 before truncate on litellm.credit_transactions
+for each statement execute function litellm._reject_journal_change();
+
+create or replace trigger credit_allocations_append_only
+before update or delete on litellm.credit_allocations
+for each row execute function litellm._reject_journal_change();
+
+create or replace trigger credit_allocations_no_truncate
+before truncate on litellm.credit_allocations
 for each statement execute function litellm._reject_journal_change();

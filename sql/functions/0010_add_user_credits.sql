@@ -7,7 +7,8 @@ create or replace function litellm.add_user_credits(
     package_id integer default null,
     description text default null,
     metadata jsonb default '{}',
-    idempotency_key text default null
+    idempotency_key text default null,
+    expires_at timestamptz default null
 )
 returns table (
     transaction_id bigint,
@@ -28,16 +29,24 @@ declare
     v_metadata jsonb := litellm._check_metadata(add_user_credits.metadata);
     v_charge text := litellm._check_text(add_user_credits.stripe_transaction_id, 'stripe_transaction_id', 255);
     v_key text := litellm._check_text(add_user_credits.idempotency_key, 'idempotency_key', 255);
-    v_seq bigint;
-    v_balance numeric;
+    v_expires timestamptz := add_user_credits.expires_at;
     v_prior litellm.credit_transactions;
-    v_id bigint;
+    v_entry record;
 begin
     if v_type is null or v_type not in ('purchase', 'bonus', 'trial', 'promo') then
         raise exception using
             errcode = 'LD005',
             message = format('transaction_type %s cannot add credits', coalesce(quote_literal(add_user_credits.transaction_type), 'NULL')),
             hint = 'Use purchase, bonus, trial or promo.';
+    end if;
+    if v_expires is null then
+        select pg_catalog.now() + ct.default_validity into v_expires
+        from litellm.credit_types as ct
+        where ct.transaction_type = v_type;
+    elsif v_expires <= pg_catalog.now() then
+        raise exception using
+            errcode = 'LD008',
+            message = format('expires_at %s is not in the future', v_expires);
     end if;
     perform litellm._check_text(add_user_credits.payment_method, 'payment_method', 64);
     perform litellm._check_text(add_user_credits.description, 'description', 1000);
@@ -74,10 +83,7 @@ begin
     insert into litellm.user_credits as uc (user_id) values (v_user)
     on conflict on constraint user_credits_pkey do nothing;
 
-    select uc.credits_remaining, uc.last_seq into v_balance, v_seq
-    from litellm.user_credits as uc
-    where uc.user_id = v_user
-    for no key update;
+    perform from litellm.user_credits as uc where uc.user_id = v_user for no key update;
 
     if v_key is not null then
         select t.* into v_prior
@@ -94,31 +100,16 @@ begin
         end if;
     end if;
 
-    v_balance := v_balance + v_amount;
-    v_seq := v_seq + 1;
-
-    update litellm.user_credits as uc
-    set credits_remaining = v_balance,
-        total_purchased = uc.total_purchased + case when v_type = 'purchase' then v_amount else 0 end,
-        total_granted = uc.total_granted + case when v_type = 'purchase' then 0 else v_amount end,
-        last_seq = v_seq,
-        updated_at = pg_catalog.now()
-    where uc.user_id = v_user;
-
-    insert into litellm.credit_transactions (
-        user_id, seq, transaction_type, amount, balance_after, payment_method,
-        stripe_transaction_id, package_id, description, idempotency_key, metadata
-    ) values (
-        v_user, v_seq, v_type, v_amount, v_balance, add_user_credits.payment_method,
-        v_charge, add_user_credits.package_id, add_user_credits.description, v_key, v_metadata
-    )
-    returning id into v_id;
-
-    return query select v_id, v_balance, v_amount, false;
+    v_entry := litellm._grant(
+        v_user, v_amount, v_type, v_expires, add_user_credits.payment_method, v_charge,
+        add_user_credits.package_id, add_user_credits.description, v_key, v_metadata
+    );
+    return query select v_entry.transaction_id, v_entry.balance, v_amount, false;
 end
 $$;
 
-comment on function litellm.add_user_credits(text, numeric, text, text, text, integer, text, jsonb, text) is
-'Credits a user (creating the account when new) and journals it. transaction_type: purchase, bonus, trial or promo. '
+comment on function litellm.add_user_credits(text, numeric, text, text, text, integer, text, jsonb, text, timestamptz) is
+'Credits a user (creating the account when new) and journals it as a new lot. transaction_type: purchase, bonus, '
+'trial or promo; the lot''s priority and default validity come from credit_types, or expires_at sets its expiry. '
 'Idempotent by stripe_transaction_id (global) and by idempotency_key (per user): a replay returns the original entry with replayed = true; '
-'a replay with different arguments raises LD101. Raises LD001, LD004, LD005, LD006, LD007.';
+'a replay with different arguments raises LD101. Raises LD001, LD004, LD005, LD006, LD007, LD008.';

@@ -24,6 +24,7 @@ volatile
 security definer
 set search_path = ''
 as $$
+#variable_conflict use_column
 declare
     v_user text := litellm._check_user_id(debit_user_credits.user_id);
     v_cost numeric := litellm._check_amount(debit_user_credits.cost, 'cost', true);
@@ -31,11 +32,13 @@ declare
     v_level text := lower(btrim(debit_user_credits.power_level));
     v_prompt bigint := coalesce(debit_user_credits.prompt_tokens, 0);
     v_completion bigint := coalesce(debit_user_credits.completion_tokens, 0);
+    v_month date := litellm._current_month();
     v_key text;
     v_balance numeric;
     v_seq bigint;
     v_prior litellm.credit_transactions;
     v_id bigint;
+    v_refusal record;
 begin
     v_key := litellm._check_text(coalesce(debit_user_credits.request_id, v_metadata ->> 'request_id'), 'request_id', 255);
     perform litellm._check_text(debit_user_credits.provider, 'provider', 255);
@@ -58,70 +61,49 @@ begin
             hint = 'See litellm.power_levels for the configured levels.';
     end if;
 
-    -- The conditional UPDATE is the lock and the balance check in one write:
-    -- concurrent debits of one user queue on the row, and none can take the
-    -- balance below zero.
-    update litellm.user_credits as uc
-    set credits_remaining = uc.credits_remaining - v_cost,
-        total_spent = uc.total_spent + v_cost,
-        last_seq = uc.last_seq + 1,
-        updated_at = pg_catalog.now()
-    where uc.user_id = v_user and uc.credits_remaining >= v_cost
-    returning uc.credits_remaining, uc.last_seq into v_balance, v_seq;
-
-    if found and v_key is not null then
-        -- With the row locked, every earlier use of this key has committed and
-        -- is visible. A replay (rare) takes back the charge it just made.
+    if v_key is not null then
         select t.* into v_prior
         from litellm.credit_transactions as t
         where t.user_id = v_user and t.idempotency_key = v_key;
         if found then
-            update litellm.user_credits as uc
-            set credits_remaining = uc.credits_remaining + v_cost,
-                total_spent = uc.total_spent - v_cost,
-                last_seq = uc.last_seq - 1
-            where uc.user_id = v_user;
+            perform litellm._check_usage_replay(v_prior, v_key, v_cost, debit_user_credits.provider,
+                                                debit_user_credits.model, v_prompt, v_completion, v_level);
+            return query select true, v_prior.id, v_prior.balance_after, -v_prior.amount, null::text, null::text, true;
+            return;
         end if;
-    elsif v_key is not null then
-        select t.* into v_prior
-        from litellm.credit_transactions as t
-        where t.user_id = v_user and t.idempotency_key = v_key;
     end if;
 
-    if v_prior.id is not null then
-        if v_prior.transaction_type <> 'usage' then
-            perform litellm._idempotency_conflict('request_id', v_key, 'transaction_type', v_prior.transaction_type, 'usage');
-        elsif -v_prior.amount is distinct from v_cost then
-            perform litellm._idempotency_conflict('request_id', v_key, 'cost', (-v_prior.amount)::text, v_cost::text);
-        elsif v_prior.provider is distinct from debit_user_credits.provider then
-            perform litellm._idempotency_conflict('request_id', v_key, 'provider', v_prior.provider, debit_user_credits.provider);
-        elsif v_prior.model is distinct from debit_user_credits.model then
-            perform litellm._idempotency_conflict('request_id', v_key, 'model', v_prior.model, debit_user_credits.model);
-        elsif v_prior.prompt_tokens is distinct from v_prompt then
-            perform litellm._idempotency_conflict('request_id', v_key, 'prompt_tokens', v_prior.prompt_tokens::text, v_prompt::text);
-        elsif v_prior.completion_tokens is distinct from v_completion then
-            perform litellm._idempotency_conflict('request_id', v_key, 'completion_tokens',
-                                                  v_prior.completion_tokens::text, v_completion::text);
-        elsif v_prior.power_level is distinct from v_level then
-            perform litellm._idempotency_conflict('request_id', v_key, 'power_level', v_prior.power_level, v_level);
-        end if;
-        return query select true, v_prior.id, v_prior.balance_after, -v_prior.amount, null::text, null::text, true;
-        return;
-    end if;
+    -- One conditional UPDATE is the lock and every check: the available
+    -- balance (less live holds), the monthly cap (holds count), and no expiry
+    -- due. Concurrent debits of one user queue on the row and re-check it.
+    for attempt in 1..2 loop
+        update litellm.user_credits as uc
+        set credits_remaining = uc.credits_remaining - v_cost,
+            total_spent = uc.total_spent + v_cost,
+            month_spent = case when uc.month_start = v_month then uc.month_spent else 0 end + v_cost,
+            month_start = v_month,
+            last_seq = uc.last_seq + 1,
+            updated_at = pg_catalog.now()
+        where uc.user_id = v_user
+          and uc.credits_remaining - uc.credits_held >= v_cost
+          and (uc.next_expiry_at is null or uc.next_expiry_at > pg_catalog.now())
+          and (
+              litellm._monthly_cap(uc) is null
+              or case when uc.month_start = v_month then uc.month_spent else 0 end
+                 + uc.credits_held + v_cost <= litellm._monthly_cap(uc)
+          )
+        returning uc.credits_remaining, uc.last_seq into v_balance, v_seq;
+        exit when found;
 
-    if v_seq is null then
-        select uc.credits_remaining into v_balance
-        from litellm.user_credits as uc
-        where uc.user_id = v_user;
-        if not found then
-            return query select false, null::bigint, 0::numeric, 0::numeric, 'unknown_user',
-                format('Unknown user %s: no credits have been added for this user', v_user), false;
-        else
-            return query select false, null::bigint, v_balance, 0::numeric, 'insufficient_credits',
-                format('Insufficient credits: balance %s, cost %s', v_balance, v_cost), false;
+        v_refusal := litellm._refusal(v_user, v_cost);
+        if v_refusal.sweep_due and attempt = 1 then
+            perform litellm._sweep_expired(v_user);
+            continue;
         end if;
+        return query select false, null::bigint, v_refusal.balance, 0::numeric, v_refusal.error_code,
+            v_refusal.error_message, false;
         return;
-    end if;
+    end loop;
 
     insert into litellm.credit_transactions (
         user_id, seq, transaction_type, amount, balance_after, provider, model,
@@ -130,14 +112,37 @@ begin
         v_user, v_seq, 'usage', -v_cost, v_balance, debit_user_credits.provider, debit_user_credits.model,
         v_level, v_prompt, v_completion, v_key, v_metadata
     )
+    on conflict (user_id, idempotency_key) where idempotency_key is not null do nothing
     returning id into v_id;
+
+    if v_id is null then
+        -- A concurrent call with this request id committed while we waited for
+        -- the row: take back this charge and answer as the replay.
+        update litellm.user_credits as uc
+        set credits_remaining = uc.credits_remaining + v_cost,
+            total_spent = uc.total_spent - v_cost,
+            month_spent = uc.month_spent - v_cost,
+            last_seq = uc.last_seq - 1
+        where uc.user_id = v_user;
+        select t.* into v_prior
+        from litellm.credit_transactions as t
+        where t.user_id = v_user and t.idempotency_key = v_key;
+        perform litellm._check_usage_replay(v_prior, v_key, v_cost, debit_user_credits.provider,
+                                            debit_user_credits.model, v_prompt, v_completion, v_level);
+        return query select true, v_prior.id, v_prior.balance_after, -v_prior.amount, null::text, null::text, true;
+        return;
+    end if;
+
+    perform litellm._consume_lots(v_user, v_id, v_cost);
 
     return query select true, v_id, v_balance, v_cost, null::text, null::text, false;
 end
 $$;
 
 comment on function litellm.debit_user_credits(text, numeric, text, text, bigint, bigint, text, jsonb, text) is
-'Charges a user for one LLM call and journals it as a usage entry. Never takes a balance below zero: running out of credits '
-'returns success = false with error_code insufficient_credits (unknown_user for an account that does not exist) and writes nothing. '
+'Charges a user for one LLM call and journals it as a usage entry, taking the credits from the user''s lots in order. '
+'Never takes the available balance (balance less live holds) below zero nor the month''s spending past the monthly cap: '
+'a refused debit returns success = false with error_code insufficient_credits, monthly_cap_exceeded or unknown_user '
+'and writes nothing. '
 'Idempotent by request_id (or metadata->>''request_id''): a replay returns the original result with replayed = true; a replay with '
 'different arguments raises LD101. Raises LD001, LD002, LD003, LD004, LD007 for bad input.';

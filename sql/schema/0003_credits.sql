@@ -52,6 +52,7 @@ create table litellm.credit_transactions (
     prompt_tokens integer check (prompt_tokens >= 0),
     completion_tokens integer check (completion_tokens >= 0),
     idempotency_key text,
+    reverses_transaction_id bigint references litellm.credit_transactions (id),
     metadata jsonb not null default '{}',
     created_at timestamptz not null default now(),
     unique (user_id, seq),
@@ -74,6 +75,8 @@ comment on column litellm.credit_transactions.stripe_transaction_id is
 'Payment provider charge id; unique, so a replayed charge credits once.';
 comment on column litellm.credit_transactions.idempotency_key is
 'Client-chosen key (a debit''s request id, or an explicit key); unique per user.';
+comment on column litellm.credit_transactions.reverses_transaction_id is
+'For a refund: the usage entry it gives credits back for.';
 comment on column litellm.credit_transactions.metadata is
 'Caller-supplied context, stored as given.';
 
@@ -88,5 +91,12 @@ where idempotency_key is not null;
 create index credit_transactions_user_created
 on litellm.credit_transactions (user_id, created_at desc);
 
+-- Purchases and grants by time ("all purchases today"); usage entries, the
+-- vast majority, are left out of this index.
 create index credit_transactions_type_created
-on litellm.credit_transactions (transaction_type, created_at desc);
+on litellm.credit_transactions (transaction_type, created_at desc)
+where transaction_type <> 'usage';
+
+create index credit_transactions_reverses
+on litellm.credit_transactions (reverses_transaction_id)
+where reverses_transaction_id is not null;

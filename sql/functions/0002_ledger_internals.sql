@@ -1,0 +1,341 @@
+-- Internal steps shared by the functions that move credits. Each expects the
+-- caller to hold the user's user_credits row lock (see the lock order in
+-- sql/schema/0010_ledger.sql) and to have written the journal entry it names.
+
+create or replace function litellm._consume_lots(user_id text, transaction_id bigint, amount numeric)
+returns void
+language plpgsql
+volatile
+set search_path = ''
+as $$
+declare
+    v_left numeric := amount;
+    v_take numeric;
+    v_lot record;
+begin
+    if v_left = 0 then
+        return;
+    end if;
+    for v_lot in
+        select l.lot_id, l.remaining
+        from litellm.credit_lots as l
+        where l.user_id = _consume_lots.user_id
+          and l.remaining > 0
+          and (l.expires_at is null or l.expires_at > pg_catalog.now())
+        order by l.priority, l.expires_at, l.lot_id
+        for update
+    loop
+        v_take := least(v_lot.remaining, v_left);
+        update litellm.credit_lots as l set remaining = l.remaining - v_take where l.lot_id = v_lot.lot_id;
+        insert into litellm.credit_allocations (transaction_id, lot_id, user_id, amount)
+        values (_consume_lots.transaction_id, v_lot.lot_id, _consume_lots.user_id, v_take);
+        v_left := v_left - v_take;
+        exit when v_left = 0;
+    end loop;
+    if v_left > 0 then
+        raise exception using
+            errcode = 'LD902',
+            message = format('the lots of user %s do not cover %s credits', _consume_lots.user_id, amount),
+            detail = format('short by %s; the balance and the lots disagree', v_left),
+            hint = 'Run select * from litellm.verify_ledger() and report the result.';
+    end if;
+end
+$$;
+
+comment on function litellm._consume_lots(text, bigint, numeric) is
+'Takes amount from the user''s unexpired lots in order (priority, soonest expiry, oldest) and records the '
+'allocations of the given journal entry. Raises LD902 if the lots cannot cover it (the ledger would be inconsistent).';
+
+create or replace function litellm._return_to_lots(user_id text, transaction_id bigint, original_id bigint, amount numeric)
+returns void
+language plpgsql
+volatile
+set search_path = ''
+as $$
+declare
+    v_left numeric := amount;
+    v_give numeric;
+    v_alloc record;
+begin
+    -- What the original entry took from each lot, less what earlier refunds
+    -- gave back, returned last-taken first.
+    for v_alloc in
+        select a.lot_id, sum(a.amount) as outstanding, l.expires_at
+        from litellm.credit_allocations as a
+        inner join litellm.credit_transactions as t on a.transaction_id = t.id
+        inner join litellm.credit_lots as l on a.lot_id = l.lot_id
+        where t.user_id = _return_to_lots.user_id
+          and (t.id = _return_to_lots.original_id or t.reverses_transaction_id = _return_to_lots.original_id)
+        group by a.lot_id, l.priority, l.expires_at
+        having sum(a.amount) > 0
+        order by l.priority desc, l.expires_at desc nulls first, a.lot_id desc
+    loop
+        v_give := least(v_alloc.outstanding, v_left);
+        update litellm.credit_lots as l set remaining = l.remaining + v_give where l.lot_id = v_alloc.lot_id;
+        insert into litellm.credit_allocations (transaction_id, lot_id, user_id, amount)
+        values (_return_to_lots.transaction_id, v_alloc.lot_id, _return_to_lots.user_id, -v_give);
+        if v_alloc.expires_at is not null then
+            update litellm.user_credits as uc
+            set next_expiry_at = least(coalesce(uc.next_expiry_at, v_alloc.expires_at), v_alloc.expires_at)
+            where uc.user_id = _return_to_lots.user_id;
+        end if;
+        v_left := v_left - v_give;
+        exit when v_left = 0;
+    end loop;
+    if v_left > 0 then
+        raise exception using
+            errcode = 'LD902',
+            message = format('entry %s did not take %s credits from lots', original_id, amount),
+            detail = format('short by %s', v_left);
+    end if;
+end
+$$;
+
+comment on function litellm._return_to_lots(text, bigint, bigint, numeric) is
+'Gives amount back to the lots the original entry consumed (net of earlier refunds), last taken first, as '
+'negative allocations of the refund entry. Raises LD902 if they cannot take it.';
+
+create or replace function litellm._sweep_expired(user_id text)
+returns numeric
+language plpgsql
+volatile
+set search_path = ''
+as $$
+declare
+    v_balance numeric;
+    v_seq bigint;
+    v_lot record;
+    v_id bigint;
+    v_expired numeric := 0;
+    v_released numeric;
+begin
+    select uc.credits_remaining, uc.last_seq into v_balance, v_seq
+    from litellm.user_credits as uc
+    where uc.user_id = _sweep_expired.user_id
+    for no key update;
+
+    for v_lot in
+        select l.lot_id, l.remaining
+        from litellm.credit_lots as l
+        where l.user_id = _sweep_expired.user_id and l.remaining > 0 and l.expires_at <= pg_catalog.now()
+        order by l.expires_at, l.lot_id
+        for update
+    loop
+        v_balance := v_balance - v_lot.remaining;
+        v_seq := v_seq + 1;
+        insert into litellm.credit_transactions (
+            user_id, seq, transaction_type, amount, balance_after, description
+        ) values (
+            _sweep_expired.user_id, v_seq, 'expiry', -v_lot.remaining, v_balance,
+            format('lot %s expired', v_lot.lot_id)
+        )
+        returning id into v_id;
+        update litellm.credit_lots as l set remaining = 0 where l.lot_id = v_lot.lot_id;
+        insert into litellm.credit_allocations (transaction_id, lot_id, user_id, amount)
+        values (v_id, v_lot.lot_id, _sweep_expired.user_id, v_lot.remaining);
+        v_expired := v_expired + v_lot.remaining;
+    end loop;
+
+    with expired as (
+        update litellm.credit_holds as h
+        set status = 'expired', resolved_at = pg_catalog.now()
+        where h.user_id = _sweep_expired.user_id and h.status = 'held' and h.expires_at <= pg_catalog.now()
+        returning h.amount
+    )
+    select coalesce(sum(e.amount), 0) into v_released from expired as e;
+
+    update litellm.user_credits as uc
+    set credits_remaining = v_balance,
+        last_seq = v_seq,
+        credits_held = uc.credits_held - v_released,
+        next_expiry_at = least(
+            (select min(l.expires_at) from litellm.credit_lots as l
+             where l.user_id = uc.user_id and l.remaining > 0 and l.expires_at is not null),
+            (select min(h.expires_at) from litellm.credit_holds as h
+             where h.user_id = uc.user_id and h.status = 'held')
+        ),
+        updated_at = pg_catalog.now()
+    where uc.user_id = _sweep_expired.user_id;
+    return v_expired;
+end
+$$;
+
+comment on function litellm._sweep_expired(text) is
+'Locks the user''s account, journals an expiry entry for what is left of each expired lot, marks expired holds, and '
+'recomputes next_expiry_at. Returns the credits expired.';
+
+create or replace function litellm._check_usage_replay(
+    prior litellm.credit_transactions,
+    key text,
+    cost numeric,
+    provider text,
+    model text,
+    prompt_tokens bigint,
+    completion_tokens bigint,
+    power_level text
+)
+returns void
+language plpgsql
+immutable
+set search_path = ''
+as $$
+begin
+    if prior.transaction_type <> 'usage' then
+        perform litellm._idempotency_conflict('request_id', key, 'transaction_type', prior.transaction_type, 'usage');
+    elsif -prior.amount is distinct from cost then
+        perform litellm._idempotency_conflict('request_id', key, 'cost', (-prior.amount)::text, cost::text);
+    elsif prior.provider is distinct from _check_usage_replay.provider then
+        perform litellm._idempotency_conflict('request_id', key, 'provider', prior.provider, _check_usage_replay.provider);
+    elsif prior.model is distinct from _check_usage_replay.model then
+        perform litellm._idempotency_conflict('request_id', key, 'model', prior.model, _check_usage_replay.model);
+    elsif prior.prompt_tokens is distinct from _check_usage_replay.prompt_tokens then
+        perform litellm._idempotency_conflict('request_id', key, 'prompt_tokens',
+                                              prior.prompt_tokens::text, _check_usage_replay.prompt_tokens::text);
+    elsif prior.completion_tokens is distinct from _check_usage_replay.completion_tokens then
+        perform litellm._idempotency_conflict('request_id', key, 'completion_tokens',
+                                              prior.completion_tokens::text, _check_usage_replay.completion_tokens::text);
+    elsif prior.power_level is distinct from _check_usage_replay.power_level then
+        perform litellm._idempotency_conflict('request_id', key, 'power_level', prior.power_level, _check_usage_replay.power_level);
+    end if;
+end
+$$;
+
+comment on function litellm._check_usage_replay(litellm.credit_transactions, text, numeric, text, text, bigint, bigint, text) is
+'Raises LD101 naming the first field in which a replayed usage charge differs from the journalled one.';
+
+create or replace function litellm._monthly_cap(account litellm.user_credits)
+returns numeric
+language sql
+stable
+set search_path = ''
+begin atomic
+    select coalesce(
+        account.monthly_cap,  -- noqa: RF01
+        (
+            select t.monthly_cap from litellm.tiers as t
+            where t.tier = account.tier  -- noqa: RF01
+        )
+    );
+end;
+
+comment on function litellm._monthly_cap(litellm.user_credits) is
+'The cap that applies to an account this month: its own, else its tier''s; NULL for none.';
+
+create or replace function litellm._refusal(
+    user_id text,
+    amount numeric,
+    out error_code text,
+    out error_message text,
+    out balance numeric,
+    out sweep_due boolean
+)
+language plpgsql
+stable
+set search_path = ''
+as $$
+declare
+    v_account litellm.user_credits;
+    v_cap numeric;
+    v_spent numeric;
+begin
+    sweep_due := false;
+    select uc.* into v_account from litellm.user_credits as uc where uc.user_id = _refusal.user_id;
+    if not found then
+        error_code := 'unknown_user';
+        error_message := format('Unknown user %s: no credits have been added for this user', _refusal.user_id);
+        balance := 0;
+        return;
+    end if;
+    balance := v_account.credits_remaining;
+    if v_account.next_expiry_at <= pg_catalog.now() then
+        sweep_due := true;
+        return;
+    end if;
+    if v_account.credits_remaining - v_account.credits_held < amount then
+        error_code := 'insufficient_credits';
+        error_message := case
+            when v_account.credits_held = 0
+                then format('Insufficient credits: balance %s, cost %s', v_account.credits_remaining, amount)
+            else format('Insufficient credits: available %s (balance %s, held %s), cost %s',
+                        v_account.credits_remaining - v_account.credits_held, v_account.credits_remaining,
+                        v_account.credits_held, amount)
+        end;
+        return;
+    end if;
+    v_cap := litellm._monthly_cap(v_account);
+    v_spent := case when v_account.month_start = litellm._current_month() then v_account.month_spent else 0 end;
+    error_code := 'monthly_cap_exceeded';
+    error_message := format('Monthly cap %s reached: spent %s this month, held %s, cost %s',
+                            v_cap, v_spent, v_account.credits_held, amount);
+end
+$$;
+
+comment on function litellm._refusal(text, numeric) is
+'Why a charge or hold of amount was refused: unknown_user, insufficient_credits or monthly_cap_exceeded, with a '
+'message; sweep_due when expired lots or holds must be swept first.';
+
+create or replace function litellm._current_month()
+returns date
+language sql
+stable
+set search_path = ''
+begin atomic
+    select date_trunc('month', pg_catalog.now() at time zone 'UTC')::date;
+end;
+
+comment on function litellm._current_month() is
+'First day of the current month in UTC: the period of monthly caps.';
+
+create or replace function litellm._grant(
+    user_id text,
+    amount numeric,
+    transaction_type text,
+    expires_at timestamptz,
+    payment_method text,
+    stripe_transaction_id text,
+    package_id integer,
+    description text,
+    idempotency_key text,
+    metadata jsonb,
+    out transaction_id bigint,
+    out balance numeric
+)
+language plpgsql
+volatile
+set search_path = ''
+as $$
+declare
+    v_seq bigint;
+begin
+    update litellm.user_credits as uc
+    set credits_remaining = uc.credits_remaining + _grant.amount,
+        total_purchased = uc.total_purchased + case when _grant.transaction_type = 'purchase' then _grant.amount else 0 end,
+        total_granted = uc.total_granted + case when _grant.transaction_type = 'purchase' then 0 else _grant.amount end,
+        last_seq = uc.last_seq + 1,
+        next_expiry_at = case
+            when _grant.expires_at is null then uc.next_expiry_at
+            else least(coalesce(uc.next_expiry_at, _grant.expires_at), _grant.expires_at)
+        end,
+        updated_at = pg_catalog.now()
+    where uc.user_id = _grant.user_id
+    returning uc.credits_remaining, uc.last_seq into balance, v_seq;
+
+    insert into litellm.credit_transactions (
+        user_id, seq, transaction_type, amount, balance_after, payment_method,
+        stripe_transaction_id, package_id, description, idempotency_key, metadata
+    ) values (
+        _grant.user_id, v_seq, _grant.transaction_type, _grant.amount, balance, _grant.payment_method,
+        _grant.stripe_transaction_id, _grant.package_id, _grant.description, _grant.idempotency_key, _grant.metadata
+    )
+    returning id into transaction_id;
+
+    insert into litellm.credit_lots (user_id, transaction_id, transaction_type, priority, expires_at, amount, remaining)
+    select _grant.user_id, _grant.transaction_id, ct.transaction_type, ct.priority, _grant.expires_at,
+           _grant.amount, _grant.amount
+    from litellm.credit_types as ct
+    where ct.transaction_type = _grant.transaction_type;
+end
+$$;
+
+comment on function litellm._grant(text, numeric, text, timestamptz, text, text, integer, text, text, jsonb) is
+'Adds credits to a locked, existing account: balance and totals, the journal entry, and its lot.';

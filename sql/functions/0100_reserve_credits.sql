@@ -1,0 +1,111 @@
+create or replace function litellm.reserve_credits(
+    user_id text,
+    amount numeric,
+    request_id text,
+    ttl interval default interval '15 minutes',
+    metadata jsonb default '{}'
+)
+returns table (
+    success boolean,
+    reservation_id bigint,
+    amount_held numeric,
+    credits_available numeric,
+    expires_at timestamptz,
+    error_code text,
+    error_message text,
+    replayed boolean
+)
+language plpgsql
+volatile
+-- definer: holds and accounts are not writable by the application role.
+security definer
+set search_path = ''
+as $$
+#variable_conflict use_column
+declare
+    v_user text := litellm._check_user_id(reserve_credits.user_id);
+    v_amount numeric := litellm._check_amount(reserve_credits.amount, 'amount', false);
+    v_metadata jsonb := litellm._check_metadata(reserve_credits.metadata);
+    v_key text := litellm._check_text(reserve_credits.request_id, 'request_id', 255);
+    v_month date := litellm._current_month();
+    v_expires timestamptz;
+    v_available numeric;
+    v_prior litellm.credit_holds;
+    v_id bigint;
+    v_refusal record;
+begin
+    if v_key is null then
+        raise exception using errcode = 'LD007', message = 'request_id is required for a reservation';
+    end if;
+    if reserve_credits.ttl is null or reserve_credits.ttl <= interval '0' or reserve_credits.ttl > interval '7 days' then
+        raise exception using
+            errcode = 'LD010',
+            message = format('ttl must be positive and at most 7 days, got %s', coalesce(reserve_credits.ttl::text, 'NULL'));
+    end if;
+    v_expires := pg_catalog.now() + reserve_credits.ttl;
+
+    select h.* into v_prior from litellm.credit_holds as h where h.user_id = v_user and h.request_id = v_key;
+    if found then
+        if v_prior.amount <> v_amount then
+            perform litellm._idempotency_conflict('request_id', v_key, 'amount', v_prior.amount::text, v_amount::text);
+        end if;
+        return query select true, v_prior.hold_id, v_prior.amount, null::numeric, v_prior.expires_at,
+            null::text, null::text, true;
+        return;
+    end if;
+
+    -- The same single-statement check as a debit: a hold needs the available
+    -- balance and room under the monthly cap, and counts against both.
+    for attempt in 1..2 loop
+        update litellm.user_credits as uc
+        set credits_held = uc.credits_held + v_amount,
+            next_expiry_at = least(coalesce(uc.next_expiry_at, v_expires), v_expires),
+            updated_at = pg_catalog.now()
+        where uc.user_id = v_user
+          and uc.credits_remaining - uc.credits_held >= v_amount
+          and (uc.next_expiry_at is null or uc.next_expiry_at > pg_catalog.now())
+          and (
+              litellm._monthly_cap(uc) is null
+              or case when uc.month_start = v_month then uc.month_spent else 0 end
+                 + uc.credits_held + v_amount <= litellm._monthly_cap(uc)
+          )
+        returning uc.credits_remaining - uc.credits_held into v_available;
+        exit when found;
+
+        v_refusal := litellm._refusal(v_user, v_amount);
+        if v_refusal.sweep_due and attempt = 1 then
+            perform litellm._sweep_expired(v_user);
+            continue;
+        end if;
+        return query select false, null::bigint, 0::numeric, null::numeric, null::timestamptz,
+            v_refusal.error_code, v_refusal.error_message, false;
+        return;
+    end loop;
+
+    insert into litellm.credit_holds (user_id, request_id, amount, expires_at, metadata)
+    values (v_user, v_key, v_amount, v_expires, v_metadata)
+    on conflict (user_id, request_id) do nothing
+    returning hold_id into v_id;
+
+    if v_id is null then
+        -- A concurrent reservation for this request committed first.
+        update litellm.user_credits as uc set credits_held = uc.credits_held - v_amount where uc.user_id = v_user;
+        select h.* into v_prior from litellm.credit_holds as h where h.user_id = v_user and h.request_id = v_key;
+        if v_prior.amount <> v_amount then
+            perform litellm._idempotency_conflict('request_id', v_key, 'amount', v_prior.amount::text, v_amount::text);
+        end if;
+        return query select true, v_prior.hold_id, v_prior.amount, null::numeric, v_prior.expires_at,
+            null::text, null::text, true;
+        return;
+    end if;
+
+    return query select true, v_id, v_amount, v_available, v_expires, null::text, null::text, false;
+end
+$$;
+
+comment on function litellm.reserve_credits(text, numeric, text, interval, jsonb) is
+'Holds the worst-case cost of a call before it runs, for ttl (at most 7 days). The hold counts against the available '
+'balance and the monthly cap until it is settled, released or expires. A refusal returns success = false with '
+'error_code insufficient_credits, monthly_cap_exceeded or unknown_user. Idempotent by (user_id, request_id): a replay '
+'returns the original hold with replayed = true (credits_available NULL); another amount raises LD101. '
+'Raises LD001, LD004, LD007, LD010.';

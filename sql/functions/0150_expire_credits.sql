@@ -1,0 +1,41 @@
+create or replace function litellm.expire_credits(max_users integer default 1000)
+returns table (
+    users_swept integer,
+    credits_expired numeric,
+    more_due boolean
+)
+language plpgsql
+volatile
+-- definer: the journal, lots and accounts are not writable by the application role.
+security definer
+set search_path = ''
+as $$
+declare
+    v_user text;
+    v_users integer := 0;
+    v_expired numeric := 0;
+begin
+    if max_users is null or max_users < 1 then
+        raise exception using errcode = 'LD007', message = 'max_users must be at least 1';
+    end if;
+    -- Accounts are locked one at a time, in user_id order (the documented
+    -- order for functions that touch several accounts).
+    for v_user in
+        select uc.user_id from litellm.user_credits as uc
+        where uc.next_expiry_at <= pg_catalog.now()
+        order by uc.user_id
+        limit max_users
+    loop
+        v_expired := v_expired + litellm._sweep_expired(v_user);
+        v_users := v_users + 1;
+    end loop;
+    return query select v_users, v_expired,
+        exists (select from litellm.user_credits as uc where uc.next_expiry_at <= pg_catalog.now());
+end
+$$;
+
+comment on function litellm.expire_credits(integer) is
+'Journals an expiry entry for what is left of every expired lot and ends expired holds, for up to max_users accounts '
+'(more_due says whether to call again). Safe to run at any time and concurrently with everything else; debits also '
+'sweep an account''s expired lots on their own, so running it is tidiness, not a correctness requirement. '
+'Raises LD007.';
