@@ -7,9 +7,10 @@ LITELLM_DB_BENCH_DSN), installs the package, and runs pgbench scripts against it
 
 * function -- ``select * from litellm.debit_user_credits(...)`` for a random user
   of 1000, each call with a fresh request id;
-* floor    -- the same writes by hand in one round trip: one statement whose CTE
-  updates the account and inserts the journal entry. This is the least any
-  correct debit must do, so function / floor is the price of the API's checks;
+* floor    -- the same writes by hand in one round trip: one statement whose CTEs
+  update the account, insert the journal entry, take the credits from the
+  first lot and record the allocation. This is the least any correct debit
+  must write, so function / floor is the price of the API's checks;
 * hot      -- the function with every client debiting the same user.
 
 Runs alternate (function, floor, function, ...) so drift on a shared machine
@@ -53,14 +54,23 @@ select * from litellm.debit_user_credits('bench-' || :uid, 0.000001, 'openai', '
 with u as (
     update litellm.user_credits
     set credits_remaining = credits_remaining - 0.000001, total_spent = total_spent + 0.000001,
-        last_seq = last_seq + 1, updated_at = now()
-    where user_id = 'bench-' || :uid and credits_remaining >= 0.000001
+        month_spent = month_spent + 0.000001, last_seq = last_seq + 1, updated_at = now()
+    where user_id = 'bench-' || :uid and credits_remaining - credits_held >= 0.000001
     returning user_id, last_seq, credits_remaining
+), t as (
+    insert into litellm.credit_transactions (user_id, seq, transaction_type, amount, balance_after,
+        provider, model, power_level, prompt_tokens, completion_tokens, idempotency_key, metadata)
+    select user_id, last_seq, 'usage', -0.000001, credits_remaining, 'openai', 'gpt-4', 'balanced',
+        10, 20, :client_id || '-' || :r, '{{}}' from u
+    returning id, user_id
+), l as (
+    update litellm.credit_lots set remaining = remaining - 0.000001
+    where lot_id = (select lot_id from litellm.credit_lots where user_id = 'bench-' || :uid
+                    and not depleted order by priority, expires_at, lot_id limit 1)
+    returning lot_id
 )
-insert into litellm.credit_transactions (user_id, seq, transaction_type, amount, balance_after,
-    provider, model, power_level, prompt_tokens, completion_tokens, idempotency_key, metadata)
-select user_id, last_seq, 'usage', -0.000001, credits_remaining, 'openai', 'gpt-4', 'balanced',
-    10, 20, :client_id || '-' || :r, '{{}}' from u;
+insert into litellm.credit_allocations (transaction_id, lot_id, user_id, amount)
+select t.id, l.lot_id, t.user_id, 0.000001 from t, l;
 """,
     "hot": """
 \\set r random(1, 1000000000000)
@@ -94,6 +104,9 @@ def main() -> int:
     ap.add_argument("--seconds", type=int, default=10)
     ap.add_argument("--clients", type=int, nargs="+", default=[1, 4, 16])
     ap.add_argument("--rounds", type=int, default=2, help="alternating runs per figure")
+    ap.add_argument("--synchronous-commit", choices=["on", "off"], default="on",
+                    help="on (default): every acknowledged debit is on disk, as in production;"
+                         " off: measures CPU and locking without waiting for the disk")
     args = ap.parse_args()
 
     root = Path(tempfile.mkdtemp(prefix="litellm-db-bench-"))
@@ -108,14 +121,15 @@ def main() -> int:
             if bindir is None:
                 print("no PostgreSQL binaries found; set LITELLM_DB_BENCH_DSN", file=sys.stderr)
                 return 1
-            # durable: fsync and full_page_writes on, as in production; commits
-            # are asynchronous so the figures show CPU and locking, not the disk.
+            # durable: fsync and full_page_writes on, as in production.
             server = start_cluster(bindir, cluster_root, durable=True)
         name = server.create_database()
         dsn = server.dsn(name)
         with psycopg.connect(dsn, autocommit=True) as conn:
             litellm_db.install(conn)
-            conn.execute("alter database " + name + " set synchronous_commit = off")
+            conn.execute(
+                f"alter database {name} set synchronous_commit = {args.synchronous_commit}"
+            )
             for u in range(1, USERS + 1):
                 conn.execute("select litellm.add_user_credits(%s, 1000000, 'purchase')",
                              (f"bench-{u}",))
@@ -144,7 +158,8 @@ def main() -> int:
         out = REPO / "bench" / "results"
         out.mkdir(exist_ok=True)
         (out / "debit.json").write_text(json.dumps(
-            {"seconds": args.seconds, "rounds": args.rounds, "figures": figures}, indent=2))
+            {"seconds": args.seconds, "rounds": args.rounds,
+             "synchronous_commit": args.synchronous_commit, "figures": figures}, indent=2))
         with psycopg.connect(dsn) as conn:
             negative = conn.execute(
                 "select count(*) from litellm.user_credits where credits_remaining < 0"

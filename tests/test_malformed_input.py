@@ -25,19 +25,29 @@ from psycopg.types.json import Jsonb
 
 KNOWN_USER = "prop-user"
 
-text_no_nul = st.text(alphabet=st.characters(blacklist_characters="\x00", codec="utf-8"), max_size=40)
+text_no_nul = st.text(
+    alphabet=st.characters(blacklist_characters="\x00", codec="utf-8"), max_size=40
+)
 long_text = st.integers(min_value=256, max_value=4000).map(lambda n: "x" * n)
 
 AMOUNT = st.one_of(
-    st.sampled_from([Decimal("NaN"), Decimal("Infinity"), Decimal("-Infinity"), Decimal(0),
-                     Decimal("-0.01"), Decimal("1e14"), Decimal("1e30"), Decimal("0.0000001"), None]),
-    st.decimals(min_value=Decimal("-1e6"), max_value=Decimal("1e6"), places=8, allow_nan=False),
+    st.sampled_from([
+        Decimal("NaN"), Decimal("Infinity"), Decimal("-Infinity"), Decimal(0), Decimal("-0.01"),
+        Decimal("1e14"), Decimal("1e30"), Decimal("0.0000001"), None,
+    ]),
+    st.decimals(
+        min_value=Decimal("-1e6"), max_value=Decimal("1e6"), places=8, allow_nan=False
+    ),
 )
 COUNT = st.one_of(st.sampled_from([None, -1, 2**31, 2**63 - 1]), st.integers(-(2**40), 2**40))
 ID = st.one_of(st.sampled_from([None, -1, 0, 2**63 - 1]), st.integers(-(2**40), 2**40))
-USER = st.one_of(st.sampled_from([None, "", "   ", "unknown-user", KNOWN_USER]), long_text, text_no_nul)
+USER = st.one_of(
+    st.sampled_from([None, "", "   ", "unknown-user", KNOWN_USER]), long_text, text_no_nul
+)
 TEXT = st.one_of(st.sampled_from([None, "", " "]), long_text, text_no_nul)
-NAME = st.one_of(st.sampled_from([None, "", "warp", "ECO", "usage", "refund"]), long_text, text_no_nul)
+NAME = st.one_of(
+    st.sampled_from([None, "", "warp", "ECO", "usage", "refund"]), long_text, text_no_nul
+)
 JSON = st.one_of(
     st.sampled_from([None, [], [1, 2], "text", 3, True, {"request_id": 5}]),
     st.integers(70_000, 80_000).map(lambda n: {"blob": "x" * n}),

@@ -20,7 +20,7 @@ begin
         select l.lot_id, l.remaining
         from litellm.credit_lots as l
         where l.user_id = _consume_lots.user_id
-          and l.remaining > 0
+          and not l.depleted
           and (l.expires_at is null or l.expires_at > pg_catalog.now())
         order by l.priority, l.expires_at, l.lot_id
         for update
@@ -117,7 +117,7 @@ begin
     for v_lot in
         select l.lot_id, l.remaining
         from litellm.credit_lots as l
-        where l.user_id = _sweep_expired.user_id and l.remaining > 0 and l.expires_at <= pg_catalog.now()
+        where l.user_id = _sweep_expired.user_id and not l.depleted and l.expires_at <= pg_catalog.now()
         order by l.expires_at, l.lot_id
         for update
     loop
@@ -150,7 +150,7 @@ begin
         credits_held = uc.credits_held - v_released,
         next_expiry_at = least(
             (select min(l.expires_at) from litellm.credit_lots as l
-             where l.user_id = uc.user_id and l.remaining > 0 and l.expires_at is not null),
+             where l.user_id = uc.user_id and not l.depleted and l.expires_at is not null),
             (select min(h.expires_at) from litellm.credit_holds as h
              where h.user_id = uc.user_id and h.status = 'held')
         ),

@@ -36,7 +36,7 @@ begin atomic
         uc.last_seq as transaction_count,
         (
             select min(l.expires_at) from litellm.credit_lots as l
-            where l.user_id = uc.user_id and l.remaining > 0 and l.expires_at > pg_catalog.now()
+            where l.user_id = uc.user_id and not l.depleted and l.expires_at > pg_catalog.now()
         ) as next_expiry_at,
         uc.last_reset,
         uc.created_at,
@@ -48,7 +48,7 @@ begin atomic
         lateral (
             select coalesce(sum(l.remaining), 0) as expired
             from litellm.credit_lots as l
-            where l.user_id = uc.user_id and l.remaining > 0 and l.expires_at <= pg_catalog.now()
+            where l.user_id = uc.user_id and not l.depleted and l.expires_at <= pg_catalog.now()
         ) as x
     cross join
         lateral (

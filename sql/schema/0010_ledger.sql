@@ -48,6 +48,10 @@ add column month_start date,
 add column month_spent numeric(20, 6) not null default 0 check (month_spent >= 0),
 add column next_expiry_at timestamptz;
 
+-- Every debit rewrites its account row and a lot row; free space on their
+-- pages keeps those updates HOT (no new index entries, cheap pruning).
+alter table litellm.user_credits set (fillfactor = 50);
+
 create index user_credits_next_expiry
 on litellm.user_credits (next_expiry_at)
 where next_expiry_at is not null;
@@ -71,22 +75,27 @@ create table litellm.credit_lots (
     expires_at timestamptz,
     amount numeric(20, 6) not null check (amount > 0),
     remaining numeric(20, 6) not null check (remaining >= 0 and remaining <= amount),
+    depleted boolean not null generated always as (remaining = 0) stored,
     created_at timestamptz not null default now()
-);
+)
+with (fillfactor = 50);
 
 comment on table litellm.credit_lots is
 'Credits as they arrived: one lot per grant, consumed in order of priority, then soonest expiry, then age. '
 'remaining is what is left after the allocations.';
 comment on column litellm.credit_lots.transaction_id is
 'The journal entry that granted the lot.';
+comment on column litellm.credit_lots.depleted is
+'remaining = 0. The partial indexes filter on this flag, not on remaining: it changes once in a lot''s life, so the '
+'updates of remaining stay HOT (no new index entries per debit).';
 
 create index credit_lots_consumption_order
 on litellm.credit_lots (user_id, priority, expires_at, lot_id)
-where remaining > 0;
+where not depleted;
 
 create index credit_lots_expiring
 on litellm.credit_lots (expires_at)
-where remaining > 0 and expires_at is not null;
+where not depleted and expires_at is not null;
 
 create table litellm.credit_allocations (
     transaction_id bigint not null references litellm.credit_transactions (id),
