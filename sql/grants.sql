@@ -46,3 +46,28 @@ litellm.verify_ledger()
 to litellm_app;
 grant execute on function litellm.verify_ledger() to litellm_analyst;
 grant select on litellm.credit_types to litellm_app, litellm_analyst;
+
+-- Pricing and routing (sql/schema/0030-0032, sql/functions/0300-0340). Prices,
+-- the conversion rate and the health thresholds are catalogues: both roles read
+-- them; the price audit and tier history are for the analyst. set_model_price
+-- is granted to nobody: prices are set by the owner (or a role the owner grants
+-- it to, together with write access to model_prices and model_price_audit).
+-- The application's pricing and health functions run as the caller, so the
+-- argument-check helpers they call (invoker, side-effect free) are granted too.
+grant select on litellm.model_prices, litellm.pricing_settings, litellm.health_thresholds
+to litellm_app, litellm_analyst;
+grant select on litellm.model_price_audit, litellm.user_tier_history to litellm_analyst;
+grant execute on function
+litellm.calculate_cost(text, text, bigint, bigint, text, text, timestamptz),
+litellm.get_model_price(text, text, timestamptz),
+litellm.select_providers(text),
+litellm._price_key(text, text),
+litellm._check_text(text, text, integer),
+litellm._health_status(numeric, numeric, bigint)
+to litellm_app, litellm_analyst;
+grant execute on function
+litellm.purchase_credit_package(text, integer, text, text),
+litellm.set_user_tier(text, text, text),
+litellm.record_provider_health(text, text, integer, numeric, bigint, text, text),
+litellm.refresh_provider_health(integer, boolean)
+to litellm_app;

@@ -61,6 +61,7 @@ TIMESTAMP = st.one_of(
     st.sampled_from([None]),
     st.integers(-10**6, 10**8).map(lambda s: datetime.now(UTC) + timedelta(seconds=s)),
 )
+INT32 = COUNT.filter(lambda v: v is None or -(2**31) <= v < 2**31)
 MONTHS = st.one_of(st.sampled_from([None, -1, 0, 121, 2**31 - 1]), st.integers(-5, 200))
 
 # function -> {argument: (valid value, strategy of malformed values)}
@@ -105,6 +106,38 @@ ARGUMENTS: dict[str, dict[str, tuple[Any, st.SearchStrategy[Any]]]] = {
     "verify_ledger": {},
     "refresh_usage_summary": {},
     "ensure_usage_log_partitions": {"months_ahead": (1, MONTHS), "months_behind": (0, MONTHS)},
+    # pricing and routing
+    "calculate_cost": {
+        "provider": ("openai", TEXT), "model": ("gpt-4o", TEXT), "prompt_tokens": (1, COUNT),
+        "completion_tokens": (1, COUNT), "power_level": (None, NAME), "tier": (None, NAME),
+        "at": (None, TIMESTAMP),
+    },
+    "get_model_price": {
+        "provider": ("openai", TEXT), "model": ("gpt-4o", TEXT), "at": (None, TIMESTAMP),
+    },
+    "set_model_price": {
+        "provider": ("tap", TEXT), "model": ("prop-model", TEXT),
+        "prompt_per_1m": (Decimal(1), AMOUNT), "completion_per_1m": (Decimal(2), AMOUNT),
+        "cached_per_1m": (None, AMOUNT),
+        "effective_from": (datetime.now(UTC) + timedelta(days=1), TIMESTAMP), "note": (None, TEXT),
+        "source": ("manual", NAME),
+    },
+    "purchase_credit_package": {
+        "user_id": (KNOWN_USER, USER), "package_id": (1, INT32), "payment_method": (None, TEXT),
+        "charge_id": ("prop-charge", TEXT),
+    },
+    "set_user_tier": {
+        "user_id": (KNOWN_USER, USER), "tier": ("starter", NAME), "reason": (None, TEXT),
+    },
+    "record_provider_health": {
+        "provider": ("tap-p", TEXT), "status": (None, NAME), "avg_latency_ms": (100, INT32),
+        "success_rate": (Decimal(99), AMOUNT), "error_count": (0, COUNT),
+        "last_error": (None, TEXT), "notes": (None, TEXT),
+    },
+    "refresh_provider_health": {
+        "window_minutes": (15, INT32), "dry_run": (True, st.sampled_from([None, False])),
+    },
+    "select_providers": {"power_level": ("balanced", NAME)},
 }
 
 STATE = """
