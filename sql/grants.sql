@@ -34,6 +34,7 @@ grant select on litellm.llm_usage_summary, litellm.llm_usage_log to litellm_app;
 grant select on litellm.llm_usage_log to litellm_analyst;
 
 grant select on litellm.account_overview to litellm_analyst;
+
 -- The ledger (sql/schema/0010_ledger.sql): holds, corrections, expiry, audit.
 grant execute on function
 litellm.reserve_credits(text, numeric, text, interval, jsonb),
