@@ -72,3 +72,38 @@ litellm.set_user_tier(text, text, text),
 litellm.record_provider_health(text, text, integer, numeric, bigint, text, text),
 litellm.refresh_provider_health(integer, boolean)
 to litellm_app;
+
+-- Usage metering, part 2 (issue 4): one-call charge+log, analytics, archival.
+-- record_llm_call() is the gateway's; the analytics read the summaries (and
+-- failed_calls() the log) as the caller, so the analyst gets both summaries.
+-- archive_usage_logs() and drop_archived_usage_logs() are the owner's only.
+grant execute on function
+litellm.record_llm_call(
+    text, text, text, bigint, bigint, numeric, boolean, text, text, text, integer, numeric, text, text, text, text, text,
+    text, text, text, jsonb, jsonb
+),
+litellm.usage_daily(text, integer),
+litellm.top_models(integer, integer, text),
+litellm.tenant_usage_daily(text, integer)
+to litellm_app;
+grant select on litellm.llm_usage_attribution_summary to litellm_app, litellm_analyst;
+grant execute on function
+litellm.usage_daily(text, integer),
+litellm.top_models(integer, integer, text),
+litellm.top_spenders(integer, integer),
+litellm.provider_breakdown(integer),
+litellm.failed_calls(integer, text),
+litellm.usage_by_tenant(integer),
+litellm.tenant_usage_daily(text, integer),
+litellm.usage_by_operation(integer, text, text),
+litellm.team_usage(integer, text),
+litellm.organization_usage(integer),
+litellm._usage_by_operation(integer, text, text),
+litellm._team_usage(integer, text)
+to litellm_analyst;
+-- The analytics run as their caller, and so do the argument checks they call.
+grant execute on function
+litellm._usage_since(integer),
+litellm._usage_max_rows(integer)
+to litellm_app, litellm_analyst;
+grant select on litellm.usage_log_archives to litellm_analyst;

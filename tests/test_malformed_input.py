@@ -138,6 +138,32 @@ ARGUMENTS: dict[str, dict[str, tuple[Any, st.SearchStrategy[Any]]]] = {
         "window_minutes": (15, INT32), "dry_run": (True, st.sampled_from([None, False])),
     },
     "select_providers": {"power_level": ("balanced", NAME)},
+    # usage metering (issue 4)
+    "record_llm_call": {
+        "user_id": (KNOWN_USER, USER), "provider": ("openai", TEXT), "model": ("gpt-4", TEXT),
+        "prompt_tokens": (10, COUNT), "completion_tokens": (20, COUNT),
+        "cost": (Decimal("0.01"), AMOUNT), "success": (True, st.sampled_from([None, False])),
+        "request_id": (None, TEXT), "litellm_call_id": (None, TEXT), "power_level": (None, NAME),
+        "latency_ms": (100, INT32), "cost_usd": (None, AMOUNT), "error_type": (None, TEXT),
+        "error_message": (None, TEXT), "tenant_id": (None, TEXT), "team_id": (None, TEXT),
+        "organization_id": (None, TEXT), "service_name": (None, TEXT), "operation": (None, TEXT),
+        "session_id": (None, TEXT), "request_metadata": (Jsonb({}), JSON),
+        "response_metadata": (Jsonb({}), JSON),
+    },
+    "usage_daily": {"user_id": (KNOWN_USER, USER), "days": (7, INT32)},
+    "top_models": {"days": (30, INT32), "max_rows": (5, INT32), "user_id": (None, USER)},
+    "top_spenders": {"days": (30, INT32), "max_rows": (10, INT32)},
+    "provider_breakdown": {"days": (7, INT32)},
+    "failed_calls": {"hours": (24, INT32), "user_id": (None, USER)},
+    "usage_by_tenant": {"days": (30, INT32)},
+    "tenant_usage_daily": {"tenant_id": ("acme", TEXT), "days": (30, INT32)},
+    "usage_by_operation": {
+        "days": (7, INT32), "service_name": (None, TEXT), "tenant_id": (None, TEXT),
+    },
+    "team_usage": {"days": (30, INT32), "organization_id": (None, TEXT)},
+    "organization_usage": {"days": (30, INT32)},
+    "archive_usage_logs": {"older_than": (timedelta(days=90), INTERVAL)},
+    "drop_archived_usage_logs": {"older_than": (timedelta(days=400), INTERVAL)},
 }
 
 STATE = """

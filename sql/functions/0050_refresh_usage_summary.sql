@@ -1,10 +1,27 @@
--- Incremental, exact maintenance of llm_usage_summary.
+-- Incremental, exact maintenance of llm_usage_summary and
+-- llm_usage_attribution_summary.
 --
 -- Writers never touch a shared row: an AFTER ... FOR EACH STATEMENT trigger
--- with a transition table appends the statement's deltas, aggregated by
--- summary key, to usage_summary_pending. refresh_usage_summary() deletes the
--- committed queue rows and adds their sums to the summary in one statement, so
--- its cost is O(rows logged since the last refresh) and the result is exact.
+-- with a transition table appends the statement's deltas, aggregated by the
+-- union of both summaries' keys, to usage_summary_pending. refresh_usage_summary()
+-- adds the queued sums to both summaries, so its cost is O(rows logged since the
+-- last refresh) and the result is exact.
+--
+-- The queue has two slots (partitions usage_summary_pending_0 and _1). Writers
+-- append to slot usage_summary_generation.last_value % 2. A refresh advances
+-- the sequence, which switches every writer to the other slot at once (a
+-- sequence is not transactional), then takes the old slot's ACCESS EXCLUSIVE
+-- lock, which waits for the transactions still writing into it; once it has the
+-- lock every row in the slot is committed and visible, and no new one can
+-- arrive, so the refresh folds them all and empties the slot with TRUNCATE (a
+-- constant cost, where DELETE writes every row twice and leaves them to VACUUM).
+-- Writers are never blocked by a refresh, except one that read the slot number
+-- just before the switch and reaches the slot just after the lock: it waits for
+-- the refresh to commit, then appends to the old slot. Such rows, and rows of a
+-- refresh that rolled back after its switch, are committed rows in the slot
+-- that is now current; the refresh also folds those (DELETE ... RETURNING of the
+-- committed rows of the current slot, normally a handful), so nothing is left
+-- behind and nothing is counted twice.
 --
 -- Statement triggers fire for the table a statement names: the parent's
 -- capture every row routed through llm_usage_log, and each partition gets the
@@ -13,8 +30,8 @@
 -- partitions' statement triggers, so no row is counted twice.
 --
 -- DELETE, TRUNCATE and DETACH PARTITION are not captured: archiving old rows
--- leaves the summary as it was. An UPDATE of a log row replaces its old values
--- by the new ones in the summary.
+-- leaves the summaries as they were. An UPDATE of a log row replaces its old
+-- values by the new ones in the summaries.
 
 -- SECURITY DEFINER: writes usage_summary_pending, which the inserting role may not.
 create or replace function litellm._usage_log_enqueue_inserts()
@@ -24,6 +41,8 @@ volatile
 security definer
 set search_path = ''
 as $$
+declare
+    v_slot smallint;
 begin
     if tg_relid <> 'litellm.llm_usage_log'::regclass and not exists (
         select from pg_catalog.pg_inherits as i
@@ -31,16 +50,23 @@ begin
     ) then
         return null;  -- a detached (archived) partition is no longer part of the log
     end if;
+    select (g.last_value % 2)::smallint into v_slot from litellm.usage_summary_generation as g;
     insert into litellm.usage_summary_pending (
-        date, user_id, provider, model, request_count, success_count, failure_count,
-        total_prompt_tokens, total_completion_tokens, total_tokens, total_latency_ms, latency_count,
-        total_cost, total_cost_usd
+        slot, date, user_id, provider, model, tenant_id, organization_id, team_id, service_name, operation,
+        request_count, success_count, failure_count, total_prompt_tokens, total_completion_tokens, total_tokens,
+        total_latency_ms, latency_count, total_cost, total_cost_usd
     )
     select
+        v_slot,
         (n.created_at at time zone 'UTC')::date,
         n.user_id,
         n.provider,
         n.model,
+        coalesce(n.tenant_id, ''),
+        coalesce(n.organization_id, ''),
+        coalesce(n.team_id, ''),
+        coalesce(n.service_name, ''),
+        coalesce(n.operation, ''),
         count(*),
         count(*) filter (where n.success),
         count(*) filter (where not n.success),
@@ -52,14 +78,14 @@ begin
         sum(n.cost_credits),
         coalesce(sum(n.cost_usd), 0)
     from new_rows as n
-    group by 1, 2, 3, 4;
+    group by 2, 3, 4, 5, 6, 7, 8, 9, 10;
     return null;
 end
 $$;
 
 comment on function litellm._usage_log_enqueue_inserts() is
 'Trigger function (AFTER INSERT FOR EACH STATEMENT on llm_usage_log and its partitions, transition table new_rows): '
-'queues the inserted rows'' summary deltas in usage_summary_pending.';
+'queues the inserted rows'' summary deltas in the current slot of usage_summary_pending.';
 
 -- SECURITY DEFINER: writes usage_summary_pending, which the updating role may not.
 create or replace function litellm._usage_log_enqueue_updates()
@@ -69,6 +95,8 @@ volatile
 security definer
 set search_path = ''
 as $$
+declare
+    v_slot smallint;
 begin
     if tg_relid <> 'litellm.llm_usage_log'::regclass and not exists (
         select from pg_catalog.pg_inherits as i
@@ -76,21 +104,27 @@ begin
     ) then
         return null;
     end if;
+    select (g.last_value % 2)::smallint into v_slot from litellm.usage_summary_generation as g;
     insert into litellm.usage_summary_pending (
-        date, user_id, provider, model, request_count, success_count, failure_count,
-        total_prompt_tokens, total_completion_tokens, total_tokens, total_latency_ms, latency_count,
-        total_cost, total_cost_usd
+        slot, date, user_id, provider, model, tenant_id, organization_id, team_id, service_name, operation,
+        request_count, success_count, failure_count, total_prompt_tokens, total_completion_tokens, total_tokens,
+        total_latency_ms, latency_count, total_cost, total_cost_usd
     )
     select
-        d.date, d.user_id, d.provider, d.model, d.request_count, d.success_count, d.failure_count,
-        d.total_prompt_tokens, d.total_completion_tokens, d.total_tokens, d.total_latency_ms, d.latency_count,
-        d.total_cost, d.total_cost_usd
+        v_slot, d.date, d.user_id, d.provider, d.model, d.tenant_id, d.organization_id, d.team_id, d.service_name,
+        d.operation, d.request_count, d.success_count, d.failure_count, d.total_prompt_tokens,
+        d.total_completion_tokens, d.total_tokens, d.total_latency_ms, d.latency_count, d.total_cost, d.total_cost_usd
     from (
         select
             (r.created_at at time zone 'UTC')::date as date,
             r.user_id,
             r.provider,
             r.model,
+            coalesce(r.tenant_id, '') as tenant_id,
+            coalesce(r.organization_id, '') as organization_id,
+            coalesce(r.team_id, '') as team_id,
+            coalesce(r.service_name, '') as service_name,
+            coalesce(r.operation, '') as operation,
             sum(r.sign) as request_count,
             coalesce(sum(r.sign) filter (where r.success), 0) as success_count,
             coalesce(sum(r.sign) filter (where not r.success), 0) as failure_count,
@@ -103,16 +137,18 @@ begin
             coalesce(sum(r.sign * r.cost_usd), 0) as total_cost_usd
         from (
             select
-                1 as sign, n.created_at, n.user_id, n.provider, n.model, n.success, n.prompt_tokens,
-                n.completion_tokens, n.total_tokens, n.latency_ms, n.cost_credits, n.cost_usd
+                1 as sign, n.created_at, n.user_id, n.provider, n.model, n.tenant_id, n.organization_id, n.team_id,
+                n.service_name, n.operation, n.success, n.prompt_tokens, n.completion_tokens, n.total_tokens,
+                n.latency_ms, n.cost_credits, n.cost_usd
             from new_rows as n
             union all
             select
-                -1, o.created_at, o.user_id, o.provider, o.model, o.success, o.prompt_tokens,
-                o.completion_tokens, o.total_tokens, o.latency_ms, o.cost_credits, o.cost_usd
+                -1, o.created_at, o.user_id, o.provider, o.model, o.tenant_id, o.organization_id, o.team_id,
+                o.service_name, o.operation, o.success, o.prompt_tokens, o.completion_tokens, o.total_tokens,
+                o.latency_ms, o.cost_credits, o.cost_usd
             from old_rows as o
         ) as r
-        group by 1, 2, 3, 4
+        group by 1, 2, 3, 4, 5, 6, 7, 8, 9
     ) as d
     where (
         d.request_count, d.success_count, d.failure_count, d.total_prompt_tokens, d.total_completion_tokens,
@@ -160,69 +196,140 @@ from (
     where i.inhparent = 'litellm.llm_usage_log'::regclass
 ) as t;
 
--- SECURITY DEFINER: writes llm_usage_summary and usage_summary_pending, which the application may not.
+-- SECURITY DEFINER: writes both summaries and empties the queue, which the application may not.
 create or replace function litellm.refresh_usage_summary()
 returns bigint
-language sql
+language plpgsql
 volatile
 security definer
 set search_path = ''
-begin atomic
-    select litellm.ensure_usage_log_partitions();
-    with consumed as (
-        delete from litellm.usage_summary_pending
-        returning
-            date, user_id, provider, model, request_count, success_count, failure_count,
-            total_prompt_tokens, total_completion_tokens, total_tokens, total_latency_ms, latency_count,
-            total_cost, total_cost_usd
-    ),
+as $$
+declare
+    v_old smallint;
+    v_written bigint;
+begin
+    if pg_catalog.current_setting('transaction_isolation') <> 'read committed' then
+        raise exception using
+            errcode = 'LD310',
+            message = format('refresh_usage_summary() must run in READ COMMITTED, not %s',
+                             upper(pg_catalog.current_setting('transaction_isolation'))),
+            detail = 'It waits for the writers of the queue slot it folds; a snapshot taken before that wait would miss '
+                     'their rows.',
+            hint = 'Call it in a transaction of its own (autocommit): SELECT refresh_usage_summary();';
+    end if;
+    perform litellm.ensure_usage_log_partitions();
 
-    upserted as (
-        insert into litellm.llm_usage_summary as s (
-            date, user_id, provider, model, request_count, success_count, failure_count,
-            total_prompt_tokens, total_completion_tokens, total_tokens, total_latency_ms, latency_count,
-            total_cost, total_cost_usd
+    -- One refresh at a time (key: the bytes "llm_summ" as a big-endian integer).
+    perform pg_catalog.pg_advisory_xact_lock(7812739710307364205);
+
+    -- Switch writers to the other slot, then wait for the old slot's writers.
+    select (g.last_value % 2)::smallint into v_old from litellm.usage_summary_generation as g;
+    perform pg_catalog.nextval('litellm.usage_summary_generation');
+    execute format('lock table litellm.%I in access exclusive mode', 'usage_summary_pending_' || v_old);
+
+    -- Fold the old slot (%1$I, read whole) and the committed rows of the current
+    -- one (%2$I, deleted: normally none or a handful) into both summaries.
+    execute format(
+        $fold$
+        with leftover as (
+            delete from litellm.%2$I
+            returning
+                date, user_id, provider, model, tenant_id, organization_id, team_id, service_name, operation,
+                request_count, success_count, failure_count, total_prompt_tokens, total_completion_tokens, total_tokens,
+                total_latency_ms, latency_count, total_cost, total_cost_usd
+        ),
+        per_user as (
+            insert into litellm.llm_usage_summary as s (
+                date, user_id, provider, model, request_count, success_count, failure_count, total_prompt_tokens,
+                total_completion_tokens, total_tokens, total_latency_ms, latency_count, total_cost, total_cost_usd
+            )
+            select
+                d.date, d.user_id, d.provider, d.model, sum(d.request_count), sum(d.success_count), sum(d.failure_count),
+                sum(d.total_prompt_tokens), sum(d.total_completion_tokens), sum(d.total_tokens), sum(d.total_latency_ms),
+                sum(d.latency_count), sum(d.total_cost), sum(d.total_cost_usd)
+            from (
+                select
+                    q.date, q.user_id, q.provider, q.model, q.tenant_id, q.organization_id, q.team_id, q.service_name, q.operation,
+                    q.request_count, q.success_count, q.failure_count, q.total_prompt_tokens, q.total_completion_tokens,
+                    q.total_tokens, q.total_latency_ms, q.latency_count, q.total_cost, q.total_cost_usd
+                from litellm.%1$I as q
+                union all
+                select
+                    l.date, l.user_id, l.provider, l.model, l.tenant_id, l.organization_id, l.team_id, l.service_name, l.operation,
+                    l.request_count, l.success_count, l.failure_count, l.total_prompt_tokens, l.total_completion_tokens,
+                    l.total_tokens, l.total_latency_ms, l.latency_count, l.total_cost, l.total_cost_usd
+                from leftover as l
+            ) as d
+            group by d.date, d.user_id, d.provider, d.model
+            on conflict (date, user_id, provider, model) do update
+                set
+                    request_count = s.request_count + excluded.request_count,
+                    success_count = s.success_count + excluded.success_count,
+                    failure_count = s.failure_count + excluded.failure_count,
+                    total_prompt_tokens = s.total_prompt_tokens + excluded.total_prompt_tokens,
+                    total_completion_tokens = s.total_completion_tokens + excluded.total_completion_tokens,
+                    total_tokens = s.total_tokens + excluded.total_tokens,
+                    total_latency_ms = s.total_latency_ms + excluded.total_latency_ms,
+                    latency_count = s.latency_count + excluded.latency_count,
+                    total_cost = s.total_cost + excluded.total_cost,
+                    total_cost_usd = s.total_cost_usd + excluded.total_cost_usd,
+                    updated_at = pg_catalog.now()
+            returning 1
+        ),
+        attributed as (
+            insert into litellm.llm_usage_attribution_summary as a (
+                date, tenant_id, organization_id, team_id, service_name, operation, provider, model, request_count,
+                success_count, failure_count, total_prompt_tokens, total_completion_tokens, total_tokens, total_latency_ms,
+                latency_count, total_cost, total_cost_usd
+            )
+            select
+                d.date, d.tenant_id, d.organization_id, d.team_id, d.service_name, d.operation, d.provider, d.model,
+                sum(d.request_count), sum(d.success_count), sum(d.failure_count), sum(d.total_prompt_tokens),
+                sum(d.total_completion_tokens), sum(d.total_tokens), sum(d.total_latency_ms), sum(d.latency_count),
+                sum(d.total_cost), sum(d.total_cost_usd)
+            from (
+                select
+                    q.date, q.user_id, q.provider, q.model, q.tenant_id, q.organization_id, q.team_id, q.service_name, q.operation,
+                    q.request_count, q.success_count, q.failure_count, q.total_prompt_tokens, q.total_completion_tokens,
+                    q.total_tokens, q.total_latency_ms, q.latency_count, q.total_cost, q.total_cost_usd
+                from litellm.%1$I as q
+                union all
+                select
+                    l.date, l.user_id, l.provider, l.model, l.tenant_id, l.organization_id, l.team_id, l.service_name, l.operation,
+                    l.request_count, l.success_count, l.failure_count, l.total_prompt_tokens, l.total_completion_tokens,
+                    l.total_tokens, l.total_latency_ms, l.latency_count, l.total_cost, l.total_cost_usd
+                from leftover as l
+            ) as d
+            group by d.date, d.tenant_id, d.organization_id, d.team_id, d.service_name, d.operation, d.provider, d.model
+            on conflict (date, tenant_id, organization_id, team_id, service_name, operation, provider, model) do update
+                set
+                    request_count = a.request_count + excluded.request_count,
+                    success_count = a.success_count + excluded.success_count,
+                    failure_count = a.failure_count + excluded.failure_count,
+                    total_prompt_tokens = a.total_prompt_tokens + excluded.total_prompt_tokens,
+                    total_completion_tokens = a.total_completion_tokens + excluded.total_completion_tokens,
+                    total_tokens = a.total_tokens + excluded.total_tokens,
+                    total_latency_ms = a.total_latency_ms + excluded.total_latency_ms,
+                    latency_count = a.latency_count + excluded.latency_count,
+                    total_cost = a.total_cost + excluded.total_cost,
+                    total_cost_usd = a.total_cost_usd + excluded.total_cost_usd,
+                    updated_at = pg_catalog.now()
+            returning 1
         )
-        select
-            c.date,
-            c.user_id,
-            c.provider,
-            c.model,
-            sum(c.request_count) as request_count,
-            sum(c.success_count) as success_count,
-            sum(c.failure_count) as failure_count,
-            sum(c.total_prompt_tokens) as total_prompt_tokens,
-            sum(c.total_completion_tokens) as total_completion_tokens,
-            sum(c.total_tokens) as total_tokens,
-            sum(c.total_latency_ms) as total_latency_ms,
-            sum(c.latency_count) as latency_count,
-            sum(c.total_cost) as total_cost,
-            sum(c.total_cost_usd) as total_cost_usd
-        from consumed as c
-        group by c.date, c.user_id, c.provider, c.model
-        -- One lock order for every refresh, so concurrent refreshes cannot deadlock.
-        order by c.date, c.user_id, c.provider, c.model
-        on conflict (date, user_id, provider, model) do update
-            set
-                request_count = s.request_count + excluded.request_count,
-                success_count = s.success_count + excluded.success_count,
-                failure_count = s.failure_count + excluded.failure_count,
-                total_prompt_tokens = s.total_prompt_tokens + excluded.total_prompt_tokens,
-                total_completion_tokens = s.total_completion_tokens + excluded.total_completion_tokens,
-                total_tokens = s.total_tokens + excluded.total_tokens,
-                total_latency_ms = s.total_latency_ms + excluded.total_latency_ms,
-                latency_count = s.latency_count + excluded.latency_count,
-                total_cost = s.total_cost + excluded.total_cost,
-                total_cost_usd = s.total_cost_usd + excluded.total_cost_usd,
-                updated_at = now()
-        returning 1
-    )
-
-    select count(*) from upserted;
-end;
+        select count(*) from per_user
+        $fold$,
+        'usage_summary_pending_' || v_old,
+        'usage_summary_pending_' || (1 - v_old)
+    ) into v_written;
+    execute format('truncate litellm.%I', 'usage_summary_pending_' || v_old);
+    return v_written;
+end
+$$;
 
 comment on function litellm.refresh_usage_summary() is
-'Folds the queued deltas (usage_summary_pending) into llm_usage_summary and returns the number of summary rows inserted '
-'or updated. Cost is proportional to the rows logged since the last refresh; afterwards the summary is exact for every '
-'log row committed before the call. Also runs ensure_usage_log_partitions() (a no-op unless a month is missing). Call it '
-'in READ COMMITTED; concurrent calls are safe.';
+'Folds the queued deltas (usage_summary_pending) into llm_usage_summary and llm_usage_attribution_summary and returns the '
+'number of llm_usage_summary rows inserted or updated. Cost is proportional to the rows logged since the last refresh; '
+'afterwards both summaries are exact for every log row committed before the call. Waits for transactions still writing '
+'into the queue slot it folds, never blocks writers. Concurrent calls queue. Raises LD310 outside READ COMMITTED: call it '
+'in its own transaction, not in one that has logged calls. Also runs ensure_usage_log_partitions() (a no-op unless a '
+'month is missing).';

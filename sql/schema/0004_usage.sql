@@ -7,10 +7,19 @@
 -- fails for want of a partition; creating that month's partition later moves
 -- such rows out of it. Archiving a month is DETACH PARTITION, not DELETE.
 --
--- llm_usage_summary is a table kept exact incrementally: a statement-level
--- trigger on the log (sql/functions/0050_...) appends each insert's aggregated
--- deltas to usage_summary_pending, and refresh_usage_summary() folds the queue
--- into the summary. Inserting a log row never updates a shared row.
+-- llm_usage_summary (and llm_usage_attribution_summary, sql/schema/0020_...) are
+-- tables kept exact incrementally: a statement-level trigger on the log
+-- (sql/functions/0050_...) appends each insert's aggregated deltas to
+-- usage_summary_pending, and refresh_usage_summary() folds the queue into both
+-- summaries. Inserting a log row never updates a shared row.
+--
+-- The queue has two slots (list partitions 0 and 1). Writers append to the slot
+-- that usage_summary_generation's last value selects (even: 0, odd: 1); a
+-- refresh advances the sequence (which switches writers to the other slot at
+-- once, since sequences are not transactional), folds the slot it switched
+-- away from and empties it with TRUNCATE. Emptying a queue costs the same
+-- whatever its length, where DELETE would write every row twice (and leave
+-- dead rows for VACUUM).
 
 create sequence litellm.llm_usage_log_id_seq as bigint;
 
@@ -43,6 +52,8 @@ create table litellm.llm_usage_log (
     operation text,
     session_id text,
     transaction_id bigint,
+    uncharged_credits numeric(20, 6) check (uncharged_credits >= 0),
+    billing_error text,
     request_metadata jsonb not null default '{}',
     response_metadata jsonb not null default '{}',
     primary key (user_id, created_at, id)
@@ -66,13 +77,15 @@ comment on column litellm.llm_usage_log.completion_tokens is
 comment on column litellm.llm_usage_log.total_tokens is
 'Tokens billed; when the insert omits it or gives NULL it is set to prompt_tokens + completion_tokens.';
 comment on column litellm.llm_usage_log.cost_credits is
-'Credits charged for the call (numeric, never float); NULL is stored as 0.';
+'Credits charged for the call (numeric, never float); NULL is stored as 0. record_llm_call() writes the amount it debited '
+'(0 when it charged nothing), so the summaries'' total_cost is revenue.';
 comment on column litellm.llm_usage_log.cost_usd is
 'Provider cost in US dollars, when known.';
 comment on column litellm.llm_usage_log.latency_ms is
 'Wall-clock duration of the call in milliseconds, when known.';
 comment on column litellm.llm_usage_log.request_id is
-'The gateway''s request id (the debit''s idempotency key); not unique, a retried request may be logged more than once.';
+'The gateway''s request id (the debit''s idempotency key). record_llm_call() logs a request id once per user; a direct '
+'INSERT is not checked.';
 comment on column litellm.llm_usage_log.litellm_call_id is
 'LiteLLM''s own call id (litellm_call_id in its callback payload).';
 comment on column litellm.llm_usage_log.error_type is
@@ -89,6 +102,12 @@ comment on column litellm.llm_usage_log.operation is
 'Operation within the service, such as analyze_edge_case (seed 004).';
 comment on column litellm.llm_usage_log.transaction_id is
 'credit_transactions.id of the debit that charged this call, if any. Deliberately not a foreign key.';
+comment on column litellm.llm_usage_log.uncharged_credits is
+'What the call cost in credits when it was not charged: a failed call (never charged), or a successful call the user could '
+'not pay for (see billing_error). NULL when the call was charged or cost nothing. Not part of cost_credits or the summaries.';
+comment on column litellm.llm_usage_log.billing_error is
+'Why a successful call with a cost was not charged, as the debit reported it (insufficient_credits, unknown_user, ...); '
+'NULL otherwise. Written by record_llm_call().';
 comment on column litellm.llm_usage_log.request_metadata is
 'Caller-supplied request context (JSON object); NULL is stored as {}.';
 comment on column litellm.llm_usage_log.response_metadata is
@@ -110,6 +129,11 @@ create index llm_usage_log_request_id
 on litellm.llm_usage_log (request_id)
 where request_id is not null;
 
+-- record_llm_call() looks a replay up by request id, else by LiteLLM call id.
+create index llm_usage_log_litellm_call_id
+on litellm.llm_usage_log (litellm_call_id)
+where litellm_call_id is not null;
+
 create table litellm.llm_usage_summary (
     date date not null,
     user_id text not null,
@@ -127,11 +151,12 @@ create table litellm.llm_usage_summary (
     total_cost_usd numeric(20, 8) not null default 0,
     updated_at timestamptz not null default now(),
     primary key (date, user_id, provider, model)
-);
+) with (fillfactor = 80);
 
 comment on table litellm.llm_usage_summary is
 'Daily usage per user, provider and model, exact as of the last refresh_usage_summary(). Counts every call ever logged: '
-'archiving (detaching or deleting) log rows does not change it.';
+'archiving (detaching or deleting) log rows does not change it. Fill factor 80 leaves room on each page so that a refresh '
+'updates rows in place (HOT).';
 comment on column litellm.llm_usage_summary.date is
 'UTC calendar date of the calls: (created_at at time zone ''UTC'')::date.';
 comment on column litellm.llm_usage_summary.request_count is
@@ -154,12 +179,27 @@ comment on column litellm.llm_usage_summary.updated_at is
 create index llm_usage_summary_user_date
 on litellm.llm_usage_summary (user_id, date);
 
+create sequence litellm.usage_summary_generation as bigint minvalue 0 start with 0;
+
+-- Mark the start value as used, so that the first nextval() moves to 1 (a fresh
+-- sequence's first nextval() returns its start value and would not switch).
+select pg_catalog.setval('litellm.usage_summary_generation', 0, true);
+
+comment on sequence litellm.usage_summary_generation is
+'Selects the usage_summary_pending slot writers append to: last_value % 2. refresh_usage_summary() advances it to switch '
+'writers to the other slot; being non-transactional, the switch is seen by every session at once.';
+
 create table litellm.usage_summary_pending (
-    id bigint generated always as identity primary key,
+    slot smallint not null,
     date date not null,
     user_id text not null,
     provider text not null,
     model text not null,
+    tenant_id text not null,
+    organization_id text not null,
+    team_id text not null,
+    service_name text not null,
+    operation text not null,
     request_count bigint not null,
     success_count bigint not null,
     failure_count bigint not null,
@@ -171,15 +211,26 @@ create table litellm.usage_summary_pending (
     total_cost numeric(20, 6) not null,
     total_cost_usd numeric(20, 8) not null,
     created_at timestamptz not null default now()
-);
+) partition by list (slot);
 
 comment on table litellm.usage_summary_pending is
-'Append-only queue of llm_usage_summary deltas: one row per (statement, summary key) written by the log''s triggers, '
-'consumed (deleted) by refresh_usage_summary(). Its size is the refresh backlog.';
+'Queue of summary deltas: one row per (statement, key) written by the log''s triggers into the current slot, folded into '
+'llm_usage_summary and llm_usage_attribution_summary by refresh_usage_summary(). Its size is the refresh backlog. The key '
+'is the union of both summaries'' keys; attribution columns hold '''' for NULL.';
+comment on column litellm.usage_summary_pending.slot is
+'0 or 1: the partition (usage_summary_pending_0 or _1) the row was appended to, chosen by usage_summary_generation.';
 comment on column litellm.usage_summary_pending.request_count is
 'Signed delta: inserts add, an UPDATE of a log row subtracts the old row and adds the new one.';
 comment on column litellm.usage_summary_pending.created_at is
 'When the delta was queued; min(created_at) is the age of the oldest unrefreshed change.';
+
+create table litellm.usage_summary_pending_0 partition of litellm.usage_summary_pending for values in (0);
+create table litellm.usage_summary_pending_1 partition of litellm.usage_summary_pending for values in (1);
+
+comment on table litellm.usage_summary_pending_0 is
+'Slot 0 of usage_summary_pending (writers use it while usage_summary_generation is even). Emptied by TRUNCATE.';
+comment on table litellm.usage_summary_pending_1 is
+'Slot 1 of usage_summary_pending (writers use it while usage_summary_generation is odd). Emptied by TRUNCATE.';
 
 create table litellm.provider_health (
     provider text primary key,

@@ -1,0 +1,363 @@
+-- One call per LLM request: charge the user (through debit_user_credits), log
+-- the call in llm_usage_log linked to the debit, and (through the log's
+-- triggers) queue the summary deltas, all in the caller's transaction.
+--
+-- The public function is a thin SQL wrapper: its arguments success and
+-- error_message share their names with result columns, which PL/pgSQL cannot
+-- tell apart, so the work is done by _record_llm_call, whose arguments are
+-- named call_success and call_error_message.
+
+create or replace function litellm._usage_call_cost(
+    user_id text,
+    provider text,
+    model text,
+    prompt_tokens bigint,
+    completion_tokens bigint,
+    power_level text
+)
+returns numeric
+language plpgsql
+stable
+set search_path = ''
+as $$
+declare
+    v_tier text;
+    v_cost numeric;
+begin
+    select uc.tier into v_tier
+    from litellm.user_credits as uc
+    where uc.user_id = _usage_call_cost.user_id;
+    v_cost := litellm.calculate_cost(provider, model, prompt_tokens, completion_tokens, power_level, v_tier,
+                                     pg_catalog.now());
+    if v_cost is null then
+        raise exception using
+            errcode = 'LD020',
+            message = format('no price for %s/%s: litellm.calculate_cost() returned NULL', provider, model),
+            hint = 'Add the model''s price, or pass cost (in credits).';
+    end if;
+    -- calculate_cost rounds up to the micro-credit already; the check keeps it honest.
+    return litellm._check_amount(v_cost, 'calculated cost', true);
+end
+$$;
+
+comment on function litellm._usage_call_cost(text, text, text, bigint, bigint, text) is
+'Cost in credits of a call: litellm.calculate_cost(provider, model, prompt_tokens, completion_tokens, power_level, '
+'the user''s tier, now()). LD020 if it returns NULL.';
+
+create or replace function litellm._record_llm_call(
+    user_id text,
+    provider text,
+    model text,
+    prompt_tokens bigint,
+    completion_tokens bigint,
+    cost numeric,
+    call_success boolean,
+    request_id text,
+    litellm_call_id text,
+    power_level text,
+    latency_ms integer,
+    cost_usd numeric,
+    error_type text,
+    call_error_message text,
+    tenant_id text,
+    team_id text,
+    organization_id text,
+    service_name text,
+    operation text,
+    session_id text,
+    request_metadata jsonb,
+    response_metadata jsonb
+)
+returns table (
+    success boolean,
+    charged boolean,
+    transaction_id bigint,
+    usage_log_id bigint,
+    credits_remaining numeric,
+    amount_charged numeric,
+    error_code text,
+    error_message text,
+    replayed boolean
+)
+language plpgsql
+volatile
+set search_path = ''
+as $$
+declare
+    v_user text := litellm._check_user_id(_record_llm_call.user_id);
+    v_success boolean := coalesce(_record_llm_call.call_success, true);
+    v_prompt bigint := coalesce(_record_llm_call.prompt_tokens, 0);
+    v_completion bigint := coalesce(_record_llm_call.completion_tokens, 0);
+    v_level text := lower(btrim(_record_llm_call.power_level));
+    v_request_metadata jsonb := litellm._check_metadata(_record_llm_call.request_metadata);
+    v_response_metadata jsonb := litellm._check_metadata(_record_llm_call.response_metadata);
+    v_cost numeric;
+    v_cost_usd numeric;
+    v_key text;
+    v_prior litellm.llm_usage_log;
+    v_prior_balance numeric;
+    v_log_id bigint;
+    v_debit record;
+    v_charged boolean := false;
+    v_tx bigint;
+    v_balance numeric;
+    v_amount numeric := 0;
+    v_code text;
+    v_message text;
+begin
+    -- Arguments: the debit's codes for what the debit also checks, LD021 for the rest.
+    if _record_llm_call.provider is null or btrim(_record_llm_call.provider) = '' then
+        raise exception using
+            errcode = 'LD021', message = 'provider is required';
+    end if;
+    if _record_llm_call.model is null or btrim(_record_llm_call.model) = '' then
+        raise exception using
+            errcode = 'LD021', message = 'model is required';
+    end if;
+    perform litellm._check_text(_record_llm_call.provider, 'provider', 255);
+    perform litellm._check_text(_record_llm_call.model, 'model', 255);
+    if v_prompt < 0 or v_completion < 0 then
+        raise exception using
+            errcode = 'LD002',
+            message = format('token counts must not be negative (prompt %s, completion %s)', v_prompt, v_completion);
+    end if;
+    if greatest(v_prompt, v_completion) > 2147483647 then
+        raise exception using
+            errcode = 'LD002',
+            message = format('token counts must be below 2^31 (prompt %s, completion %s)', v_prompt, v_completion);
+    end if;
+    if v_prompt + v_completion > 2147483647 then
+        raise exception using
+            errcode = 'LD002',
+            message = format('total tokens must be below 2^31 (prompt %s, completion %s)', v_prompt, v_completion);
+    end if;
+    if v_level is not null
+       and not exists (select from litellm.power_levels as pl where pl.power_level = v_level) then
+        raise exception using
+            errcode = 'LD003',
+            message = format('unknown power level %s', quote_literal(_record_llm_call.power_level)),
+            hint = 'See litellm.power_levels for the configured levels.';
+    end if;
+    if _record_llm_call.cost is not null then
+        v_cost := litellm._check_amount(_record_llm_call.cost, 'cost', true);
+    end if;
+    if _record_llm_call.cost_usd is not null then
+        if _record_llm_call.cost_usd in ('NaN'::numeric, 'Infinity'::numeric, '-Infinity'::numeric)
+           or _record_llm_call.cost_usd < 0 or _record_llm_call.cost_usd >= 1e12 then
+            raise exception using
+                errcode = 'LD021',
+                message = format('cost_usd must be a finite amount from 0 to below 10^12, got %s', _record_llm_call.cost_usd);
+        end if;
+        v_cost_usd := round(_record_llm_call.cost_usd, 8);
+    end if;
+    if _record_llm_call.latency_ms < 0 then
+        raise exception using
+            errcode = 'LD021', message = format('latency_ms must not be negative, got %s', _record_llm_call.latency_ms);
+    end if;
+    perform litellm._check_text(_record_llm_call.request_id, 'request_id', 255);
+    perform litellm._check_text(_record_llm_call.litellm_call_id, 'litellm_call_id', 255);
+    perform litellm._check_text(_record_llm_call.error_type, 'error_type', 255);
+    perform litellm._check_text(_record_llm_call.tenant_id, 'tenant_id', 255);
+    perform litellm._check_text(_record_llm_call.team_id, 'team_id', 255);
+    perform litellm._check_text(_record_llm_call.organization_id, 'organization_id', 255);
+    perform litellm._check_text(_record_llm_call.service_name, 'service_name', 255);
+    perform litellm._check_text(_record_llm_call.operation, 'operation', 255);
+    perform litellm._check_text(_record_llm_call.session_id, 'session_id', 255);
+
+    -- Idempotency: one log row per (user, key). The lock serialises every call
+    -- with this key until commit, so a concurrent replay waits here and then
+    -- finds the original's row.
+    v_key := coalesce(_record_llm_call.request_id, _record_llm_call.litellm_call_id);
+    if v_key is not null then
+        perform pg_catalog.pg_advisory_xact_lock(
+            pg_catalog.hashtextextended(format('litellm.call:%s:%s:%s', length(v_user), v_user, v_key), 0)
+        );
+        if _record_llm_call.request_id is not null then
+            select l.* into v_prior
+            from litellm.llm_usage_log as l
+            where l.request_id = v_key and l.user_id = v_user
+            limit 1;
+        else
+            select l.* into v_prior
+            from litellm.llm_usage_log as l
+            where l.litellm_call_id = v_key and l.user_id = v_user
+            limit 1;
+        end if;
+        if v_prior.id is not null then
+            if v_prior.provider is distinct from _record_llm_call.provider then
+                perform litellm._idempotency_conflict('request_id', v_key, 'provider', v_prior.provider, _record_llm_call.provider);
+            elsif v_prior.model is distinct from _record_llm_call.model then
+                perform litellm._idempotency_conflict('request_id', v_key, 'model', v_prior.model, _record_llm_call.model);
+            elsif v_prior.success is distinct from v_success then
+                perform litellm._idempotency_conflict('request_id', v_key, 'success', v_prior.success::text, v_success::text);
+            elsif v_prior.prompt_tokens is distinct from v_prompt then
+                perform litellm._idempotency_conflict('request_id', v_key, 'prompt_tokens', v_prior.prompt_tokens::text,
+                                                      v_prompt::text);
+            elsif v_prior.completion_tokens is distinct from v_completion then
+                perform litellm._idempotency_conflict('request_id', v_key, 'completion_tokens',
+                                                      v_prior.completion_tokens::text, v_completion::text);
+            elsif v_cost is not null and v_prior.cost_credits + coalesce(v_prior.uncharged_credits, 0) <> v_cost then
+                perform litellm._idempotency_conflict('request_id', v_key, 'cost',
+                                                      (v_prior.cost_credits + coalesce(v_prior.uncharged_credits, 0))::text,
+                                                      v_cost::text);
+            end if;
+            if v_prior.transaction_id is not null then
+                select t.balance_after into v_prior_balance
+                from litellm.credit_transactions as t
+                where t.id = v_prior.transaction_id;
+            else
+                select uc.credits_remaining into v_prior_balance
+                from litellm.user_credits as uc
+                where uc.user_id = v_user;
+            end if;
+            return query select
+                v_prior.billing_error is null,
+                v_prior.transaction_id is not null,
+                v_prior.transaction_id,
+                v_prior.id,
+                coalesce(v_prior_balance, 0),
+                case when v_prior.transaction_id is null then 0::numeric else v_prior.cost_credits::numeric end,
+                v_prior.billing_error,
+                case
+                    when v_prior.billing_error is not null
+                        then format('Not charged: %s (replay of the call logged as usage_log_id %s)',
+                                    v_prior.billing_error, v_prior.id)
+                end,
+                true;
+            return;
+        end if;
+    end if;
+
+    if v_success and v_cost is null then
+        v_cost := litellm._usage_call_cost(v_user, _record_llm_call.provider, _record_llm_call.model, v_prompt,
+                                            v_completion, v_level);
+    end if;
+    -- The log row's id is taken first so that the journal entry can name it.
+    v_log_id := pg_catalog.nextval('litellm.llm_usage_log_id_seq');
+
+    if v_success and v_cost > 0 then
+        select d.success, d.transaction_id, d.credits_remaining, d.amount_debited, d.error_code, d.error_message
+        into v_debit
+        from litellm.debit_user_credits(
+            user_id => v_user,
+            cost => v_cost,
+            provider => _record_llm_call.provider,
+            model => _record_llm_call.model,
+            prompt_tokens => v_prompt,
+            completion_tokens => v_completion,
+            power_level => v_level,
+            metadata => jsonb_build_object('usage_log_id', v_log_id),
+            request_id => v_key
+        ) as d;
+        v_balance := v_debit.credits_remaining;
+        if v_debit.success then
+            v_charged := true;
+            v_tx := v_debit.transaction_id;
+            v_amount := v_debit.amount_debited;
+        else
+            v_code := v_debit.error_code;
+            v_message := v_debit.error_message;
+        end if;
+    else
+        select uc.credits_remaining into v_balance
+        from litellm.user_credits as uc
+        where uc.user_id = v_user;
+    end if;
+
+    insert into litellm.llm_usage_log (
+        id, user_id, provider, model, power_level, prompt_tokens, completion_tokens, total_tokens, cost_credits, cost_usd,
+        success, latency_ms, request_id, litellm_call_id, error_type, error_message, tenant_id, team_id, organization_id,
+        service_name, operation, session_id, transaction_id, uncharged_credits, billing_error, request_metadata,
+        response_metadata
+    ) values (
+        v_log_id, v_user, _record_llm_call.provider, _record_llm_call.model, v_level, v_prompt, v_completion,
+        v_prompt + v_completion, v_amount, v_cost_usd, v_success, _record_llm_call.latency_ms, _record_llm_call.request_id,
+        _record_llm_call.litellm_call_id, _record_llm_call.error_type, left(_record_llm_call.call_error_message, 10000),
+        _record_llm_call.tenant_id, _record_llm_call.team_id, _record_llm_call.organization_id,
+        _record_llm_call.service_name, _record_llm_call.operation, _record_llm_call.session_id, v_tx,
+        case when not v_charged and v_cost > 0 then v_cost end, v_code, v_request_metadata, v_response_metadata
+    );
+
+    return query select v_code is null, v_charged, v_tx, v_log_id, coalesce(v_balance, 0), v_amount, v_code, v_message, false;
+end
+$$;
+
+comment on function litellm._record_llm_call(
+    text, text, text, bigint, bigint, numeric, boolean, text, text, text, integer, numeric, text, text, text, text, text, text,
+    text, text, jsonb, jsonb
+) is
+'The body of record_llm_call() (whose success and error_message arguments here are call_success and call_error_message). '
+'Raises LD001, LD002, LD003, LD004, LD007, LD020, LD021, LD101.';
+
+-- definer: writes the journal (through debit_user_credits) and the usage log's queue, which the application may not.
+create or replace function litellm.record_llm_call(
+    user_id text,
+    provider text,
+    model text,
+    prompt_tokens bigint default 0,
+    completion_tokens bigint default 0,
+    cost numeric default null,
+    success boolean default true,
+    request_id text default null,
+    litellm_call_id text default null,
+    power_level text default null,
+    latency_ms integer default null,
+    cost_usd numeric default null,
+    error_type text default null,
+    error_message text default null,
+    tenant_id text default null,
+    team_id text default null,
+    organization_id text default null,
+    service_name text default null,
+    operation text default null,
+    session_id text default null,
+    request_metadata jsonb default '{}',
+    response_metadata jsonb default '{}'
+)
+returns table (
+    success boolean,
+    charged boolean,
+    transaction_id bigint,
+    usage_log_id bigint,
+    credits_remaining numeric,
+    amount_charged numeric,
+    error_code text,
+    error_message text,
+    replayed boolean
+)
+language sql
+volatile
+security definer
+set search_path = ''
+begin atomic
+    select
+        r.success,
+        r.charged,
+        r.transaction_id,
+        r.usage_log_id,
+        r.credits_remaining,
+        r.amount_charged,
+        r.error_code,
+        r.error_message,
+        r.replayed
+    from litellm._record_llm_call(
+        $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22
+    ) as r;
+end;
+
+comment on function litellm.record_llm_call(
+    text, text, text, bigint, bigint, numeric, boolean, text, text, text, integer, numeric, text, text, text, text, text, text,
+    text, text, jsonb, jsonb
+) is
+'Records one LLM call in one transaction: charges the user through debit_user_credits when the call succeeded and cost > 0, '
+'writes the llm_usage_log row (transaction_id = the debit) and queues the summary deltas. cost is in credits; NULL means '
+'litellm.calculate_cost(provider, model, tokens, power_level, the user''s tier, now()), rounded up to the micro-credit '
+'(LD020 if it returns NULL). A failed call (success = false) is logged and never charged. A successful call '
+'the user cannot pay for has happened anyway: it is logged with cost_credits 0, uncharged_credits = cost and '
+'billing_error, and the result has success = false, charged = false and error_code insufficient_credits (or unknown_user). '
+'Idempotent by request_id, else litellm_call_id, per user: a replay (also a concurrent one) writes nothing and returns the '
+'original row with replayed = true (credits_remaining: the balance after the original debit, or the current balance when '
+'it was not charged); a replay that differs in provider, model, success, tokens or a given cost raises LD101. Raises '
+'LD001, LD002, LD003, LD004, LD007 (as the debit does), LD020, LD021 (provider or model missing, latency_ms negative, '
+'cost_usd not a finite amount >= 0); with cost NULL, the errors of calculate_cost() pass through (LD222 for a model '
+'without a price, LD220).';

@@ -1,0 +1,42 @@
+-- Argument checks shared by the usage analytics functions (0210-0219). Each
+-- raises LD021 (invalid usage argument) and returns a value ready to use.
+
+create or replace function litellm._usage_since(days integer)
+returns date
+language plpgsql
+stable
+set search_path = ''
+as $$
+begin
+    if days is null or days not between 1 and 36600 then
+        raise exception using
+            errcode = 'LD021',
+            message = format('days must be between 1 and 36600, got %s', coalesce(days::text, 'NULL')),
+            hint = 'days = 1 is today (UTC), days = 7 is today and the 6 days before it.';
+    end if;
+    return (pg_catalog.now() at time zone 'UTC')::date - (days - 1);
+end
+$$;
+
+comment on function litellm._usage_since(integer) is
+'First UTC date of "the last days days", today included: days = 1 is today. LD021 unless 1 <= days <= 36600.';
+
+create or replace function litellm._usage_max_rows(max_rows integer)
+returns integer
+language plpgsql
+immutable
+set search_path = ''
+as $$
+begin
+    if max_rows < 1 then
+        raise exception using
+            errcode = 'LD021',
+            message = format('max_rows must be at least 1, got %s', max_rows),
+            hint = 'Pass NULL for every row.';
+    end if;
+    return max_rows;
+end
+$$;
+
+comment on function litellm._usage_max_rows(integer) is
+'Returns max_rows for a LIMIT (NULL: no limit). LD021 when it is below 1.';

@@ -1,0 +1,56 @@
+-- usage_by_operation() equals a from-scratch aggregate of the log, whole and
+-- filtered by service and tenant.
+begin;
+select plan(2);
+set local client_min_messages = warning;
+
+-- 600 calls over the last ~41 days: 9 users, 3 providers, 4 models, failures,
+-- missing latencies and USD costs, partial attribution.
+insert into litellm.llm_usage_log (
+    user_id, provider, model, prompt_tokens, completion_tokens, cost_credits, cost_usd, success, latency_ms, error_type,
+    tenant_id, organization_id, team_id, service_name, operation, created_at
+)
+select
+    'tap-an-' || (g.n % 9) as user_id,
+    (array['openai', 'anthropic', 'google'])[1 + g.n % 3] as provider,
+    (array['gpt-4', 'claude-3', 'gemini', 'gpt-4o'])[1 + g.n % 4] as model,
+    g.n % 300 as prompt_tokens,
+    g.n % 700 as completion_tokens,
+    (g.n % 97) * 0.001013 as cost_credits,
+    case when g.n % 5 <> 0 then (g.n % 13) * 0.0000077 end as cost_usd,
+    g.n % 10 <> 0 as success,
+    case when g.n % 6 <> 0 then 100 + g.n % 900 end as latency_ms,
+    case when g.n % 10 = 0 then (array['RateLimitError', 'Timeout'])[1 + g.n % 3 % 2] end as error_type,
+    case when g.n % 4 <> 0 then 'tenant-' || (g.n % 3) end as tenant_id,
+    case when g.n % 5 <> 0 then 'org-' || (g.n % 2) end as organization_id,
+    case when g.n % 3 <> 0 then 'team-' || (g.n % 4) end as team_id,
+    case when g.n % 7 <> 0 then 'svc-' || (g.n % 2) end as service_name,
+    case when g.n % 8 <> 0 then 'op-' || (g.n % 3) end as operation,
+    now() - make_interval(hours => g.n % 1000) as created_at
+from generate_series(1, 600) as g (n);
+select litellm.refresh_usage_summary();
+
+select results_eq(
+    $$ select * from litellm.usage_by_operation(7) $$,
+    $$ select l.service_name, l.operation, count(*), count(*) filter (where not l.success), sum(l.total_tokens)::bigint,
+              round(sum(l.latency_ms)::numeric / nullif(count(l.latency_ms), 0), 1),
+              round(sum(l.cost_credits) / count(*), 6), sum(l.cost_credits), coalesce(sum(l.cost_usd), 0)
+       from litellm.llm_usage_log as l
+       where (l.created_at at time zone 'UTC')::date >= (now() at time zone 'UTC')::date - 6
+       group by 1, 2 order by 8 desc, 1 nulls last, 2 nulls last $$,
+    'per service and operation'
+);
+select results_eq(
+    $$ select * from litellm.usage_by_operation(30, service_name => 'svc-1', tenant_id => 'tenant-2') $$,
+    $$ select l.service_name, l.operation, count(*), count(*) filter (where not l.success), sum(l.total_tokens)::bigint,
+              round(sum(l.latency_ms)::numeric / nullif(count(l.latency_ms), 0), 1),
+              round(sum(l.cost_credits) / count(*), 6), sum(l.cost_credits), coalesce(sum(l.cost_usd), 0)
+       from litellm.llm_usage_log as l
+       where l.service_name = 'svc-1' and l.tenant_id = 'tenant-2'
+         and (l.created_at at time zone 'UTC')::date >= (now() at time zone 'UTC')::date - 29
+       group by 1, 2 order by 8 desc, 1 nulls last, 2 nulls last $$,
+    'one service of one tenant'
+);
+
+select * from finish();
+rollback;
