@@ -431,3 +431,217 @@ def test_init_script_uses_the_embedded_server(tmp_path: Path) -> None:
     finally:
         embedded.stop(data_dir)
     assert not embedded.is_running(data_dir)
+
+
+# -- operations: balance, credit, refresh, archive, verify, health, pricing, keys ---------------
+
+COMMANDS = [["balance"], ["credit"], ["refresh"], ["archive"], ["verify"], ["health"],
+            ["pricing"], ["pricing", "import"], ["keys"], ["keys", "rotate"],
+            ["keys", "generate"], ["status"], ["init"], ["migrate"], ["docs"], ["server"]]
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=[" ".join(c) for c in COMMANDS])
+def test_every_command_has_help(command: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    assert run([*command, "--help"])[0] == 0
+    shown = capsys.readouterr().out
+    assert shown.startswith(f"usage: litellm-db {' '.join(command)}")
+    if command[-1] not in ("pricing", "keys", "server", "generate"):
+        assert "--dsn" in shown and "--data-dir" in shown
+
+
+def test_credit_then_balance(db: str) -> None:
+    code, out, err = run(["credit", "cli-user", "12.5", "--dsn", db, "--idempotency-key", "k-1",
+                          "--description", "goodwill"])
+    assert code == 0, err
+    assert out.startswith("Credited 12.500000 to cli-user")
+    code, out, _ = run(["credit", "cli-user", "12.5", "--dsn", db, "--idempotency-key", "k-1"])
+    assert code == 0 and out.startswith("Already applied")
+    doc = run_json(["credit", "cli-user", "0.25", "--dsn", db, "--type", "purchase",
+                    "--payment-method", "stripe", "--stripe-transaction-id", "ch_cli"])
+    assert doc["credits_remaining"] == "12.750000" and doc["replayed"] is False
+    code, out, _ = run(["balance", "cli-user", "--dsn", db])
+    assert code == 0
+    assert out.startswith("cli-user: 12.750000 credits (tier free")
+    assert "purchased 0.250000, granted 12.500000" in out
+    doc = run_json(["balance", "cli-user", "--dsn", db])
+    assert doc["found"] is True and doc["balance"]["credits_remaining"] == "12.750000"
+
+
+def test_balance_of_an_unknown_user_exits_4(db: str) -> None:
+    code, out, _ = run(["balance", "nobody", "--dsn", db])
+    assert code == 4 and "No account for user nobody" in out
+    code, out, _ = run(["balance", "nobody", "--dsn", db, "--json"])
+    assert code == 4 and json.loads(out)["found"] is False
+
+
+@pytest.mark.parametrize("amount", ["-1", "0", "abc", "NaN"])
+def test_credit_refuses_a_bad_amount_as_a_usage_error(db: str, amount: str) -> None:
+    code, _, _ = run(["credit", "cli-user", amount, "--dsn", db])
+    assert code == 2
+
+
+def test_a_database_error_is_one_line(db: str) -> None:
+    code, _, err = run(["credit", "cli-user", "1.0000001", "--dsn", db])
+    assert code == 1
+    assert err.startswith("litellm-db: error: amount has more than 6 decimal places")
+    assert err.count("\n") == 1
+
+
+def test_refresh_folds_new_usage(db: str, conn: psycopg.Connection) -> None:
+    conn.execute("select litellm.add_user_credits('cli-usage', 10)")
+    conn.execute("select litellm.record_llm_call('cli-usage', 'openai', 'gpt-4', 10, 20, 1)")
+    doc = run_json(["refresh", "--dsn", db])
+    assert doc["summary_rows"] >= 1
+    code, out, _ = run(["refresh", "--dsn", db])
+    assert code == 0 and "0 summary rows" in out
+
+
+def test_verify_and_status_report_a_broken_ledger(db: str, conn: psycopg.Connection) -> None:
+    conn.execute("select litellm.add_user_credits('cli-ledger', 10)")
+    code, out, _ = run(["verify", "--dsn", db])
+    assert code == 0 and out.startswith("Ledger verified")
+    assert run_json(["status", "--dsn", db])["ledger"] == {"ok": True, "problems": []}
+    # Break the cached balance behind the API's back (the owner can).
+    conn.execute("alter table litellm.user_credits disable trigger user")
+    conn.execute("update litellm.user_credits set credits_remaining = 11"
+                 " where user_id = 'cli-ledger'")
+    code, out, _ = run(["verify", "--dsn", db])
+    assert code == 4 and out.startswith("Ledger check FAILED")
+    assert "cli-ledger" in out
+    code, out, _ = run(["verify", "--dsn", db, "--json"])
+    doc = json.loads(out)
+    assert code == 4 and doc["ok"] is False
+    assert {p["user_id"] for p in doc["problems"]} == {"cli-ledger"}
+    code, out, _ = run(["status", "--dsn", db])
+    assert code == 4 and "Ledger: " in out and "run `litellm-db verify`" in out
+    assert run(["status", "--dsn", db, "--no-verify"])[0] == 0
+
+
+def test_health_derives_status_from_recent_calls(db: str, conn: psycopg.Connection) -> None:
+    conn.execute("select litellm.add_user_credits('cli-health', 10)")
+    for ok in (True, True, False):
+        conn.execute("select litellm.record_llm_call('cli-health', 'together', 'm', 1, 1, 0,"
+                     " success => %s, latency_ms => 100)", (ok,))
+    code, out, _ = run(["health", "--dsn", db, "--dry-run"])
+    assert code == 0 and out.startswith("together") and "(dry run: nothing stored)" in out
+    assert scalar(db, "select count(*) from litellm.provider_health") == 0
+    doc = run_json(["health", "--dsn", db, "--window", "60"])
+    (together,) = doc["providers"]
+    assert (together["provider"], together["request_count"], together["error_count"]) == \
+        ("together", 3, 1)
+    assert scalar(db, "select count(*) from litellm.provider_health") == 1
+
+
+def test_archive_detaches_old_months(db: str, conn: psycopg.Connection) -> None:
+    code, out, _ = run(["archive", "--dsn", db])
+    assert code == 0 and out.startswith("Nothing to archive")
+    conn.execute("select litellm.ensure_usage_log_partitions(months_behind => 4)")
+    conn.execute("insert into litellm.llm_usage_log (user_id, provider, model, created_at)"
+                 " values ('cli-archive', 'openai', 'gpt-4', now() - interval '3 months')")
+    doc = run_json(["archive", "--dsn", db, "--older-than-days", "31"])
+    assert len(doc["archived"]) >= 2
+    assert all(a["archived_as"] for a in doc["archived"])
+    assert scalar(db, "select count(*) from litellm.llm_usage_log"
+                      " where user_id = 'cli-archive'") == 0
+
+
+def test_a_missing_sql_function_says_run_migrate(db: str, conn: psycopg.Connection) -> None:
+    conn.execute("drop function litellm.verify_ledger()")
+    code, _, err = run(["verify", "--dsn", db])
+    assert code == 1
+    assert err == ("litellm-db: error: this database has no ledger verifier"
+                   " (litellm.verify_ledger): run `litellm-db migrate`\n")
+    assert run(["status", "--dsn", db])[0] != 4  # status skips a check it cannot run
+
+
+def test_commands_on_an_empty_database_say_run_migrate(empty_db: str) -> None:
+    for command in (["balance", "u"], ["credit", "u", "1"], ["refresh"], ["archive"], ["verify"],
+                    ["health"]):
+        code, _, err = run([*command, "--dsn", empty_db])
+        assert code == 1, command
+        assert "run `litellm-db migrate`" in err and err.count("\n") == 1
+
+
+def test_pricing_import_calls_the_importer(db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: dict[str, Any] = {}
+
+    def fake_import(conn: psycopg.Connection, *, progress: bool) -> Any:
+        seen["progress"] = progress
+        return SimpleNamespace(as_dict=lambda: {"added": 2, "changed": 0, "unchanged": 1})
+
+    monkeypatch.setitem(sys.modules, "litellm_db.pricing_import",
+                        SimpleNamespace(import_litellm_prices=fake_import))
+    code, out, _ = run(["pricing", "import", "--dsn", db])
+    assert code == 0 and seen == {"progress": True}
+    assert out == "Imported LiteLLM prices: added 2, changed 0, unchanged 1\n"
+    assert run_json(["pricing", "import", "--dsn", db])["import"]["added"] == 2
+
+
+def test_pricing_import_without_its_module_says_what_to_install(
+    db: str, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(sys.modules, "litellm_db.pricing_import", None)
+    code, _, err = run(["pricing", "import", "--dsn", db])
+    assert code == 1 and "pip install 'litellm-db[litellm]'" in err
+
+
+def test_keys_generate_prints_a_fernet_key() -> None:
+    from cryptography.fernet import Fernet
+
+    code, out, _ = run(["keys", "generate"])
+    assert code == 0
+    Fernet(out.strip().encode())  # a valid key
+    doc = run_json(["keys", "generate"])
+    assert len(doc["key_id"]) == 16
+
+
+def test_keys_rotate_re_encrypts_under_the_new_key(db: str, conn: psycopg.Connection) -> None:
+    from cryptography.fernet import Fernet
+
+    from litellm_db.byok import BYOKManager, KeyRing
+    from litellm_db.client import Client
+
+    old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    manager = BYOKManager(Client(conn), KeyRing([old]))
+    for i in range(5):
+        manager.store_user_api_key(f"cli-key-{i}", "openai", f"sk-{i}" + "x" * 40)
+    env = {"LITELLM_ENCRYPTION_KEY": f"{new},{old}"}
+    code, out, err = run(["keys", "rotate", "--dsn", db, "--batch-size", "2"], env=env)
+    assert code == 0, err
+    assert out.startswith("Re-encrypted 5 of 5 stored keys under the primary key")
+    assert "in 3 batches" in out and "older keys can be removed" in out
+    after = BYOKManager(Client(conn), KeyRing([new]))
+    assert after.get_user_api_key("cli-key-3", "openai") == "sk-3" + "x" * 40
+    doc = run_json(["keys", "rotate", "--dsn", db], env=env)
+    assert (doc["total"], doc["rotated"], doc["complete"]) == (0, 0, True)
+
+
+def test_keys_rotate_exits_4_when_a_key_cannot_be_decrypted(
+    db: str, conn: psycopg.Connection,
+) -> None:
+    from cryptography.fernet import Fernet
+
+    from litellm_db.byok import BYOKManager, KeyRing
+    from litellm_db.client import Client
+
+    lost, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    BYOKManager(Client(conn), KeyRing([lost])).store_user_api_key("cli-lost", "groq",
+                                                                   "gsk_" + "a" * 40)
+    code, out, _ = run(["keys", "rotate", "--dsn", db], env={"LITELLM_ENCRYPTION_KEY": new})
+    assert code == 4
+    assert "1 keys could not be decrypted" in out and "user cli-lost, provider groq" in out
+
+
+def test_keys_rotate_without_a_key_says_what_to_set(db: str) -> None:
+    code, _, err = run(["keys", "rotate", "--dsn", db])
+    assert code == 1
+    assert "LITELLM_ENCRYPTION_KEY" in err and err.count("\n") == 1
+    code, _, err = run(["keys", "rotate", "--dsn", db],
+                       env={"BYOK_ENCRYPTION_KEY": "too-short"})
+    assert code == 1 and "not a Fernet key" in err and "too-short" not in err
+
+
+def test_keys_without_cryptography_say_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "litellm_db.byok", None)
+    code, _, err = run(["keys", "generate"])
+    assert code == 1 and "pip install 'litellm-db[byok]'" in err and err.count("\n") == 1

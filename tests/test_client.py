@@ -2,15 +2,31 @@
 
 from __future__ import annotations
 
+import dataclasses
+import inspect
+import re
 import threading
+from collections.abc import Callable
+from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 import psycopg
 import pytest
 from psycopg_pool import ConnectionPool
 
-from litellm_db import errors
-from litellm_db.client import Balance, Client, CreditResult, DebitResult, to_amount
+from conftest import REPO
+from litellm_db import calls, errors
+from litellm_db.client import (
+    AsyncClient,
+    Balance,
+    Client,
+    CreditResult,
+    DebitResult,
+    async_method,
+    sync_method,
+    to_amount,
+)
 
 
 @pytest.fixture
@@ -134,3 +150,285 @@ def test_to_amount_is_exact() -> None:
     assert to_amount(0.1) == Decimal("0.1")
     assert to_amount("0.000001") == Decimal("0.000001")
     assert to_amount(3) == Decimal(3)
+
+
+# -- the API surface: both clients, every builder, the catalog ---------------------------------
+
+BUILDERS = {
+    name: fn for name, fn in vars(calls).items()
+    if inspect.isfunction(fn) and fn.__module__ == calls.__name__ and not name.startswith("_")
+    and inspect.signature(fn).return_annotation.startswith("Call[")
+}
+
+
+def test_both_clients_have_a_method_for_every_builder() -> None:
+    assert len(BUILDERS) >= 20
+    for name in BUILDERS:
+        assert isinstance(Client.__dict__.get(name), sync_method), f"Client.{name}"
+        assert isinstance(AsyncClient.__dict__.get(name), async_method), f"AsyncClient.{name}"
+    sync_names = {n for n, v in Client.__dict__.items() if isinstance(v, sync_method)}
+    async_names = {n for n, v in AsyncClient.__dict__.items() if isinstance(v, async_method)}
+    assert sync_names == async_names == set(BUILDERS)
+
+
+CATALOG = """
+select p.proname,
+       coalesce(array(select a.n from unnest(p.proargnames, coalesce(p.proargmodes, array_fill(
+           'i'::"char", array[coalesce(cardinality(p.proargnames), 0)]))) as a (n, m)
+           where a.m in ('i', 'b')),
+           '{}') as inputs,
+       p.pronargdefaults,
+       coalesce(nullif(array(select a.n from unnest(p.proargnames, p.proargmodes) as a (n, m)
+                             where a.m in ('o', 't', 'b')), '{}'),
+                array(select a.attname::text from pg_type as t
+                      join pg_attribute as a on a.attrelid = t.typrelid
+                      where t.oid = p.prorettype and a.attnum > 0 and not a.attisdropped)
+       ) as outputs,
+       p.prorettype::regtype::text as returns
+from pg_proc as p
+where p.pronamespace = 'litellm'::regnamespace and p.proname !~ '^_'
+  and p.prokind = 'f' and p.prorettype <> 'trigger'::regtype
+"""
+
+
+def _catalog(conn: psycopg.Connection) -> dict[str, tuple[list[str], int, list[str], str]]:
+    return {name: (inputs, defaults, outputs, returns)
+            for name, inputs, defaults, outputs, returns in conn.execute(CATALOG).fetchall()}
+
+
+def test_every_public_sql_function_has_a_client_method(conn: psycopg.Connection) -> None:
+    """One method per function: a new SQL function needs a builder in litellm_db/calls.py."""
+    missing = sorted(set(_catalog(conn)) - set(BUILDERS))
+    assert missing == [], "add builders (and client methods) for these SQL functions"
+
+
+def test_builders_match_the_sql_signatures(conn: psycopg.Connection) -> None:
+    catalog = _catalog(conn)
+    for name, build in BUILDERS.items():
+        if name not in catalog:
+            continue  # a function of a newer release; the call fails with 42883 meanwhile
+        inputs, defaults, outputs, _ = catalog[name]
+        params = list(inspect.signature(build).parameters.values())
+        assert [p.name for p in params] == inputs, name
+        required = [p.name for p in params if p.default is inspect.Parameter.empty]
+        assert required == inputs[: len(inputs) - defaults], f"{name}: required arguments"
+        call = build(*[[] if "Sequence" in str(p.annotation) else "1"
+                       for p in params if p.name in required])
+        if call.row_type is not None:
+            fields = {f.name for f in dataclasses.fields(call.row_type) if
+                      f.default is dataclasses.MISSING}
+            assert fields <= set(outputs), f"{name}: {sorted(fields - set(outputs))}"
+            assert call.shape in ("one", "optional", "many"), name
+        else:
+            assert call.shape in ("scalar", "column"), name
+
+
+# -- exceptions: every documented SQLSTATE -----------------------------------------------------
+
+DOCUMENTED = re.findall(r"^\|\s*`(LD\d{3})`\s*\|[^|]*\|[^|]*\|\s*`(\w+)`\s*\|\s*$",
+                        (REPO / "docs" / "errors.md").read_text(), re.M)
+
+
+def test_docs_list_codes_with_classes() -> None:
+    assert len(DOCUMENTED) >= 20
+
+
+@pytest.mark.parametrize(("code", "documented"), DOCUMENTED, ids=[c for c, _ in DOCUMENTED])
+def test_every_documented_sqlstate_raises_its_class(
+    conn: psycopg.Connection, code: str, documented: str,
+) -> None:
+    """The SQLSTATE, raised by the server and read by the driver, becomes the documented class
+    (or a more specific subclass of it), with the server's message, detail and hint."""
+    with pytest.raises(psycopg.Error) as raw:
+        conn.execute(
+            f"do $$ begin raise exception using errcode = '{code}', message = 'm {code}',"
+            " detail = 'd', hint = 'h'; end $$"
+        )
+    err = errors.translate(raw.value)
+    base = getattr(errors, documented)
+    assert isinstance(err, base)
+    assert code in type(err).codes, f"{code} has no class of its own"
+    assert (err.sqlstate, str(err), err.detail, err.hint) == (code, f"m {code}", "d", "h")
+
+
+def test_an_undocumented_code_falls_back_to_its_class() -> None:
+    assert errors.error_class("LD099") is errors.InvalidInputError
+    assert errors.error_class("LD299") is errors.NotFoundError
+    assert errors.error_class("LD399") is errors.RefusedError
+    assert errors.error_class("LD999") is errors.IntegrityError
+    assert errors.error_class("23505") is errors.DatabaseError
+    assert errors.error_class(None) is errors.DatabaseError
+
+
+def test_charge_raises_a_class_per_refusal() -> None:
+    assert type(errors.charge_error("monthly_cap_exceeded", "m")) is errors.CapExceededError
+    assert type(errors.charge_error("team_budget_exceeded", "m")) is errors.BudgetExceededError
+    assert type(errors.charge_error("unknown_user", "m")) is errors.UnknownAccountError
+    err = errors.charge_error("insufficient_credits", None)
+    assert type(err) is errors.InsufficientCreditsError and err.status_code == 402
+
+
+def test_server_errors_keep_the_psycopg_error_as_cause(client: Client) -> None:
+    with pytest.raises(errors.NotFoundError) as info:
+        client.settle_reservation("nobody", "no-such-hold", 1)
+    assert isinstance(info.value, errors.UnknownReservationError)
+    assert isinstance(info.value.__cause__, psycopg.Error)
+
+
+# -- arguments and results ---------------------------------------------------------------------
+
+
+def test_none_means_the_database_default() -> None:
+    call = calls.debit_user_credits("u", 1, metadata=None, request_id=None)
+    assert "metadata" not in call.args and "request_id" not in call.args
+    assert call.query == (b"select * from litellm.debit_user_credits(user_id => %(user_id)s,"
+                          b" cost => %(cost)s, prompt_tokens => %(prompt_tokens)s,"
+                          b" completion_tokens => %(completion_tokens)s)")
+    assert call.query is calls.debit_user_credits("v", 2).query  # built once
+
+
+def test_a_column_the_client_does_not_know_is_ignored(conn: psycopg.Connection) -> None:
+    """A newer database may add result columns; an older client keeps working."""
+    conn.execute("create function pg_temp.x() returns table (transaction_id bigint, extra text,"
+                 " credits_remaining numeric, amount_credited numeric, replayed boolean)"
+                 " language sql as $$ select 1::bigint, 'new', 2::numeric, 3::numeric, false $$")
+    with conn.cursor(row_factory=calls.Call.one("x", CreditResult).row_factory) as cur:
+        row = cur.execute("select * from pg_temp.x()").fetchone()
+    assert row == CreditResult(1, Decimal(2), Decimal(3), False)
+
+
+def test_methods_show_the_builders_signature() -> None:
+    assert str(inspect.signature(Client.get_user_balance)) == "(user_id: 'str') -> 'Balance | None'"
+    assert str(inspect.signature(AsyncClient.get_user_balance)) == \
+        "(user_id: 'str') -> 'Awaitable[Balance | None]'"
+    assert Client.get_user_balance.__doc__ == calls.get_user_balance.__doc__
+
+
+def test_a_method_called_on_the_class_takes_the_client(client: Client) -> None:
+    assert Client.get_user_balance(client, "nobody") is None
+
+
+# -- every method against a real database ------------------------------------------------------
+# The scenario is data: (method, arguments from the results so far, check). The sync
+# test runs it with Client, tests/test_async_client.py with AsyncClient.
+
+Ctx = dict[str, Any]
+Arguments = Callable[[Ctx], tuple[tuple[Any, ...], dict[str, Any]]]
+Step = tuple[str, Arguments, Callable[[Any, Ctx], None]]
+FERNET = "gAAAAA" + "x" * 94
+KEY_ID = "0123456789abcdef"
+
+
+def _args(*args: Any, **kwargs: Any) -> Arguments:
+    return lambda ctx: (args, kwargs)
+
+
+def _check(predicate: Callable[[Any], bool]) -> Callable[[Any, Ctx], None]:
+    def check(result: Any, ctx: Ctx) -> None:
+        assert predicate(result), result
+    return check
+
+
+def _keep(name: str, predicate: Callable[[Any], bool] = lambda r: True
+          ) -> Callable[[Any, Ctx], None]:
+    def check(result: Any, ctx: Ctx) -> None:
+        assert predicate(result), result
+        ctx[name] = result
+    return check
+
+
+SCENARIO: list[Step] = [
+    ("add_user_credits", _args("every-user", 100, "purchase", description="start"),
+     _check(lambda r: r.credits_remaining == 100 and not r.replayed)),
+    ("set_user_tier", _args("every-user", "starter", "test"), _check(lambda r: r.changed)),
+    ("create_organization", _args("every-org", "Every Org"),
+     _check(lambda r: r.organization_id == "every-org")),
+    ("create_team", _args("every-team", "every-org", "Every Team"),
+     _check(lambda r: r.organization_id == "every-org")),
+    ("add_team_member", _args("every-user", "every-team"),
+     _check(lambda r: r.role == "member" and r.is_primary)),
+    ("set_budget", _args("team", 1000, team_id="every-team", soft_thresholds=["0.5"]),
+     _check(lambda r: r.hard_limit == 1000 and r.soft_thresholds == [Decimal("0.5")])),
+    ("set_model_price", _args("every-prov", "every-model", "1.5", 3),
+     _check(lambda r: r.action == "added")),
+    ("get_model_price", _args("every-prov", "every-model"),
+     _check(lambda r: r.prompt_per_1m == Decimal("1.5"))),
+    ("calculate_cost", _args("every-prov", "every-model", 1_000_000, 0),
+     _check(lambda r: isinstance(r, Decimal) and r > 0)),
+    ("debit_user_credits", _args("every-user", 2, "openai", "gpt-4", 10, 20, request_id="d-1"),
+     _keep("debit", lambda r: r.success and r.credits_remaining == 98)),
+    ("get_user_balance", _args("every-user"),
+     _check(lambda r: r.credits_remaining == 98 and r.tier == "starter")),
+    ("reserve_credits", _args("every-user", 5, "hold-1"),
+     _check(lambda r: r.success and r.amount_held == 5)),
+    ("settle_reservation", _args("every-user", "hold-1", 3, "openai", "gpt-4"),
+     _check(lambda r: r.success and r.amount_charged == 3 and r.amount_released == 2)),
+    ("reserve_credits", _args("every-user", 5, "hold-2"), _check(lambda r: r.success)),
+    ("release_reservation", _args("every-user", "hold-2"), _check(lambda r: r.released)),
+    ("refund_transaction", lambda ctx: ((ctx["debit"].transaction_id, "test", "refund-1"), {}),
+     _check(lambda r: r.amount_refunded == 2)),
+    ("adjust_credits", _args("every-user", -1, "test", "adjust-1"),
+     _check(lambda r: r.credits_remaining == 96)),
+    ("expire_credits", _args(), _check(lambda r: r.users_swept >= 0)),
+    ("verify_ledger", _args(), _check(lambda r: r == [])),
+    ("record_llm_call", _args("every-user", "openai", "gpt-4", 10, 20, cost="0.5",
+                              litellm_call_id="call-1", tenant_id="t", service_name="svc",
+                              operation="op", team_id="team", organization_id="org"),
+     _check(lambda r: r.success and r.charged and r.amount_charged == Decimal("0.5"))),
+    ("record_llm_call", _args("every-user", "openai", "gpt-4", success=False,
+                              error_type="Timeout", litellm_call_id="call-2"),
+     _check(lambda r: not r.charged)),
+    ("refresh_usage_summary", _args(), _check(lambda r: r >= 1)),
+    ("ensure_usage_log_partitions", _args(), _check(lambda r: isinstance(r, list))),
+    ("usage_daily", _args("every-user"), _check(lambda r: r[0].request_count == 2)),
+    ("top_models", _args(), _check(lambda r: r[0].model == "gpt-4")),
+    ("top_spenders", _args(), _check(lambda r: r[0].user_id == "every-user")),
+    ("provider_breakdown", _args(), _check(lambda r: r[0].provider == "openai")),
+    ("failed_calls", _args(), _check(lambda r: r[0].error_type == "Timeout")),
+    ("usage_by_tenant", _args(), _check(lambda r: any(x.tenant_id == "t" for x in r))),
+    ("tenant_usage_daily", _args("t"), _check(lambda r: r[0].request_count == 1)),
+    ("usage_by_operation", _args(), _check(lambda r: any(x.operation == "op" for x in r))),
+    ("team_usage", _args(), _check(lambda r: any(x.team_id == "team" for x in r))),
+    ("organization_usage", _args(), _check(lambda r: any(x.organization_id == "org" for x in r))),
+    ("record_provider_health", _args("every-prov", "healthy", 100, 99),
+     _check(lambda r: r.status == "healthy")),
+    ("refresh_provider_health", _args(dry_run=True),
+     _check(lambda r: any(x.provider == "openai" for x in r))),
+    ("select_providers", _args("balanced"), _check(lambda r: len(r) >= 1 and r[0].rank == 1)),
+    ("purchase_credit_package", _args("every-user", 1, "stripe", "ch_every"),
+     _check(lambda r: r.amount_credited == 100)),
+    ("store_user_api_key", _args("every-user", "openai", FERNET, "sk-...xxxx",
+                                 encryption_key_id=KEY_ID),
+     _check(lambda r: r.created)),
+    ("get_user_api_key", _args("every-user", "openai"),
+     _check(lambda r: r.encrypted_api_key == FERNET)),
+    ("get_user_api_keys", _args("every-user"), _check(lambda r: [k.provider for k in r] ==
+                                                     ["openai"])),
+    ("list_user_api_keys", _args("every-user"), _check(lambda r: r[0].key_hint == "sk-...xxxx")),
+    ("set_user_api_key_enabled", _args("every-user", "openai", False), _check(lambda r: r)),
+    ("count_user_api_keys_to_rotate", _args("fedcba9876543210"), _check(lambda r: r == 1)),
+    ("list_user_api_keys_to_rotate", _args("fedcba9876543210"),
+     _keep("rot", lambda r: len(r) == 1)),
+    ("rotate_user_api_keys", lambda ctx: (([ctx["rot"][0].id], [FERNET], ["gAAAAA" + "y" * 94],
+                                           "fedcba9876543210"), {}),
+     _check(lambda r: len(r) == 1)),
+    ("delete_user_api_key", _args("every-user", "openai"), _check(lambda r: r)),
+    ("get_budget_status", _args("every-user"),
+     _check(lambda r: [b.level for b in r] == ["team"] and r[0].hard_limit == 1000)),
+    ("list_budget_alerts", _args(team_id="every-team"), _check(lambda r: r == [])),
+    ("get_daily_spend", _args(team_id="every-team"), _check(lambda r: isinstance(r, list))),
+    ("remove_team_member", _args("every-user", "every-team"), _check(lambda r: r is True)),
+    ("archive_usage_logs", _args(), _check(lambda r: r == [])),
+    ("drop_archived_usage_logs", _args(timedelta(days=3650)), _check(lambda r: r == [])),
+]
+
+
+def test_the_scenario_covers_every_method() -> None:
+    assert {name for name, _, _ in SCENARIO} == set(BUILDERS)
+
+
+def test_every_method_against_a_real_database(client: Client) -> None:
+    ctx: Ctx = {}
+    for name, arguments, check in SCENARIO:
+        args, kwargs = arguments(ctx)
+        check(getattr(client, name)(*args, **kwargs), ctx)

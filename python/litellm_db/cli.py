@@ -4,30 +4,51 @@ Commands::
 
     litellm-db init    [--dsn DSN | --data-dir DIR] [--test-data] [--reset [--yes]] [--json]
     litellm-db migrate [--dsn DSN | --data-dir DIR] [--json]
-    litellm-db status  [--dsn DSN | --data-dir DIR] [--json]
+    litellm-db status  [--dsn DSN | --data-dir DIR] [--no-verify] [--json]
+    litellm-db docs    [--dsn DSN | --data-dir DIR]
     litellm-db server start [--data-dir DIR] [--json]
     litellm-db server stop  [--data-dir DIR]
+    litellm-db balance USER_ID [--json]
+    litellm-db credit  USER_ID AMOUNT [--type T] [--idempotency-key K] ... [--json]
+    litellm-db refresh [--json]
+    litellm-db archive [--older-than-days DAYS] [--json]
+    litellm-db verify  [--json]
+    litellm-db health  [--window MINUTES] [--dry-run] [--json]
+    litellm-db pricing import [--json]
+    litellm-db keys rotate [--batch-size N] [--json]
+    litellm-db keys generate [--json]
 
+Every command that works on a database takes ``--dsn`` or ``--data-dir``.
 Database: ``--dsn``, else ``DATABASE_URL``, else ``POSTGRES_*``, else (or with
 ``--data-dir``) the embedded PostgreSQL in ``LITELLM_DB_DATA_DIR`` or
 ``./.litellm-db/pgdata``, which is started when needed and left running.
+``keys`` reads the Fernet keys from ``LITELLM_ENCRYPTION_KEY`` (else
+``BYOK_ENCRYPTION_KEY``). Long work (``keys rotate``, ``pricing import``)
+shows a progress bar on stderr when it is a terminal.
 
-Exit codes: 0 success; 1 error (``litellm-db: error: <one line>`` on stderr);
-2 usage error, or ``--reset`` not confirmed; 3 ``status`` found the package not
-installed or not current (run ``litellm-db migrate``); 130 interrupted.
+Exit codes: 0 success; 1 error (``litellm-db: error: <one line>`` on stderr),
+including a database that lacks the command's SQL function ("run litellm-db
+migrate"); 2 usage error, or ``--reset`` not confirmed; 3 ``status`` found the
+package not installed or not current (run ``litellm-db migrate``); 4 the
+command's check failed: ``balance`` of an unknown user, ``verify`` or
+``status`` found ledger problems, ``keys rotate`` left keys no configured key
+decrypts; 130 interrupted.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import dataclasses
 import json
 import os
 import shlex
 import shutil
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -35,14 +56,16 @@ import psycopg
 
 from . import apidoc, config, embedded, installer
 from ._version import __version__
+from .client import Client
 from .demo import load_demo_data
-from .errors import ConnectionConfigError, LiteLLMDBError, translate
+from .errors import ConnectionConfigError, LiteLLMDBError, NotInstalledError, translate
 
 PROG = "litellm-db"
 EXIT_OK = 0
 EXIT_ERROR = 1
 EXIT_USAGE = 2
 EXIT_NOT_CURRENT = 3
+EXIT_CHECK_FAILED = 4
 EXIT_INTERRUPTED = 130
 
 
@@ -114,7 +137,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Install, upgrade and inspect the litellm-db schema (credits, ledger, usage"
                     " logs) in a PostgreSQL database.",
         epilog="Exit codes: 0 ok, 1 error, 2 usage error or unconfirmed --reset,"
-               " 3 status: not installed or not current.",
+               " 3 status: not installed or not current, 4 a check failed (unknown user,"
+               " ledger problems, keys left unrotated), 130 interrupted.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
@@ -140,11 +164,14 @@ def build_parser() -> argparse.ArgumentParser:
     _add_json(migrate)
 
     status = sub.add_parser(
-        "status", help="show the installed version and row counts",
-        description="Show the installed version, whether the API is current, and row counts."
-                    " Exit code 3 when the package is not installed or not current.",
+        "status", help="show the installed version, row counts and the ledger check",
+        description="Show the installed version, whether the API is current, row counts, and"
+                    " whether the ledger verifies (verify_ledger). Exit code 3 when the package"
+                    " is not installed or not current, 4 when the ledger check fails.",
     )
     _add_target_args(status)
+    status.add_argument("--no-verify", action="store_true",
+                        help="skip the ledger check (it reads the whole journal)")
     _add_json(status)
 
     docs = sub.add_parser(
@@ -162,7 +189,116 @@ def build_parser() -> argparse.ArgumentParser:
     _add_json(start)
     stop = server_sub.add_parser("stop", help="stop it (fast shutdown)")
     _add_target_args(stop, dsn=False)
+    _add_operations(sub)
     return parser
+
+
+def _positive_decimal(text: str) -> Decimal:
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not value.is_finite() or value <= 0:
+        raise argparse.ArgumentTypeError(f"must be a positive number: {text!r}")
+    return value
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more: {text!r}")
+    return value
+
+
+def _db_parser(sub: Any, name: str, help_text: str, description: str) -> argparse.ArgumentParser:
+    parser: argparse.ArgumentParser = sub.add_parser(name, help=help_text, description=description,
+                                                     epilog=_OPERATION_EPILOG)
+    _add_target_args(parser)
+    _add_json(parser)
+    return parser
+
+
+_OPERATION_EPILOG = ("Exit codes: 0 ok, 1 error (including a database without this function:"
+                     " run litellm-db migrate), 2 usage error, 4 the check failed.")
+
+
+def _add_operations(sub: Any) -> None:
+    """Day-to-day commands on an installed database (each calls one SQL function)."""
+    balance = _db_parser(sub, "balance", "show a user's balance and totals",
+                         "Show a user's balance, tier and running totals (get_user_balance)."
+                         " Exit code 4 when the user has no account.")
+    balance.add_argument("user_id", metavar="USER_ID")
+
+    credit = _db_parser(sub, "credit", "add credits to a user (creating the account)",
+                        "Add credits to a user's account (add_user_credits), creating it when"
+                        " new. With --idempotency-key or --stripe-transaction-id a repeated"
+                        " command credits once.")
+    credit.add_argument("user_id", metavar="USER_ID")
+    credit.add_argument("amount", metavar="AMOUNT", type=_positive_decimal,
+                        help="credits to add (exact decimal, at most 6 places)")
+    credit.add_argument("--type", dest="transaction_type", default="bonus",
+                        choices=("purchase", "bonus", "trial", "promo"),
+                        help="kind of credit (default: bonus)")
+    credit.add_argument("--description", help="journal description")
+    credit.add_argument("--payment-method", help="payment method of a purchase, such as stripe")
+    credit.add_argument("--stripe-transaction-id", metavar="ID",
+                        help="payment provider charge id (a replay credits once)")
+    credit.add_argument("--package-id", type=int, metavar="N", help="credit package bought")
+    credit.add_argument("--idempotency-key", metavar="KEY",
+                        help="make the command safe to repeat: the same key credits once")
+
+    _db_parser(sub, "refresh", "fold new usage rows into the daily summary",
+               "Fold the usage logged since the last refresh into llm_usage_summary"
+               " (refresh_usage_summary); cost proportional to the new rows.")
+
+    archive = _db_parser(sub, "archive", "archive old usage log partitions",
+                         "Archive usage log months older than --older-than-days"
+                         " (archive_usage_logs): partitions are detached, not deleted row by"
+                         " row; the daily summary keeps their totals.")
+    archive.add_argument("--older-than-days", type=_positive_int, default=90, metavar="DAYS",
+                         help="archive months that ended more than DAYS days ago (default: 90)")
+
+    _db_parser(sub, "verify", "prove every balance equals the sum of its journal",
+               "Check the ledger (verify_ledger): every balance equals the sum of its journal"
+               " and every entry's balance_after is right. Exit code 4 when anything is off.")
+
+    health = _db_parser(sub, "health", "recompute provider health from recent calls",
+                        "Recompute each provider's health from the usage log of the last"
+                        " --window minutes and store it in provider_health"
+                        " (refresh_provider_health).")
+    health.add_argument("--window", type=_positive_int, default=15, metavar="MINUTES",
+                        help="look at calls of the last MINUTES minutes (default: 15)")
+    health.add_argument("--dry-run", action="store_true",
+                        help="show what would be stored without storing it")
+
+    pricing = sub.add_parser("pricing", help="model prices",
+                             description="Manage model prices (model_prices).")
+    pricing_sub = pricing.add_subparsers(dest="action", metavar="ACTION", required=True)
+    _db_parser(pricing_sub, "import", "import LiteLLM's model price list",
+               "Import the model prices LiteLLM ships (its model cost map) as effective-dated"
+               " prices; unchanged prices are left alone. Needs the litellm extra.")
+
+    keys = sub.add_parser("keys", help="bring-your-own-key encryption keys",
+                          description="Manage the Fernet keys that encrypt users' provider keys"
+                                      " (LITELLM_ENCRYPTION_KEY, else BYOK_ENCRYPTION_KEY;"
+                                      " comma-separated, the first is the primary).")
+    keys_sub = keys.add_subparsers(dest="action", metavar="ACTION", required=True)
+    rotate = _db_parser(
+        keys_sub, "rotate", "re-encrypt every stored key under the primary key",
+        "Re-encrypt every stored provider key that is not under the primary key, in batches"
+        " (each its own transaction). Put the new key first and keep the old ones after it;"
+        " safe to interrupt and run again. Exit code 4 when some key could not be decrypted"
+        " with any configured key.",
+    )
+    rotate.add_argument("--batch-size", type=_positive_int, default=100, metavar="N",
+                        help="keys per transaction (default: 100, at most 10000)")
+    generate = keys_sub.add_parser("generate", help="print a new random Fernet key",
+                                   description="Print a new random Fernet key for"
+                                               " LITELLM_ENCRYPTION_KEY.")
+    _add_json(generate)
 
 
 # -- helpers ------------------------------------------------------------------------------
@@ -391,6 +527,9 @@ def _cmd_status(args: argparse.Namespace, env: Mapping[str, str], io: _IO) -> in
         try:
             state = installer.installed_version(conn)
             counts = _counts(conn) if state else {}
+            problems: list[Any] | None = None
+            if state and not args.no_verify and _has_function(conn, "verify_ledger"):
+                problems = Client(conn).verify_ledger()
         except psycopg.Error as exc:
             raise translate(exc) from exc
         server_version = conn.info.server_version
@@ -408,6 +547,9 @@ def _cmd_status(args: argparse.Namespace, env: Mapping[str, str], io: _IO) -> in
         "api_current": bool(state and state["api_current"]),
         "api_applied_at": state["api_applied_at"] if state else None,
         "counts": counts,
+        "ledger": None if problems is None else {
+            "ok": not problems, "problems": [_as_dict(p) for p in problems],
+        },
     }
     if args.json:
         _emit_json(doc, out)
@@ -428,7 +570,12 @@ def _cmd_status(args: argparse.Namespace, env: Mapping[str, str], io: _IO) -> in
             shown = ", ".join(f"{k.replace('_', ' ')}: {'-' if v is None else v}"
                               for k, v in counts.items())
             out.write(f"Rows: {shown}\n")
-    return EXIT_OK if current else EXIT_NOT_CURRENT
+            if problems is not None:
+                out.write("Ledger: verified.\n" if not problems else
+                          f"Ledger: {len(problems)} problem(s); run `{PROG} verify`.\n")
+    if not current:
+        return EXIT_NOT_CURRENT
+    return EXIT_OK if not problems else EXIT_CHECK_FAILED
 
 
 def _cmd_docs(args: argparse.Namespace, env: Mapping[str, str], io: _IO) -> int:
@@ -461,12 +608,238 @@ def _cmd_server(args: argparse.Namespace, env: Mapping[str, str], io: _IO) -> in
     return EXIT_OK
 
 
+# -- operations on an installed database ----------------------------------------------------
+
+
+def _has_function(conn: psycopg.Connection, function: str) -> bool:
+    row = conn.execute(
+        "select exists (select from pg_catalog.pg_proc"
+        " where pronamespace = pg_catalog.to_regnamespace(%s) and proname = %s)",
+        (installer.SCHEMA, function),
+    ).fetchone()
+    return bool(row and row[0])
+
+
+def _require(conn: psycopg.Connection, function: str, what: str) -> None:
+    """Exit 1 with a clear message when the database lacks ``litellm.<function>``."""
+    if not _has_function(conn, function):
+        raise NotInstalledError(
+            f"this database has no {what} ({installer.SCHEMA}.{function}): run `{PROG} migrate`"
+        )
+
+
+@contextlib.contextmanager
+def _database(args: argparse.Namespace, env: Mapping[str, str],
+              *functions: tuple[str, str]) -> Iterator[psycopg.Connection]:
+    """An autocommit connection to the command's database, checked for ``functions``."""
+    target = resolve_target(args, env, must_exist=True)
+    with config.connect(target.dsn) as conn:
+        try:
+            for function, what in functions:
+                _require(conn, function, what)
+            yield conn
+        except psycopg.Error as exc:
+            raise translate(exc) from exc
+
+
+def _as_dict(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.asdict(value)
+    return value
+
+
+def _progress(io: _IO, args: argparse.Namespace, total: int, unit: str) -> Any:
+    """A tqdm bar on stderr; silent with --json or when stderr is not a terminal."""
+    from tqdm import tqdm
+
+    quiet = bool(getattr(args, "json", False)) or not io.err.isatty()
+    return tqdm(total=total, unit=unit, file=io.err, disable=quiet, leave=False)
+
+
+def _amount(value: Any) -> str:
+    return "-" if value is None else f"{value}"
+
+
+def _cmd_balance(args: argparse.Namespace, env: Mapping[str, str], io: _IO) -> int:
+    with _database(args, env, ("get_user_balance", "balance function")) as conn:
+        balance = Client(conn).get_user_balance(args.user_id)
+    if args.json:
+        _emit_json({"user_id": args.user_id, "found": balance is not None,
+                    "balance": _as_dict(balance)}, io.out)
+    elif balance is None:
+        io.out.write(f"No account for user {args.user_id}.\n")
+    else:
+        held = ("" if not balance.credits_held else
+                f"; {balance.credits_held} held, {balance.credits_available} available")
+        io.out.write(
+            f"{balance.user_id}: {balance.credits_remaining} credits{held} (tier {balance.tier},"
+            f" monthly cap {_amount(balance.monthly_cap)})\n"
+            f"  purchased {balance.total_purchased}, granted {balance.total_granted},"
+            f" spent {balance.total_spent}; journal entries: {balance.transaction_count}\n"
+        )
+    return EXIT_OK if balance is not None else EXIT_CHECK_FAILED
+
+
+def _cmd_credit(args: argparse.Namespace, env: Mapping[str, str], io: _IO) -> int:
+    with _database(args, env, ("add_user_credits", "credit function")) as conn:
+        result = Client(conn).add_user_credits(
+            args.user_id, args.amount, args.transaction_type,
+            payment_method=args.payment_method,
+            stripe_transaction_id=args.stripe_transaction_id, package_id=args.package_id,
+            description=args.description, idempotency_key=args.idempotency_key,
+        )
+    if args.json:
+        _emit_json({"user_id": args.user_id, **_as_dict(result)}, io.out)
+    elif result.replayed:
+        io.out.write(f"Already applied: transaction {result.transaction_id} credited"
+                     f" {result.amount_credited} to {args.user_id} (nothing changed).\n")
+    else:
+        io.out.write(f"Credited {result.amount_credited} to {args.user_id}"
+                     f" (transaction {result.transaction_id});"
+                     f" balance {result.credits_remaining}.\n")
+    return EXIT_OK
+
+
+def _cmd_refresh(args: argparse.Namespace, env: Mapping[str, str], io: _IO) -> int:
+    with _database(args, env, ("refresh_usage_summary", "usage summary")) as conn:
+        rows = Client(conn).refresh_usage_summary()
+    if args.json:
+        _emit_json({"summary_rows": rows}, io.out)
+    else:
+        io.out.write(f"Refreshed the usage summary: {rows} summary rows inserted or updated.\n")
+    return EXIT_OK
+
+
+def _cmd_archive(args: argparse.Namespace, env: Mapping[str, str], io: _IO) -> int:
+    with _database(args, env, ("archive_usage_logs", "usage log archiving")) as conn:
+        rows = Client(conn).archive_usage_logs(older_than=timedelta(days=args.older_than_days))
+    docs = [_as_dict(r) for r in rows]
+    if args.json:
+        _emit_json({"archived": docs}, io.out)
+    elif not docs:
+        io.out.write(f"Nothing to archive: no usage log month ended more than"
+                     f" {args.older_than_days} days ago.\n")
+    else:
+        for doc in docs:
+            io.out.write("Archived " + ", ".join(f"{k} {v}" for k, v in doc.items()) + "\n")
+    return EXIT_OK
+
+
+def _cmd_verify(args: argparse.Namespace, env: Mapping[str, str], io: _IO) -> int:
+    with _database(args, env, ("verify_ledger", "ledger verifier")) as conn:
+        problems = Client(conn).verify_ledger()
+    docs = [_as_dict(p) for p in problems]
+    if args.json:
+        _emit_json({"ok": not docs, "problems": docs}, io.out)
+    elif not docs:
+        io.out.write("Ledger verified: every balance equals the sum of its journal.\n")
+    else:
+        io.out.write(f"Ledger check FAILED: {len(docs)} problem(s).\n")
+        for doc in docs:
+            io.out.write("  " + ", ".join(f"{k}: {v}" for k, v in doc.items()) + "\n")
+    return EXIT_OK if not docs else EXIT_CHECK_FAILED
+
+
+def _cmd_health(args: argparse.Namespace, env: Mapping[str, str], io: _IO) -> int:
+    with _database(args, env, ("refresh_provider_health", "provider health refresh")) as conn:
+        rows = Client(conn).refresh_provider_health(window_minutes=args.window,
+                                                    dry_run=args.dry_run)
+    if args.json:
+        _emit_json({"window_minutes": args.window, "dry_run": args.dry_run,
+                    "providers": [_as_dict(r) for r in rows]}, io.out)
+        return EXIT_OK
+    if not rows:
+        io.out.write(f"No calls in the last {args.window} minutes: nothing to update.\n")
+    for row in rows:
+        rate = "-" if row.success_rate is None else f"{row.success_rate}%"
+        io.out.write(f"{row.provider:<16} {row.status:<9} {row.request_count:>7} calls"
+                     f"  success {rate:>8}  avg {_amount(row.avg_latency_ms)} ms\n")
+    if args.dry_run:
+        io.out.write("(dry run: nothing stored)\n")
+    return EXIT_OK
+
+
+def _cmd_pricing(args: argparse.Namespace, env: Mapping[str, str], io: _IO) -> int:
+    try:
+        from .pricing_import import import_litellm_prices
+    except ImportError as exc:
+        raise NotInstalledError(
+            f"pricing import is unavailable ({_one_line(exc)}); install it with"
+            " pip install 'litellm-db[litellm]'"
+        ) from exc
+    with _database(args, env, ("set_model_price", "model pricing")) as conn:
+        result = import_litellm_prices(conn, progress=not args.json)
+    as_dict = getattr(result, "as_dict", None)
+    doc = as_dict() if callable(as_dict) else _as_dict(result)
+    if args.json:
+        _emit_json({"import": doc}, io.out)
+    elif isinstance(doc, dict):
+        io.out.write("Imported LiteLLM prices: "
+                     + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in doc.items()
+                                 if not isinstance(v, list | dict)) + "\n")
+    else:
+        io.out.write(f"Imported LiteLLM prices: {doc}\n")
+    return EXIT_OK
+
+
+def _cmd_keys(args: argparse.Namespace, env: Mapping[str, str], io: _IO) -> int:
+    try:
+        from .byok import BYOKManager, KeyRing, key_id
+    except ImportError as exc:
+        raise NotInstalledError(
+            f"keys need the cryptography package ({_one_line(exc)}); install it with"
+            " pip install 'litellm-db[byok]'"
+        ) from exc
+
+    if args.action == "generate":
+        key = KeyRing.generate_key()
+        if args.json:
+            _emit_json({"key": key, "key_id": key_id(key)}, io.out)
+        else:
+            io.out.write(key + "\n")
+        return EXIT_OK
+    ring = KeyRing.from_env(env)
+    with _database(args, env, ("rotate_user_api_keys", "key rotation")) as conn:
+        manager = BYOKManager(Client(conn), ring)
+        total = Client(conn).count_user_api_keys_to_rotate(ring.primary_key_id)
+        with _progress(io, args, total, "key") as bar:
+            report = manager.rotate_keys(batch_size=args.batch_size, progress=bar.update)
+    doc = {**_as_dict(report), "complete": report.complete}
+    if args.json:
+        _emit_json(doc, io.out)
+    else:
+        io.out.write(f"Re-encrypted {report.rotated} of {report.total} stored keys under the"
+                     f" primary key {report.primary_key_id} in {report.batches} batches.\n")
+        if report.changed:
+            io.out.write(f"{report.changed} keys were replaced by their users meanwhile"
+                         " (already under the primary key).\n")
+        if report.undecryptable:
+            io.out.write(f"{len(report.undecryptable)} keys could not be decrypted with any"
+                         " configured key and were left as they are:\n")
+            for row_id, user_id, provider in report.undecryptable:
+                io.out.write(f"  row {row_id}: user {user_id}, provider {provider}\n")
+            io.out.write("Add the key they were encrypted with after the primary and run"
+                         f" `{PROG} keys rotate` again.\n")
+        elif report.complete:
+            io.out.write("Every stored key is under the primary key: the older keys can be"
+                         " removed from the variable.\n")
+    return EXIT_OK if not report.undecryptable else EXIT_CHECK_FAILED
+
+
 _COMMANDS: dict[str, Callable[[argparse.Namespace, Mapping[str, str], _IO], int]] = {
     "init": _cmd_init,
     "migrate": _cmd_migrate,
     "status": _cmd_status,
     "docs": _cmd_docs,
     "server": _cmd_server,
+    "balance": _cmd_balance,
+    "credit": _cmd_credit,
+    "refresh": _cmd_refresh,
+    "archive": _cmd_archive,
+    "verify": _cmd_verify,
+    "health": _cmd_health,
+    "pricing": _cmd_pricing,
+    "keys": _cmd_keys,
 }
 
 

@@ -2,7 +2,7 @@
 
 The SQL functions are the single home of every rule; these methods only call
 them. A caller may pass its own connection or pool, or let the client open a
-``ConnectionPool`` from a DSN (argument, then ``DATABASE_URL`` / ``POSTGRES_*``).
+pool from a DSN (argument, then ``DATABASE_URL`` / ``POSTGRES_*``).
 
     client = Client.connect()
     client.add_user_credits("user-1", Decimal("100"), "bonus", "trial")
@@ -11,88 +11,200 @@ them. A caller may pass its own connection or pool, or let the client open a
     if not result.success:
         ...  # result.error_code: insufficient_credits | unknown_user
 
-Amounts are ``Decimal``: a float is converted with ``Decimal(str(x))`` so 0.1
+    async with await AsyncClient.connect() as db:
+        balance = await db.get_user_balance("user-1")
+
+Both clients have the same methods: each is one builder in
+:mod:`litellm_db.calls` (arguments -> function name, named arguments, result
+shape) bound by :func:`sync_method` or :func:`async_method`; neither client has
+a method body of its own. ``None`` for an optional argument means the
+database's default. Several calls run in one transaction with
+``client.transaction()`` (``async with client.transaction() as tx`` for the
+async client). Errors are :class:`~litellm_db.errors.LiteLLMDBError` subclasses
+chosen by SQLSTATE, with the psycopg error as ``__cause__``.
+
+Amounts are ``Decimal``: a float is converted with its shortest repr so 0.1
 stays 0.1, never 0.1000000000000000055511151231257827.
 """
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
-from datetime import datetime
-from decimal import Decimal
-from typing import Any, TypeVar
+import functools
+import inspect
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from typing import Any, Generic, ParamSpec, TypeVar, overload
 
 import psycopg
-from psycopg.rows import class_row
-from psycopg.types.json import Jsonb
-from psycopg_pool import ConnectionPool
+from psycopg_pool import AsyncConnectionPool, ConnectionPool
 
-from . import config
-from .errors import ConnectionConfigError, InsufficientCreditsError, translate
+from . import calls, config
+from .calls import (
+    Amount,
+    Balance,
+    Call,
+    CreditResult,
+    DebitResult,
+    EncryptedKey,
+    KeyInfo,
+    KeyToRotate,
+    ProviderEncryptedKey,
+    StoredKey,
+    to_amount,
+)
+from .errors import ConnectionConfigError, charge_error, translate
 
-T = TypeVar("T")
-Amount = Decimal | int | float | str
+__all__ = [
+    "Amount",
+    "AsyncClient",
+    "Balance",
+    "Call",
+    "Client",
+    "CreditResult",
+    "DebitResult",
+    "EncryptedKey",
+    "KeyInfo",
+    "KeyToRotate",
+    "ProviderEncryptedKey",
+    "StoredKey",
+    "async_method",
+    "sync_method",
+    "to_amount",
+]
 
-
-@dataclass(frozen=True)
-class CreditResult:
-    """What ``add_user_credits`` returns."""
-
-    transaction_id: int
-    credits_remaining: Decimal
-    amount_credited: Decimal
-    replayed: bool
-
-
-@dataclass(frozen=True)
-class DebitResult:
-    """What ``debit_user_credits`` returns; ``success = False`` means nothing was charged."""
-
-    success: bool
-    transaction_id: int | None
-    credits_remaining: Decimal
-    amount_debited: Decimal
-    error_code: str | None
-    error_message: str | None
-    replayed: bool
-
-
-@dataclass(frozen=True)
-class Balance:
-    """What ``get_user_balance`` returns."""
-
-    user_id: str
-    credits_remaining: Decimal
-    credits_held: Decimal
-    credits_available: Decimal
-    tier: str
-    monthly_cap: Decimal | None
-    month_spent: Decimal
-    total_purchased: Decimal
-    total_granted: Decimal
-    total_spent: Decimal
-    transaction_count: int
-    next_expiry_at: datetime | None
-    last_reset: datetime | None
-    created_at: datetime
-    updated_at: datetime
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
-def to_amount(value: Amount) -> Decimal:
-    """An exact Decimal for a caller's amount (floats go through their shortest repr)."""
-    if isinstance(value, Decimal):
-        return value
-    if isinstance(value, float):
-        return Decimal(repr(value))
-    return Decimal(value)
+# -- binding a builder to a client ------------------------------------------------------------
+
+
+def _signature(build: Callable[..., Any], wrap: str) -> inspect.Signature:
+    """The builder's signature, returning what the method returns instead of a Call."""
+    signature = inspect.signature(build)
+    shown = str(signature.return_annotation)
+    if shown.startswith("Call[") and shown.endswith("]"):
+        shown = wrap.format(shown[5:-1])
+    return signature.replace(return_annotation=shown)
+
+
+class sync_method(Generic[P, R]):
+    """``Client.f = sync_method(calls.f)``: the builder's signature, run synchronously."""
+
+    def __init__(self, build: Callable[P, Call[R]]) -> None:
+        self._build = build
+        functools.update_wrapper(self, build)
+        self.__signature__ = _signature(build, "{}")
+
+    def __call__(self, client: Client, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        """``Client.f(client, ...)``, like a plain method called on the class."""
+        return client.run(self._build(*args, **kwargs))
+
+    @overload
+    def __get__(self, obj: None, owner: type) -> sync_method[P, R]: ...
+    @overload
+    def __get__(self, obj: Client, owner: type) -> Callable[P, R]: ...
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._name = name
+
+    def __get__(self, obj: Client | None, owner: type) -> Any:
+        if obj is None:
+            return self
+        build = self._build
+        run = obj.run
+
+        @functools.wraps(build)
+        def method(*args: P.args, **kwargs: P.kwargs) -> R:
+            return run(build(*args, **kwargs))
+
+        method.__signature__ = self.__signature__  # type: ignore[attr-defined]
+        # Bound once per client: later lookups find it in the instance.
+        obj.__dict__[self._name] = method
+        return method
+
+
+class async_method(Generic[P, R]):
+    """``AsyncClient.f = async_method(calls.f)``: the builder's signature, as a coroutine."""
+
+    def __init__(self, build: Callable[P, Call[R]]) -> None:
+        self._build = build
+        functools.update_wrapper(self, build)
+        self.__signature__ = _signature(build, "Awaitable[{}]")
+
+    def __call__(self, client: AsyncClient, /, *args: P.args,
+                 **kwargs: P.kwargs) -> Awaitable[R]:
+        """``AsyncClient.f(client, ...)``, like a plain method called on the class."""
+        return client.run(self._build(*args, **kwargs))
+
+    @overload
+    def __get__(self, obj: None, owner: type) -> async_method[P, R]: ...
+    @overload
+    def __get__(self, obj: AsyncClient, owner: type) -> Callable[P, Awaitable[R]]: ...
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._name = name
+
+    def __get__(self, obj: AsyncClient | None, owner: type) -> Any:
+        if obj is None:
+            return self
+        build = self._build
+        run = obj.run
+
+        @functools.wraps(build)
+        def method(*args: P.args, **kwargs: P.kwargs) -> Awaitable[R]:
+            return run(build(*args, **kwargs))
+
+        method.__signature__ = self.__signature__  # type: ignore[attr-defined]
+        # Bound once per client: later lookups find it in the instance.
+        obj.__dict__[self._name] = method
+        return method
+
+
+def _execute(conn: psycopg.Connection[Any], call: Call[R]) -> R:
+    try:
+        with conn.cursor(row_factory=call.row_factory) as cur:
+            cur.execute(call.query, call.args)
+            rows = cur.fetchall()
+    except psycopg.Error as exc:
+        raise translate(exc) from exc
+    return call.result(rows)
+
+
+async def _execute_async(conn: psycopg.AsyncConnection[Any], call: Call[R]) -> R:
+    try:
+        async with conn.cursor(row_factory=call.row_factory) as cur:
+            await cur.execute(call.query, call.args)
+            rows = await cur.fetchall()
+    except psycopg.Error as exc:
+        raise translate(exc) from exc
+    return call.result(rows)
+
+
+def _no_dsn() -> ConnectionConfigError:
+    return ConnectionConfigError(
+        "no database configured: pass a DSN or set DATABASE_URL or POSTGRES_HOST"
+    )
+
+
+def _raise_if_failed(result: calls.DebitResult) -> calls.DebitResult:
+    if not result.success:
+        raise charge_error(result.error_code, result.error_message)
+    return result
+
+
+# -- the clients: each lists every builder of litellm_db.calls (tests/test_client.py checks) --
 
 
 class Client:
-    """Synchronous client. Thread-safe when built on a pool."""
+    """Synchronous client. Thread-safe when built on a pool.
 
-    def __init__(self, source: psycopg.Connection | ConnectionPool) -> None:
+    ``Client(conn)`` uses a caller's connection as the caller keeps it
+    (autocommit, or inside the caller's transaction); ``Client(pool)`` takes a
+    connection per call and commits it when the call returns.
+    """
+
+    def __init__(self, source: psycopg.Connection[Any] | ConnectionPool) -> None:
         self._source = source
 
     @classmethod
@@ -100,13 +212,12 @@ class Client:
         """A client with its own pool, from ``dsn`` or the environment."""
         resolved = config.resolve_dsn(dsn)
         if resolved is None:
-            raise ConnectionConfigError(
-                "no database configured: pass a DSN or set DATABASE_URL or POSTGRES_HOST"
-            )
+            raise _no_dsn()
         pool = ConnectionPool(resolved, min_size=min_size, max_size=max_size, open=True)
         return cls(pool)
 
     def close(self) -> None:
+        """Close the pool the client was given or made (a caller's connection is left open)."""
         if isinstance(self._source, ConnectionPool):
             self._source.close()
 
@@ -117,7 +228,8 @@ class Client:
         self.close()
 
     @contextlib.contextmanager
-    def _connection(self) -> Iterator[psycopg.Connection]:
+    def connection(self) -> Iterator[psycopg.Connection[Any]]:
+        """The connection calls run on (one from the pool for the block)."""
         if isinstance(self._source, ConnectionPool):
             with self._source.connection() as conn:
                 yield conn
@@ -126,58 +238,184 @@ class Client:
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Client]:
-        """Run several calls in one transaction: ``with client.transaction() as tx: ...``."""
-        with self._connection() as conn, conn.transaction():
+        """Run several calls in one transaction: ``with client.transaction() as tx: ...``.
+
+        The block commits when it ends and rolls back when it raises; inside a
+        transaction already open on the connection it is a savepoint.
+        """
+        with self.connection() as conn, conn.transaction():
             yield Client(conn)
 
-    def _call(self, row_type: type[T], function: str, args: Mapping[str, Any]) -> list[T]:
-        names = ", ".join(f"{name} => %({name})s" for name in args)
-        query = f"select * from litellm.{function}({names})"
-        # A pooled connection commits when the block ends; a caller's connection
-        # is left as the caller keeps it (autocommit, or its own transaction).
-        with self._connection() as conn:
-            try:
-                with conn.cursor(row_factory=class_row(row_type)) as cur:
-                    cur.execute(query.encode(), args)
-                    return cur.fetchall()
-            except psycopg.Error as exc:
-                raise translate(exc) from exc
-
-    def add_user_credits(
-        self, user_id: str, amount: Amount, transaction_type: str = "purchase",
-        payment_method: str | None = None, stripe_transaction_id: str | None = None,
-        package_id: int | None = None, description: str | None = None,
-        metadata: Mapping[str, Any] | None = None, idempotency_key: str | None = None,
-    ) -> CreditResult:
-        rows = self._call(CreditResult, "add_user_credits", {
-            "user_id": user_id, "amount": to_amount(amount), "transaction_type": transaction_type,
-            "payment_method": payment_method, "stripe_transaction_id": stripe_transaction_id,
-            "package_id": package_id, "description": description,
-            "metadata": Jsonb(dict(metadata or {})), "idempotency_key": idempotency_key,
-        })
-        return rows[0]
-
-    def debit_user_credits(
-        self, user_id: str, cost: Amount, provider: str | None = None, model: str | None = None,
-        prompt_tokens: int = 0, completion_tokens: int = 0, power_level: str | None = None,
-        metadata: Mapping[str, Any] | None = None, request_id: str | None = None,
-    ) -> DebitResult:
-        rows = self._call(DebitResult, "debit_user_credits", {
-            "user_id": user_id, "cost": to_amount(cost), "provider": provider, "model": model,
-            "prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
-            "power_level": power_level, "metadata": Jsonb(dict(metadata or {})),
-            "request_id": request_id,
-        })
-        return rows[0]
+    def run(self, call: Call[R]) -> R:
+        """Execute one :class:`~litellm_db.calls.Call` and shape its result."""
+        source = self._source
+        if isinstance(source, ConnectionPool):
+            with source.connection() as conn:
+                return _execute(conn, call)
+        return _execute(source, call)
 
     def charge(self, user_id: str, cost: Amount, **kwargs: Any) -> DebitResult:
-        """``debit_user_credits``, raising InsufficientCreditsError on a failed debit."""
-        result = self.debit_user_credits(user_id, cost, **kwargs)
-        if not result.success:
-            raise InsufficientCreditsError(result.error_message or "debit failed",
-                                           error_code=result.error_code)
-        return result
+        """``debit_user_credits``, raising InsufficientCreditsError (or a subclass) on failure."""
+        return _raise_if_failed(self.debit_user_credits(user_id, cost, **kwargs))
 
-    def get_user_balance(self, user_id: str) -> Balance | None:
-        rows = self._call(Balance, "get_user_balance", {"user_id": user_id})
-        return rows[0] if rows else None
+    add_user_credits = sync_method(calls.add_user_credits)
+    debit_user_credits = sync_method(calls.debit_user_credits)
+    get_user_balance = sync_method(calls.get_user_balance)
+    refresh_usage_summary = sync_method(calls.refresh_usage_summary)
+    ensure_usage_log_partitions = sync_method(calls.ensure_usage_log_partitions)
+    store_user_api_key = sync_method(calls.store_user_api_key)
+    get_user_api_key = sync_method(calls.get_user_api_key)
+    get_user_api_keys = sync_method(calls.get_user_api_keys)
+    list_user_api_keys = sync_method(calls.list_user_api_keys)
+    set_user_api_key_enabled = sync_method(calls.set_user_api_key_enabled)
+    delete_user_api_key = sync_method(calls.delete_user_api_key)
+    count_user_api_keys_to_rotate = sync_method(calls.count_user_api_keys_to_rotate)
+    list_user_api_keys_to_rotate = sync_method(calls.list_user_api_keys_to_rotate)
+    rotate_user_api_keys = sync_method(calls.rotate_user_api_keys)
+    set_model_price = sync_method(calls.set_model_price)
+    get_model_price = sync_method(calls.get_model_price)
+    calculate_cost = sync_method(calls.calculate_cost)
+    purchase_credit_package = sync_method(calls.purchase_credit_package)
+    set_user_tier = sync_method(calls.set_user_tier)
+    record_provider_health = sync_method(calls.record_provider_health)
+    refresh_provider_health = sync_method(calls.refresh_provider_health)
+    select_providers = sync_method(calls.select_providers)
+    reserve_credits = sync_method(calls.reserve_credits)
+    settle_reservation = sync_method(calls.settle_reservation)
+    release_reservation = sync_method(calls.release_reservation)
+    refund_transaction = sync_method(calls.refund_transaction)
+    adjust_credits = sync_method(calls.adjust_credits)
+    expire_credits = sync_method(calls.expire_credits)
+    verify_ledger = sync_method(calls.verify_ledger)
+    record_llm_call = sync_method(calls.record_llm_call)
+    archive_usage_logs = sync_method(calls.archive_usage_logs)
+    drop_archived_usage_logs = sync_method(calls.drop_archived_usage_logs)
+    usage_daily = sync_method(calls.usage_daily)
+    top_models = sync_method(calls.top_models)
+    top_spenders = sync_method(calls.top_spenders)
+    provider_breakdown = sync_method(calls.provider_breakdown)
+    failed_calls = sync_method(calls.failed_calls)
+    usage_by_tenant = sync_method(calls.usage_by_tenant)
+    tenant_usage_daily = sync_method(calls.tenant_usage_daily)
+    usage_by_operation = sync_method(calls.usage_by_operation)
+    team_usage = sync_method(calls.team_usage)
+    organization_usage = sync_method(calls.organization_usage)
+    create_organization = sync_method(calls.create_organization)
+    create_team = sync_method(calls.create_team)
+    add_team_member = sync_method(calls.add_team_member)
+    remove_team_member = sync_method(calls.remove_team_member)
+    set_budget = sync_method(calls.set_budget)
+    get_budget_status = sync_method(calls.get_budget_status)
+    list_budget_alerts = sync_method(calls.list_budget_alerts)
+    get_daily_spend = sync_method(calls.get_daily_spend)
+
+
+class AsyncClient:
+    """Asynchronous client over ``AsyncConnection`` / ``AsyncConnectionPool``; same methods.
+
+    Safe to share between tasks when built on a pool. A caller's single
+    connection serialises calls (psycopg's own lock).
+    """
+
+    def __init__(self, source: psycopg.AsyncConnection[Any] | AsyncConnectionPool) -> None:
+        self._source = source
+
+    @classmethod
+    async def connect(cls, dsn: str | None = None, *, min_size: int = 1,
+                      max_size: int = 10) -> AsyncClient:
+        """A client with its own open pool: ``db = await AsyncClient.connect()``."""
+        resolved = config.resolve_dsn(dsn)
+        if resolved is None:
+            raise _no_dsn()
+        pool = AsyncConnectionPool(resolved, min_size=min_size, max_size=max_size, open=False)
+        await pool.open()
+        return cls(pool)
+
+    async def close(self) -> None:
+        """Close the pool the client was given or made (a caller's connection is left open)."""
+        if isinstance(self._source, AsyncConnectionPool):
+            await self._source.close()
+
+    async def __aenter__(self) -> AsyncClient:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    @contextlib.asynccontextmanager
+    async def connection(self) -> AsyncIterator[psycopg.AsyncConnection[Any]]:
+        """The connection calls run on (one from the pool for the block)."""
+        if isinstance(self._source, AsyncConnectionPool):
+            async with self._source.connection() as conn:
+                yield conn
+        else:
+            yield self._source
+
+    @contextlib.asynccontextmanager
+    async def transaction(self) -> AsyncIterator[AsyncClient]:
+        """Run several calls in one transaction: ``async with client.transaction() as tx:``."""
+        async with self.connection() as conn, conn.transaction():
+            yield AsyncClient(conn)
+
+    async def run(self, call: Call[R]) -> R:
+        """Execute one :class:`~litellm_db.calls.Call` and shape its result."""
+        source = self._source
+        if isinstance(source, AsyncConnectionPool):
+            async with source.connection() as conn:
+                return await _execute_async(conn, call)
+        return await _execute_async(source, call)
+
+    async def charge(self, user_id: str, cost: Amount, **kwargs: Any) -> DebitResult:
+        """``debit_user_credits``, raising InsufficientCreditsError (or a subclass) on failure."""
+        return _raise_if_failed(await self.debit_user_credits(user_id, cost, **kwargs))
+
+    add_user_credits = async_method(calls.add_user_credits)
+    debit_user_credits = async_method(calls.debit_user_credits)
+    get_user_balance = async_method(calls.get_user_balance)
+    refresh_usage_summary = async_method(calls.refresh_usage_summary)
+    ensure_usage_log_partitions = async_method(calls.ensure_usage_log_partitions)
+    store_user_api_key = async_method(calls.store_user_api_key)
+    get_user_api_key = async_method(calls.get_user_api_key)
+    get_user_api_keys = async_method(calls.get_user_api_keys)
+    list_user_api_keys = async_method(calls.list_user_api_keys)
+    set_user_api_key_enabled = async_method(calls.set_user_api_key_enabled)
+    delete_user_api_key = async_method(calls.delete_user_api_key)
+    count_user_api_keys_to_rotate = async_method(calls.count_user_api_keys_to_rotate)
+    list_user_api_keys_to_rotate = async_method(calls.list_user_api_keys_to_rotate)
+    rotate_user_api_keys = async_method(calls.rotate_user_api_keys)
+    set_model_price = async_method(calls.set_model_price)
+    get_model_price = async_method(calls.get_model_price)
+    calculate_cost = async_method(calls.calculate_cost)
+    purchase_credit_package = async_method(calls.purchase_credit_package)
+    set_user_tier = async_method(calls.set_user_tier)
+    record_provider_health = async_method(calls.record_provider_health)
+    refresh_provider_health = async_method(calls.refresh_provider_health)
+    select_providers = async_method(calls.select_providers)
+    reserve_credits = async_method(calls.reserve_credits)
+    settle_reservation = async_method(calls.settle_reservation)
+    release_reservation = async_method(calls.release_reservation)
+    refund_transaction = async_method(calls.refund_transaction)
+    adjust_credits = async_method(calls.adjust_credits)
+    expire_credits = async_method(calls.expire_credits)
+    verify_ledger = async_method(calls.verify_ledger)
+    record_llm_call = async_method(calls.record_llm_call)
+    archive_usage_logs = async_method(calls.archive_usage_logs)
+    drop_archived_usage_logs = async_method(calls.drop_archived_usage_logs)
+    usage_daily = async_method(calls.usage_daily)
+    top_models = async_method(calls.top_models)
+    top_spenders = async_method(calls.top_spenders)
+    provider_breakdown = async_method(calls.provider_breakdown)
+    failed_calls = async_method(calls.failed_calls)
+    usage_by_tenant = async_method(calls.usage_by_tenant)
+    tenant_usage_daily = async_method(calls.tenant_usage_daily)
+    usage_by_operation = async_method(calls.usage_by_operation)
+    team_usage = async_method(calls.team_usage)
+    organization_usage = async_method(calls.organization_usage)
+    create_organization = async_method(calls.create_organization)
+    create_team = async_method(calls.create_team)
+    add_team_member = async_method(calls.add_team_member)
+    remove_team_member = async_method(calls.remove_team_member)
+    set_budget = async_method(calls.set_budget)
+    get_budget_status = async_method(calls.get_budget_status)
+    list_budget_alerts = async_method(calls.list_budget_alerts)
+    get_daily_spend = async_method(calls.get_daily_spend)

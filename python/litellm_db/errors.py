@@ -1,11 +1,18 @@
 """Exceptions raised by litellm-db, chosen by the SQLSTATE the database reports.
 
-Every SQLSTATE the SQL API raises is listed in docs/errors.md; each maps to one
-class below. Errors the server raises for other reasons reach the caller as
-:class:`DatabaseError` with the original psycopg exception as ``__cause__``.
+Every SQLSTATE the SQL API raises is listed in docs/errors.md and maps to a
+class below (``codes`` names the SQLSTATEs a class stands for). A code without
+a class of its own gets its class's base, by the hundreds digit: ``LD0xx``
+:class:`InvalidInputError`, ``LD1xx`` :class:`IdempotencyConflictError`,
+``LD2xx`` :class:`NotFoundError`, ``LD3xx`` :class:`RefusedError`, ``LD9xx``
+:class:`IntegrityError`. Errors the server raises for other reasons reach the
+caller as :class:`DatabaseError`. The original psycopg exception is always the
+``__cause__``; ``sqlstate``, ``detail`` and ``hint`` are copied from it.
 """
 
 from __future__ import annotations
+
+from typing import ClassVar
 
 import psycopg
 
@@ -14,6 +21,8 @@ class LiteLLMDBError(Exception):
     """Base class of every error this package raises."""
 
     sqlstate: str | None = None
+    codes: ClassVar[tuple[str, ...]] = ()
+    """The SQLSTATEs this class is raised for (empty for the bases and Python-side errors)."""
 
     def __init__(self, message: str, *, sqlstate: str | None = None, detail: str | None = None,
                  hint: str | None = None) -> None:
@@ -24,36 +33,18 @@ class LiteLLMDBError(Exception):
         self.hint = hint
 
 
+# -- the classes of codes ----------------------------------------------------------------------
+
+
 class InvalidInputError(LiteLLMDBError):
     """An argument was rejected (LD0xx)."""
 
 
-class InvalidAmountError(InvalidInputError):
-    sqlstate = "LD001"
+class IdempotencyConflictError(LiteLLMDBError):
+    """A key was replayed with arguments that differ from the original (LD101)."""
 
-
-class InvalidTokenCountError(InvalidInputError):
-    sqlstate = "LD002"
-
-
-class UnknownPowerLevelError(InvalidInputError):
-    sqlstate = "LD003"
-
-
-class InvalidUserIdError(InvalidInputError):
-    sqlstate = "LD004"
-
-
-class InvalidTransactionTypeError(InvalidInputError):
-    sqlstate = "LD005"
-
-
-class UnknownPackageError(InvalidInputError):
-    sqlstate = "LD006"
-
-
-class InvalidArgumentError(InvalidInputError):
-    sqlstate = "LD007"
+    sqlstate = "LD101"
+    codes = ("LD101",)
 
 
 class NotFoundError(LiteLLMDBError):
@@ -68,26 +59,399 @@ class IntegrityError(LiteLLMDBError):
     """An operation that would break the ledger's integrity (LD9xx)."""
 
 
-class IdempotencyConflictError(LiteLLMDBError):
-    """A key was replayed with arguments that differ from the original (LD101)."""
+# -- invalid input (LD0xx) ---------------------------------------------------------------------
 
-    sqlstate = "LD101"
+
+class InvalidAmountError(InvalidInputError):
+    """An amount or cost is NULL, NaN, infinite, negative, too precise or too large (LD001)."""
+
+    sqlstate = "LD001"
+    codes = ("LD001",)
+
+
+class InvalidTokenCountError(InvalidInputError):
+    """A token count is negative or too large (LD002)."""
+
+    sqlstate = "LD002"
+    codes = ("LD002",)
+
+
+class UnknownPowerLevelError(InvalidInputError):
+    """``power_level`` is not a row of ``litellm.power_levels`` (LD003)."""
+
+    sqlstate = "LD003"
+    codes = ("LD003",)
+
+
+class InvalidUserIdError(InvalidInputError):
+    """``user_id`` is NULL, blank or longer than 255 characters (LD004)."""
+
+    sqlstate = "LD004"
+    codes = ("LD004",)
+
+
+class InvalidTransactionTypeError(InvalidInputError):
+    """``add_user_credits`` got a type other than purchase, bonus, trial or promo (LD005)."""
+
+    sqlstate = "LD005"
+    codes = ("LD005",)
+
+
+class UnknownPackageError(InvalidInputError):
+    """``package_id`` is not a row of ``litellm.credit_packages`` (LD006)."""
+
+    sqlstate = "LD006"
+    codes = ("LD006",)
+
+
+class InvalidArgumentError(InvalidInputError):
+    """A text argument is too long, or metadata is not a small JSON object (LD007)."""
+
+    sqlstate = "LD007"
+    codes = ("LD007",)
+
+
+class InvalidExpiryError(InvalidInputError):
+    """``expires_at`` is not in the future (LD008)."""
+
+    sqlstate = "LD008"
+    codes = ("LD008",)
+
+
+class InvalidHoldTtlError(InvalidInputError):
+    """A reservation's ``ttl`` is NULL, not positive, or over 7 days (LD010)."""
+
+    sqlstate = "LD010"
+    codes = ("LD010",)
+
+
+class CostRequiredError(InvalidInputError):
+    """``record_llm_call`` got no cost and the database cannot price the call (LD020)."""
+
+    sqlstate = "LD020"
+    codes = ("LD020",)
+
+
+class InvalidUsageArgumentError(InvalidInputError):
+    """A usage or analytics argument is missing or out of range (LD021)."""
+
+    sqlstate = "LD021"
+    codes = ("LD021",)
+
+
+class InvalidHealthReportError(InvalidInputError):
+    """A provider health report or window is out of range (LD030)."""
+
+    sqlstate = "LD030"
+    codes = ("LD030",)
+
+
+class MissingNameError(InvalidInputError):
+    """A required provider, model or charge id is NULL or blank (LD031)."""
+
+    sqlstate = "LD031"
+    codes = ("LD031",)
+
+
+class InvalidEffectiveTimeError(InvalidInputError):
+    """A price's ``effective_from`` is NULL or infinite (LD032)."""
+
+    sqlstate = "LD032"
+    codes = ("LD032",)
+
+
+class InvalidPriceSourceError(InvalidInputError):
+    """A price's ``source`` is not manual, litellm or default (LD033)."""
+
+    sqlstate = "LD033"
+    codes = ("LD033",)
+
+
+class InvalidProviderError(InvalidInputError):
+    """A BYOK provider name is NULL or malformed (LD040)."""
+
+    sqlstate = "LD040"
+    codes = ("LD040",)
+
+
+class NotEncryptedError(InvalidInputError):
+    """A value stored as a BYOK key is not a Fernet token: a plaintext key is refused (LD041)."""
+
+    sqlstate = "LD041"
+    codes = ("LD041",)
+
+
+class InvalidKeyIdError(InvalidInputError):
+    """An encryption key fingerprint is malformed or missing (LD042)."""
+
+    sqlstate = "LD042"
+    codes = ("LD042",)
+
+
+class InvalidBatchSizeError(InvalidInputError):
+    """A key rotation batch size is outside 1..10000 (LD043)."""
+
+    sqlstate = "LD043"
+    codes = ("LD043",)
+
+
+class RotationArgumentsError(InvalidInputError):
+    """The arrays given to ``rotate_user_api_keys`` differ in length (LD044)."""
+
+    sqlstate = "LD044"
+    codes = ("LD044",)
+
+
+class InvalidBudgetOperationError(InvalidInputError):
+    """An internal budget operation got a bad kind or bad tags (LD050)."""
+
+    sqlstate = "LD050"
+    codes = ("LD050",)
+
+
+class InvalidBudgetLevelError(InvalidInputError):
+    """A budget level other than user, membership, team or organization, or ids it does not
+    take (LD051)."""
+
+    sqlstate = "LD051"
+    codes = ("LD051",)
+
+
+class InvalidBudgetPeriodError(InvalidInputError):
+    """A budget period other than daily, weekly, monthly or none (LD052)."""
+
+    sqlstate = "LD052"
+    codes = ("LD052",)
+
+
+class InvalidThresholdsError(InvalidInputError):
+    """Soft thresholds that are not fractions in (0, 1] (LD053)."""
+
+    sqlstate = "LD053"
+    codes = ("LD053",)
+
+
+class IdRequiredError(InvalidInputError):
+    """An organisation id, team id (or a budget's model) is NULL or blank (LD054)."""
+
+    sqlstate = "LD054"
+    codes = ("LD054",)
+
+
+class UnknownRoleError(InvalidInputError):
+    """A team role other than owner, admin, member or viewer (LD055)."""
+
+    sqlstate = "LD055"
+    codes = ("LD055",)
+
+
+class InvalidListingArgumentError(InvalidInputError):
+    """A budget listing's max_rows, days or subject is out of range or missing (LD056)."""
+
+    sqlstate = "LD056"
+    codes = ("LD056",)
+
+
+# -- not found (LD2xx) -------------------------------------------------------------------------
+
+
+class UnknownReservationError(NotFoundError):
+    """No hold with that request id for that user (LD201)."""
+
+    sqlstate = "LD201"
+    codes = ("LD201",)
+
+
+class UnknownTransactionError(NotFoundError):
+    """The journal entry does not exist (LD202)."""
+
+    sqlstate = "LD202"
+    codes = ("LD202",)
+
+
+class UnknownUserError(NotFoundError):
+    """The user has no account (LD203 from adjust_credits, LD221 from set_user_tier)."""
+
+    codes = ("LD203", "LD221")
+
+
+class UnknownOrganizationError(NotFoundError):
+    """The organisation does not exist (LD250)."""
+
+    sqlstate = "LD250"
+    codes = ("LD250",)
+
+
+class UnknownTeamError(NotFoundError):
+    """The team does not exist (LD251)."""
+
+    sqlstate = "LD251"
+    codes = ("LD251",)
+
+
+class NotAMemberError(NotFoundError):
+    """A membership budget for a user who is not in the team (LD252)."""
+
+    sqlstate = "LD252"
+    codes = ("LD252",)
+
+
+class UnknownTierError(NotFoundError):
+    """``tier`` is not a row of ``litellm.tiers`` (LD220)."""
+
+    sqlstate = "LD220"
+    codes = ("LD220",)
+
+
+class NoPriceError(NotFoundError):
+    """No price in force for the model and no fallback, or no conversion rate (LD222)."""
+
+    sqlstate = "LD222"
+    codes = ("LD222",)
+
+
+# -- refused by a business rule (LD3xx) --------------------------------------------------------
+
+
+class NotEnoughAvailableError(RefusedError):
+    """A negative adjustment would take the available balance below zero (LD301)."""
+
+    sqlstate = "LD301"
+    codes = ("LD301",)
+
+
+class ReservationExpiredError(RefusedError):
+    """Settling a hold past its expiry (LD302)."""
+
+    sqlstate = "LD302"
+    codes = ("LD302",)
+
+
+class ReservationReleasedError(RefusedError):
+    """Settling a hold that was released (LD303)."""
+
+    sqlstate = "LD303"
+    codes = ("LD303",)
+
+
+class ReservationSettledError(RefusedError):
+    """Releasing a hold that was already settled (LD304)."""
+
+    sqlstate = "LD304"
+    codes = ("LD304",)
+
+
+class NotRefundableError(RefusedError):
+    """Refunding a journal entry that is not usage (LD305)."""
+
+    sqlstate = "LD305"
+    codes = ("LD305",)
+
+
+class RefundTooLargeError(RefusedError):
+    """A refund exceeds what is left to refund of the entry (LD306)."""
+
+    sqlstate = "LD306"
+    codes = ("LD306",)
+
+
+class WrongIsolationLevelError(RefusedError):
+    """The function needs READ COMMITTED: ``refresh_usage_summary`` (LD310), or not REPEATABLE
+    READ: ``set_model_price`` (LD323)."""
+
+    codes = ("LD310", "LD323")
+
+
+class PackageRetiredError(RefusedError):
+    """Buying a package that is no longer sold (LD320)."""
+
+    sqlstate = "LD320"
+    codes = ("LD320",)
+
+
+class PriceInPastError(RefusedError):
+    """A price change before now for a model that already has prices (LD321)."""
+
+    sqlstate = "LD321"
+    codes = ("LD321",)
+
+
+class PriceAlreadyInForceError(RefusedError):
+    """Another price of the model is already in force from that instant (LD322)."""
+
+    sqlstate = "LD322"
+    codes = ("LD322",)
+
+
+# -- integrity (LD9xx) -------------------------------------------------------------------------
 
 
 class JournalImmutableError(IntegrityError):
     """An UPDATE, DELETE or TRUNCATE of the journal was attempted (LD901)."""
 
     sqlstate = "LD901"
+    codes = ("LD901",)
+
+
+class LotsDisagreeError(IntegrityError):
+    """The credit lots could not cover a charge or refund: the ledger is inconsistent (LD902)."""
+
+    sqlstate = "LD902"
+    codes = ("LD902",)
+
+
+# -- business outcomes the client turns into exceptions (no SQLSTATE) --------------------------
 
 
 class InsufficientCreditsError(LiteLLMDBError):
-    """Raised by the client's ``charge`` helpers when a debit returns success = false."""
+    """Raised by the client's ``charge`` helpers when a debit returns success = false.
+
+    ``error_code`` is the debit's: ``insufficient_credits``, ``unknown_user``, or a
+    business rule's code (a cap, a budget); subclasses name the common ones. In a
+    LiteLLM proxy it answers HTTP 402 (``status_code``).
+    """
 
     sqlstate = None
+    status_code = 402
 
     def __init__(self, message: str, *, error_code: str | None = None) -> None:
         super().__init__(message)
         self.error_code = error_code
+        self.message = message
+
+
+class CapExceededError(InsufficientCreditsError):
+    """A charge failed because it would pass a monthly spending cap."""
+
+
+class BudgetExceededError(InsufficientCreditsError):
+    """A charge failed because it would pass a user, team or organisation budget."""
+
+
+class UnknownAccountError(InsufficientCreditsError):
+    """A charge failed because the user has no account (no credits were ever added)."""
+
+
+# A failed debit's error_code -> the class the ``charge`` helpers raise.
+_BY_DEBIT_CODE: dict[str, type[InsufficientCreditsError]] = {
+    "insufficient_credits": InsufficientCreditsError,
+    "monthly_cap_exceeded": CapExceededError,
+    "unknown_user": UnknownAccountError,
+}
+
+
+def charge_error(error_code: str | None, message: str | None) -> InsufficientCreditsError:
+    """The exception for a debit that returned ``success = false``."""
+    code = error_code or ""
+    cls = _BY_DEBIT_CODE.get(code)
+    if cls is None:
+        cls = (BudgetExceededError if "budget" in code
+               else CapExceededError if "cap" in code
+               else InsufficientCreditsError)
+    return cls(message or f"debit failed: {code or 'unknown reason'}", error_code=error_code)
+
+
+# -- Python-side errors ------------------------------------------------------------------------
 
 
 class DatabaseError(LiteLLMDBError):
@@ -98,6 +462,10 @@ class InstallError(LiteLLMDBError):
     """The schema could not be installed or upgraded."""
 
 
+class NotInstalledError(InstallError):
+    """The database lacks a function this command or method needs: run ``litellm-db migrate``."""
+
+
 class UnsupportedServerError(InstallError):
     """The server is older than PostgreSQL 14."""
 
@@ -106,14 +474,28 @@ class ConnectionConfigError(LiteLLMDBError):
     """No usable connection could be made from the given settings."""
 
 
+class EncryptionKeyError(LiteLLMDBError):
+    """The BYOK encryption key is missing or malformed (LITELLM_ENCRYPTION_KEY, BYOK_...)."""
+
+
+class DecryptionError(LiteLLMDBError):
+    """A stored key cannot be decrypted with any configured encryption key."""
+
+
+class InvalidApiKeyError(InvalidInputError):
+    """A provider API key does not have the provider's format (checked before storing)."""
+
+
+def _subclasses(cls: type[LiteLLMDBError]) -> list[type[LiteLLMDBError]]:
+    found: list[type[LiteLLMDBError]] = []
+    for sub in cls.__subclasses__():
+        found.append(sub)
+        found.extend(_subclasses(sub))
+    return found
+
+
 _BY_SQLSTATE: dict[str, type[LiteLLMDBError]] = {
-    cls.sqlstate: cls
-    for cls in (
-        InvalidAmountError, InvalidTokenCountError, UnknownPowerLevelError, InvalidUserIdError,
-        InvalidTransactionTypeError, UnknownPackageError, InvalidArgumentError,
-        IdempotencyConflictError, JournalImmutableError,
-    )
-    if cls.sqlstate
+    code: cls for cls in _subclasses(LiteLLMDBError) for code in cls.codes
 }
 
 
@@ -139,5 +521,4 @@ def translate(exc: psycopg.Error) -> LiteLLMDBError:
     diag = exc.diag
     cls = error_class(diag.sqlstate)
     message = diag.message_primary or str(exc)
-    err = cls(message, sqlstate=diag.sqlstate, detail=diag.message_detail, hint=diag.message_hint)
-    return err
+    return cls(message, sqlstate=diag.sqlstate, detail=diag.message_detail, hint=diag.message_hint)

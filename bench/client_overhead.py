@@ -1,0 +1,254 @@
+"""The Python client's overhead: a Client / AsyncClient method vs a raw psycopg call.
+
+    .venv/bin/python bench/client_overhead.py [--calls 2000] [--rounds 5]
+
+Starts a throwaway cluster (the same way the test suite does; or uses
+LITELLM_DB_BENCH_DSN), installs the package, funds 1000 users, then times, on
+one connection each:
+
+* raw    -- ``conn.execute(<the same SQL text the client sends>, params).fetchall()``:
+  what a careful caller writes by hand (named arguments, tuple rows, no error mapping);
+* client -- the client's method: argument normalisation (Decimal, Jsonb), the query
+  built (cached), a dataclass per row, psycopg errors mapped to LiteLLMDBError.
+
+for two calls: ``get_user_balance`` (a cheap read: the hardest case for the client,
+as its fixed cost is the largest share) and ``debit_user_credits`` (a write, each
+with a fresh request id), over a plain connection, a ConnectionPool, and an
+AsyncConnection. ``synchronous_commit`` is off so that the disk does not hide the
+client's cost. Raw and client calls alternate one by one (so drift on a shared
+machine hits both alike); a run's figure is the median time per call, the
+result the median of ``--rounds`` runs, and the ratio client / raw (aim: at
+most 1.1). The last column is the client's own cost: the extra CPU time of
+the Python process per call, which does not depend on the server or the load.
+Writes bench/results/client_overhead.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from decimal import Decimal
+from itertools import count
+from pathlib import Path
+from typing import Any
+
+import psycopg
+from psycopg_pool import ConnectionPool
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+import litellm_db  # noqa: E402
+from conftest import PgServer, _find_bindir, start_cluster, stop_cluster  # noqa: E402
+from litellm_db import calls  # noqa: E402
+from litellm_db.client import AsyncClient, Client  # noqa: E402
+
+USERS = 1000
+_ids = count()
+
+
+def _user(i: int) -> str:
+    return f"bench-{i % USERS + 1}"
+
+
+def _balance_args(i: int) -> tuple[bytes, dict[str, Any]]:
+    call = calls.get_user_balance(_user(i))
+    return call.query, call.args
+
+
+def _debit_args(i: int) -> tuple[bytes, dict[str, Any]]:
+    call = calls.debit_user_credits(_user(i), Decimal("0.000001"), "openai", "gpt-4", 10, 20,
+                                    "balanced", request_id=f"raw-{next(_ids)}")
+    return call.query, call.args
+
+
+Timing = tuple[float, float, float]
+"""(raw wall time, client wall time, client CPU time minus raw CPU time) per call."""
+
+
+def time_sync(raw: Callable[[int], Any], wrapped: Callable[[int], Any], n: int) -> Timing:
+    """Raw and client calls interleaved one by one; the median wall time of each, and the
+    extra CPU time of this process per client call (what the client itself costs)."""
+    raws, clients = [], []
+    cpu_raw = cpu_client = 0.0
+    clock, cpu = time.perf_counter, time.thread_time
+    for i in range(n):
+        c0, t0 = cpu(), clock()
+        raw(i)
+        c1, t1 = cpu(), clock()
+        wrapped(i)
+        c2, t2 = cpu(), clock()
+        raws.append(t1 - t0)
+        clients.append(t2 - t1)
+        cpu_raw += c1 - c0
+        cpu_client += c2 - c1
+    return statistics.median(raws), statistics.median(clients), (cpu_client - cpu_raw) / n
+
+
+async def time_async(raw: Callable[[int], Awaitable[Any]],
+                     wrapped: Callable[[int], Awaitable[Any]], n: int) -> Timing:
+    raws, clients = [], []
+    cpu_raw = cpu_client = 0.0
+    clock, cpu = time.perf_counter, time.thread_time
+    for i in range(n):
+        c0, t0 = cpu(), clock()
+        await raw(i)
+        c1, t1 = cpu(), clock()
+        await wrapped(i)
+        c2, t2 = cpu(), clock()
+        raws.append(t1 - t0)
+        clients.append(t2 - t1)
+        cpu_raw += c1 - c0
+        cpu_client += c2 - c1
+    return statistics.median(raws), statistics.median(clients), (cpu_client - cpu_raw) / n
+
+
+def sync_pairs(conn: psycopg.Connection, pool: ConnectionPool
+               ) -> dict[str, tuple[Callable[[int], Any], Callable[[int], Any]]]:
+    """(raw, client) callables per case."""
+    client, pooled = Client(conn), Client(pool)
+
+    def raw_on(source: Callable[[], Any], build: Callable[[int], tuple[bytes, dict[str, Any]]]
+               ) -> Callable[[int], Any]:
+        def run(i: int) -> Any:
+            query, params = build(i)
+            with source() as c:
+                return c.execute(query, params).fetchall()
+        return run
+
+    class Same:
+        def __enter__(self) -> psycopg.Connection:
+            return conn
+
+        def __exit__(self, *exc: object) -> None:
+            return None
+
+    return {
+        "get_user_balance / connection": (
+            raw_on(Same, _balance_args), lambda i: client.get_user_balance(_user(i))),
+        "debit_user_credits / connection": (
+            raw_on(Same, _debit_args),
+            lambda i: client.debit_user_credits(_user(i), Decimal("0.000001"), "openai", "gpt-4",
+                                                10, 20, "balanced",
+                                                request_id=f"cli-{next(_ids)}")),
+        "get_user_balance / pool": (
+            raw_on(pool.connection, _balance_args), lambda i: pooled.get_user_balance(_user(i))),
+        "debit_user_credits / pool": (
+            raw_on(pool.connection, _debit_args),
+            lambda i: pooled.debit_user_credits(_user(i), Decimal("0.000001"), "openai", "gpt-4",
+                                                10, 20, "balanced",
+                                                request_id=f"cli-{next(_ids)}")),
+    }
+
+
+async def async_figures(dsn: str, n: int, rounds: int) -> dict[str, dict[str, float]]:
+    conn = await psycopg.AsyncConnection.connect(dsn, autocommit=True)
+    client = AsyncClient(conn)
+
+    async def raw_balance(i: int) -> Any:
+        query, params = _balance_args(i)
+        cur = await conn.execute(query, params)
+        return await cur.fetchall()
+
+    async def raw_debit(i: int) -> Any:
+        query, params = _debit_args(i)
+        cur = await conn.execute(query, params)
+        return await cur.fetchall()
+
+    cases = {
+        "get_user_balance / async": (raw_balance, lambda i: client.get_user_balance(_user(i))),
+        "debit_user_credits / async": (
+            raw_debit,
+            lambda i: client.debit_user_credits(_user(i), Decimal("0.000001"), "openai", "gpt-4",
+                                                10, 20, "balanced",
+                                                request_id=f"cli-{next(_ids)}")),
+    }
+    figures: dict[str, dict[str, float]] = {}
+    try:
+        for name, (raw, wrapped) in cases.items():
+            await time_async(raw, wrapped, 200)  # warm up: prepared statements, caches
+            runs = [await time_async(raw, wrapped, n) for _ in range(rounds)]
+            figures[name] = _figure(runs)
+            _print(name, figures[name])
+    finally:
+        await conn.close()
+    return figures
+
+
+def _figure(runs: list[Timing]) -> dict[str, float]:
+    raw = statistics.median(r for r, _, _ in runs)
+    client = statistics.median(c for _, c, _ in runs)
+    extra_cpu = statistics.median(x for _, _, x in runs)
+    return {"raw_us": raw * 1e6, "client_us": client * 1e6, "ratio": client / raw,
+            "extra_cpu_us": extra_cpu * 1e6}
+
+
+def _print(name: str, fig: dict[str, float]) -> None:
+    print(f"{name:<34} {fig['raw_us']:>9.1f} {fig['client_us']:>9.1f} {fig['ratio']:>7.3f}x"
+          f" {fig['extra_cpu_us']:>9.1f}", flush=True)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--calls", type=int, default=2000, help="calls per timed run")
+    ap.add_argument("--rounds", type=int, default=5, help="alternating runs per figure")
+    args = ap.parse_args()
+
+    cluster_root = Path(tempfile.mkdtemp(prefix="litellm-db-bench-cluster-"))
+    server: PgServer | None = None
+    dsn_env = os.environ.get("LITELLM_DB_BENCH_DSN")
+    try:
+        if dsn_env:
+            server = PgServer(dsn_env)
+        else:
+            bindir = _find_bindir()
+            if bindir is None:
+                print("no PostgreSQL binaries found; set LITELLM_DB_BENCH_DSN", file=sys.stderr)
+                return 1
+            server = start_cluster(bindir, cluster_root)
+        name = server.create_database()
+        dsn = server.dsn(name)
+        with psycopg.connect(dsn, autocommit=True) as conn:
+            litellm_db.install(conn)
+            conn.execute(f"alter database {name} set synchronous_commit = off")
+            for u in range(1, USERS + 1):
+                conn.execute("select litellm.add_user_credits(%s, 1000000, 'purchase')",
+                             (f"bench-{u}",))
+
+        print(f"{'':<34} {'raw µs':>9} {'client µs':>9} {'ratio':>8} {'+CPU µs':>9}"
+              "   (median time per call,"
+              f" {args.rounds} runs of {args.calls} calls each)")
+        figures: dict[str, dict[str, float]] = {}
+        with psycopg.connect(dsn, autocommit=True) as conn, \
+                ConnectionPool(dsn, min_size=1, max_size=1, open=True) as pool:
+            for name, (raw, wrapped) in sync_pairs(conn, pool).items():
+                time_sync(raw, wrapped, 200)  # warm up: prepared statements, caches
+                runs = [time_sync(raw, wrapped, args.calls) for _ in range(args.rounds)]
+                figures[name] = _figure(runs)
+                _print(name, figures[name])
+        figures.update(asyncio.run(async_figures(dsn, args.calls, args.rounds)))
+
+        worst = max(fig["ratio"] for fig in figures.values())
+        print(f"worst ratio: {worst:.3f}x (aim: at most 1.1x)")
+        out = REPO / "bench" / "results"
+        out.mkdir(exist_ok=True)
+        (out / "client_overhead.json").write_text(json.dumps(
+            {"calls": args.calls, "rounds": args.rounds, "figures": figures, "worst": worst},
+            indent=2))
+        return 0
+    finally:
+        if server is not None and server.datadir is not None:
+            stop_cluster(server, "immediate")
+        shutil.rmtree(cluster_root, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1130 @@
+"""The SQL API in Python terms: one builder per SQL function, and the rows they return.
+
+A builder takes the function's arguments as keywords, normalises them (amounts
+to ``Decimal``, JSON to ``Jsonb``) and returns a :class:`Call`: the function's
+name, its named arguments and how to read its result. It does no I/O, so the
+synchronous :class:`~litellm_db.client.Client` and the
+:class:`~litellm_db.client.AsyncClient` share every builder and every row type
+and differ only in how they execute a ``Call``.
+
+An argument left as ``None`` is **not sent**: the database's own default
+applies (``metadata`` becomes ``'{}'``, ``transaction_type`` ``'purchase'``,
+...). The defaults therefore live in one place, the SQL, and a builder for an
+argument the connected database does not know yet still works as long as the
+caller leaves it out.
+
+Adding a method for a new SQL function ``litellm.f(a text, b numeric)``:
+
+1. a frozen dataclass for its row (fields named as the SQL result columns;
+   extra columns a newer database adds are ignored) unless it returns a scalar;
+2. a builder here: ``def f(a: str, b: Amount) -> Call[FRow]: return Call.one("f", FRow,
+   a=a, b=to_amount(b))``;
+3. one line in each client: ``f = sync_method(calls.f)`` / ``f = async_method(calls.f)``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from functools import lru_cache
+from typing import Any, Generic, Literal, TypeVar
+
+from psycopg.rows import BaseRowFactory, tuple_row
+from psycopg.types.json import Jsonb
+
+T = TypeVar("T")
+R = TypeVar("R")
+Amount = Decimal | int | float | str
+Shape = Literal["one", "optional", "many", "scalar", "column"]
+
+
+def to_amount(value: Amount) -> Decimal:
+    """An exact Decimal for a caller's amount (floats go through their shortest repr)."""
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    return Decimal(value)
+
+
+def _amount_or_none(value: Amount | None) -> Decimal | None:
+    return None if value is None else to_amount(value)
+
+
+def _json(value: Mapping[str, Any] | None) -> Jsonb | None:
+    return None if value is None else Jsonb(dict(value))
+
+
+@lru_cache(maxsize=1024)
+def _dataclass_row(cls: type[T]) -> BaseRowFactory[T]:
+    """A row factory building ``cls`` from the columns it names; extra columns are ignored.
+
+    Like psycopg's ``class_row``, but a database that returns a column this
+    version of the package does not know yet does not break the client. The
+    row maker for a given list of column names is built once and reused.
+    """
+    fields = [f.name for f in dataclasses.fields(cls)]  # type: ignore[arg-type]
+    known = frozenset(fields)
+    makers: dict[tuple[bytes, ...], Callable[[Sequence[Any]], T]] = {}
+
+    def build(raw: tuple[bytes, ...]) -> Callable[[Sequence[Any]], T]:
+        names = [n.decode() for n in raw]
+        if names == fields:
+            def positional(values: Sequence[Any]) -> T:
+                return cls(*values)
+            return positional
+        keep = [(i, n) for i, n in enumerate(names) if n in known]
+
+        def by_name(values: Sequence[Any]) -> T:
+            return cls(**{n: values[i] for i, n in keep})
+        return by_name
+
+    def factory(cursor: Any) -> Callable[[Sequence[Any]], T]:
+        # The names straight from the result (cursor.description would build a
+        # Column object per column), as psycopg's own class_row reads them.
+        res = cursor.pgresult
+        raw = tuple(res.fname(i) for i in range(res.nfields)) if res is not None else ()
+        maker = makers.get(raw)
+        if maker is None:
+            maker = makers.setdefault(raw, build(raw))
+        return maker
+
+    return factory
+
+
+@lru_cache(maxsize=4096)
+def query_text(function: str, names: tuple[str, ...]) -> bytes:
+    """``select * from litellm.f(a => %(a)s, ...)`` for these argument names (cached)."""
+    args = ", ".join(f"{n} => %({n})s" for n in names)
+    return f"select * from litellm.{function}({args})".encode()
+
+
+@dataclass(frozen=True, slots=True)
+class Call(Generic[R]):
+    """One call of a SQL function: what to send and how to read the answer."""
+
+    function: str
+    args: dict[str, Any]
+    shape: Shape
+    row_type: type | None = None
+
+    @classmethod
+    def _make(cls, function: str, shape: Shape, row_type: type | None,
+              args: dict[str, Any]) -> Call[Any]:
+        return cls(function, {k: v for k, v in args.items() if v is not None}, shape, row_type)
+
+    @classmethod
+    def one(cls, function: str, row_type: type[T], **args: Any) -> Call[T]:
+        """Exactly one row."""
+        return cls._make(function, "one", row_type, args)
+
+    @classmethod
+    def optional(cls, function: str, row_type: type[T], **args: Any) -> Call[T | None]:
+        """No row (``None``) or one."""
+        return cls._make(function, "optional", row_type, args)
+
+    @classmethod
+    def many(cls, function: str, row_type: type[T], **args: Any) -> Call[list[T]]:
+        """Any number of rows, as a list."""
+        return cls._make(function, "many", row_type, args)
+
+    @classmethod
+    def scalar(cls, function: str, value_type: type[T], **args: Any) -> Call[T]:
+        """A function returning one value."""
+        return cls._make(function, "scalar", None, args)
+
+    @classmethod
+    def column(cls, function: str, value_type: type[T], **args: Any) -> Call[list[T]]:
+        """A set-returning function of one column, as a list of values."""
+        return cls._make(function, "column", None, args)
+
+    @property
+    def query(self) -> bytes:
+        return query_text(self.function, tuple(self.args))
+
+    @property
+    def row_factory(self) -> BaseRowFactory[Any]:
+        return _dataclass_row(self.row_type) if self.row_type is not None else tuple_row
+
+    def result(self, rows: list[Any]) -> R:
+        """The method's return value from the fetched rows."""
+        shape = self.shape
+        if shape == "one":
+            if len(rows) != 1:
+                raise LookupError(f"litellm.{self.function} returned {len(rows)} rows, not one")
+            return rows[0]  # type: ignore[no-any-return]
+        if shape == "optional":
+            return rows[0] if rows else None  # type: ignore[return-value]
+        if shape == "many":
+            return rows  # type: ignore[return-value]
+        if shape == "scalar":
+            return rows[0][0] if rows else None  # type: ignore[no-any-return]
+        return [r[0] for r in rows]  # type: ignore[return-value]
+
+
+# -- rows --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CreditResult:
+    """What ``add_user_credits`` returns."""
+
+    transaction_id: int
+    credits_remaining: Decimal
+    amount_credited: Decimal
+    replayed: bool
+
+
+@dataclass(frozen=True, slots=True)
+class DebitResult:
+    """What ``debit_user_credits`` returns; ``success = False`` means nothing was charged."""
+
+    success: bool
+    transaction_id: int | None
+    credits_remaining: Decimal
+    amount_debited: Decimal
+    error_code: str | None
+    error_message: str | None
+    replayed: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Balance:
+    """What ``get_user_balance`` returns."""
+
+    user_id: str
+    credits_remaining: Decimal
+    tier: str
+    monthly_cap: Decimal | None
+    total_purchased: Decimal
+    total_granted: Decimal
+    total_spent: Decimal
+    transaction_count: int
+    last_reset: datetime | None
+    created_at: datetime
+    updated_at: datetime
+    credits_held: Decimal | None = None
+    """Credits held by live reservations (None from a database without holds)."""
+    credits_available: Decimal | None = None
+    """Balance less holds: what the user can spend now."""
+    month_spent: Decimal | None = None
+    """Spent in the current calendar month (UTC), against ``monthly_cap``."""
+    next_expiry_at: datetime | None = None
+    """When the user's next credits expire, if any do."""
+
+
+@dataclass(frozen=True, slots=True)
+class StoredKey:
+    """What ``store_user_api_key`` returns: ``created = False`` when a key was replaced."""
+
+    key_id: int
+    created: bool
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class EncryptedKey:
+    """A stored key's ciphertext (``get_user_api_key``); decrypt it with the BYOK manager."""
+
+    encrypted_api_key: str
+    encryption_key_id: str | None
+    key_name: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderEncryptedKey:
+    """One of a user's keys with its provider (``get_user_api_keys``)."""
+
+    provider: str
+    encrypted_api_key: str
+    encryption_key_id: str | None
+    key_name: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class KeyInfo:
+    """A stored key for display (``list_user_api_keys``): masked, never the ciphertext."""
+
+    provider: str
+    key_name: str | None
+    key_hint: str | None
+    enabled: bool
+    encryption_key_id: str | None
+    metadata: dict[str, Any]
+    created_at: datetime
+    updated_at: datetime
+    last_used_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class KeyToRotate:
+    """A stored key not under the current encryption key (``list_user_api_keys_to_rotate``)."""
+
+    id: int
+    user_id: str
+    provider: str
+    encrypted_api_key: str
+    encryption_key_id: str | None
+
+
+# -- builders: credits and the journal ---------------------------------------------------------
+
+
+def add_user_credits(
+    user_id: str, amount: Amount, transaction_type: str | None = "purchase",
+    payment_method: str | None = None, stripe_transaction_id: str | None = None,
+    package_id: int | None = None, description: str | None = None,
+    metadata: Mapping[str, Any] | None = None, idempotency_key: str | None = None,
+    expires_at: datetime | None = None,
+) -> Call[CreditResult]:
+    """Credit a user (creating the account when new); idempotent by charge id or key.
+
+    ``expires_at``: when these credits expire (default: the credit type's validity;
+    purchases never expire).
+    """
+    return Call.one(
+        "add_user_credits", CreditResult, user_id=user_id, amount=to_amount(amount),
+        transaction_type=transaction_type, payment_method=payment_method,
+        stripe_transaction_id=stripe_transaction_id, package_id=package_id,
+        description=description, metadata=_json(metadata), idempotency_key=idempotency_key,
+        expires_at=expires_at,
+    )
+
+
+def debit_user_credits(
+    user_id: str, cost: Amount, provider: str | None = None, model: str | None = None,
+    prompt_tokens: int | None = 0, completion_tokens: int | None = 0,
+    power_level: str | None = None, metadata: Mapping[str, Any] | None = None,
+    request_id: str | None = None,
+) -> Call[DebitResult]:
+    """Charge a user for a call; ``success = False`` (not an exception) when they cannot pay."""
+    return Call.one(
+        "debit_user_credits", DebitResult, user_id=user_id, cost=to_amount(cost),
+        provider=provider, model=model, prompt_tokens=prompt_tokens,
+        completion_tokens=completion_tokens, power_level=power_level,
+        metadata=_json(metadata), request_id=request_id,
+    )
+
+
+def get_user_balance(user_id: str) -> Call[Balance | None]:
+    """The user's balance and totals; ``None`` for an unknown user."""
+    return Call.optional("get_user_balance", Balance, user_id=user_id)
+
+
+# -- builders: usage ---------------------------------------------------------------------------
+
+
+def refresh_usage_summary() -> Call[int]:
+    """Fold the usage logged since the last refresh into the daily summary; rows touched."""
+    return Call.scalar("refresh_usage_summary", int)
+
+
+def ensure_usage_log_partitions(
+    months_ahead: int | None = None, months_behind: int | None = None,
+) -> Call[list[str]]:
+    """Create missing monthly partitions of the usage log; the names created."""
+    return Call.column("ensure_usage_log_partitions", str, months_ahead=months_ahead,
+                       months_behind=months_behind)
+
+
+# -- builders: bring your own key (ciphertext only; see litellm_db.byok) -----------------------
+
+
+def store_user_api_key(
+    user_id: str, provider: str, encrypted_api_key: str, key_hint: str | None = None,
+    key_name: str | None = None, encryption_key_id: str | None = None,
+    metadata: Mapping[str, Any] | None = None, enabled: bool | None = None,
+) -> Call[StoredKey]:
+    """Store (or replace) a user's Fernet-encrypted key for a provider."""
+    return Call.one(
+        "store_user_api_key", StoredKey, user_id=user_id, provider=provider,
+        encrypted_api_key=encrypted_api_key, key_hint=key_hint, key_name=key_name,
+        encryption_key_id=encryption_key_id, metadata=_json(metadata), enabled=enabled,
+    )
+
+
+def get_user_api_key(user_id: str, provider: str) -> Call[EncryptedKey | None]:
+    """The ciphertext of a user's enabled key for a provider; ``None`` when there is none."""
+    return Call.optional("get_user_api_key", EncryptedKey, user_id=user_id, provider=provider)
+
+
+def get_user_api_keys(user_id: str) -> Call[list[ProviderEncryptedKey]]:
+    """The ciphertext of every enabled key of a user."""
+    return Call.many("get_user_api_keys", ProviderEncryptedKey, user_id=user_id)
+
+
+def list_user_api_keys(user_id: str) -> Call[list[KeyInfo]]:
+    """A user's keys for display: masked hints, never ciphertext."""
+    return Call.many("list_user_api_keys", KeyInfo, user_id=user_id)
+
+
+def set_user_api_key_enabled(user_id: str, provider: str, enabled: bool) -> Call[bool]:
+    """Enable or disable a key; ``False`` when the user has no key for the provider."""
+    return Call.scalar("set_user_api_key_enabled", bool, user_id=user_id, provider=provider,
+                       enabled=enabled)
+
+
+def delete_user_api_key(user_id: str, provider: str) -> Call[bool]:
+    """Delete a key; ``False`` when there was none."""
+    return Call.scalar("delete_user_api_key", bool, user_id=user_id, provider=provider)
+
+
+def count_user_api_keys_to_rotate(current_key_id: str) -> Call[int]:
+    """How many stored keys are not under the encryption key with this fingerprint."""
+    return Call.scalar("count_user_api_keys_to_rotate", int, current_key_id=current_key_id)
+
+
+def list_user_api_keys_to_rotate(
+    current_key_id: str, after_id: int | None = None, batch_size: int | None = None,
+) -> Call[list[KeyToRotate]]:
+    """The next batch (id order, after ``after_id``) of keys not under the current key."""
+    return Call.many("list_user_api_keys_to_rotate", KeyToRotate, current_key_id=current_key_id,
+                     after_id=after_id, batch_size=batch_size)
+
+
+def rotate_user_api_keys(
+    ids: Sequence[int], old_encrypted_api_keys: Sequence[str],
+    new_encrypted_api_keys: Sequence[str], current_key_id: str,
+) -> Call[list[int]]:
+    """Write back re-encrypted keys, compare-and-set on the old ciphertext; the ids rewritten."""
+    return Call.column(
+        "rotate_user_api_keys", int, ids=list(ids),
+        old_encrypted_api_keys=list(old_encrypted_api_keys),
+        new_encrypted_api_keys=list(new_encrypted_api_keys), current_key_id=current_key_id,
+    )
+
+
+# -- pricing, packages, tiers, provider health and routing -------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PriceChange:
+    """What ``set_model_price`` returns: ``action`` is added, changed, replaced or unchanged."""
+
+    price_id: int
+    action: str
+
+
+@dataclass(frozen=True, slots=True)
+class ModelPrice:
+    """The price in force for a model (``get_model_price``), USD per million tokens."""
+
+    price_id: int
+    price_provider: str
+    price_model: str
+    matched: str
+    prompt_per_1m: Decimal
+    completion_per_1m: Decimal
+    cached_per_1m: Decimal | None
+    effective_from: datetime
+    effective_to: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class PackagePurchase:
+    """What ``purchase_credit_package`` returns."""
+
+    transaction_id: int
+    credits_remaining: Decimal
+    amount_credited: Decimal
+    price_usd: Decimal
+    replayed: bool
+
+
+@dataclass(frozen=True, slots=True)
+class TierChange:
+    """What ``set_user_tier`` returns; ``changed = False`` when the user already had the tier."""
+
+    old_tier: str
+    new_tier: str
+    changed: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderHealth:
+    """A row of ``provider_health`` (``record_provider_health``)."""
+
+    provider: str
+    status: str
+    avg_latency_ms: int | None
+    success_rate: Decimal | None
+    error_count: int
+    last_error: str | None
+    notes: str | None
+    last_check: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderHealthUpdate:
+    """One provider's health derived from recent calls (``refresh_provider_health``)."""
+
+    provider: str
+    status: str
+    avg_latency_ms: int | None
+    success_rate: Decimal | None
+    request_count: int
+    error_count: int
+    last_error: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderChoice:
+    """A provider for a power level, best first (``select_providers``)."""
+
+    rank: int
+    provider: str
+    available: bool
+    status: str
+    avg_latency_ms: int | None
+    success_rate: Decimal | None
+    last_check: datetime | None
+    reason: str | None
+
+
+def set_model_price(
+    provider: str, model: str, prompt_per_1m: Amount, completion_per_1m: Amount,
+    cached_per_1m: Amount | None = None, effective_from: datetime | None = None,
+    note: str | None = None, source: str | None = None,
+) -> Call[PriceChange]:
+    """Schedule a model's price (USD per million tokens) from ``effective_from`` (now).
+
+    ``source``: manual (default), litellm or default.
+    """
+    return Call.one(
+        "set_model_price", PriceChange, provider=provider, model=model,
+        prompt_per_1m=to_amount(prompt_per_1m), completion_per_1m=to_amount(completion_per_1m),
+        cached_per_1m=_amount_or_none(cached_per_1m), effective_from=effective_from, note=note,
+        source=source,
+    )
+
+
+def get_model_price(
+    provider: str, model: str, at: datetime | None = None,
+) -> Call[ModelPrice | None]:
+    """The price in force at ``at`` (now), following the fallbacks; ``None`` when none applies."""
+    return Call.optional("get_model_price", ModelPrice, provider=provider, model=model, at=at)
+
+
+def calculate_cost(
+    provider: str, model: str, prompt_tokens: int, completion_tokens: int,
+    power_level: str | None = None, tier: str | None = None, at: datetime | None = None,
+) -> Call[Decimal]:
+    """Credits for one call by the database's prices, power level and tier."""
+    return Call.scalar(
+        "calculate_cost", Decimal, provider=provider, model=model, prompt_tokens=prompt_tokens,
+        completion_tokens=completion_tokens, power_level=power_level, tier=tier, at=at,
+    )
+
+
+def purchase_credit_package(
+    user_id: str, package_id: int, payment_method: str | None = None,
+    charge_id: str | None = None,
+) -> Call[PackagePurchase]:
+    """Credit a package from the catalogue, idempotent by ``charge_id``."""
+    return Call.one("purchase_credit_package", PackagePurchase, user_id=user_id,
+                    package_id=package_id, payment_method=payment_method, charge_id=charge_id)
+
+
+def set_user_tier(user_id: str, tier: str, reason: str | None = None) -> Call[TierChange]:
+    """Move a user to another tier, recording why."""
+    return Call.one("set_user_tier", TierChange, user_id=user_id, tier=tier, reason=reason)
+
+
+def record_provider_health(
+    provider: str, status: str | None = None, avg_latency_ms: int | None = None,
+    success_rate: Amount | None = None, error_count: int | None = None,
+    last_error: str | None = None, notes: str | None = None,
+) -> Call[ProviderHealth]:
+    """Upsert a provider's health (status derived from the figures when ``None``)."""
+    return Call.one(
+        "record_provider_health", ProviderHealth, provider=provider, status=status,
+        avg_latency_ms=avg_latency_ms, success_rate=_amount_or_none(success_rate),
+        error_count=error_count, last_error=last_error, notes=notes,
+    )
+
+
+def refresh_provider_health(
+    window_minutes: int | None = None, dry_run: bool | None = None,
+) -> Call[list[ProviderHealthUpdate]]:
+    """Derive each provider's health from the calls of the last ``window_minutes`` (15)."""
+    return Call.many("refresh_provider_health", ProviderHealthUpdate,
+                     window_minutes=window_minutes, dry_run=dry_run)
+
+
+def select_providers(power_level: str) -> Call[list[ProviderChoice]]:
+    """The providers allowed for a power level, best first."""
+    return Call.many("select_providers", ProviderChoice, power_level=power_level)
+
+
+# -- the ledger: holds, corrections, expiry, the auditor ---------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Reservation:
+    """What ``reserve_credits`` returns; ``success = False`` (nothing held) names why."""
+
+    success: bool
+    reservation_id: int | None
+    amount_held: Decimal | None
+    credits_available: Decimal | None
+    expires_at: datetime | None
+    error_code: str | None
+    error_message: str | None
+    replayed: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Settlement:
+    """What ``settle_reservation`` returns."""
+
+    success: bool
+    transaction_id: int | None
+    credits_remaining: Decimal
+    amount_charged: Decimal
+    amount_released: Decimal
+    amount_uncovered: Decimal
+    replayed: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Release:
+    """What ``release_reservation`` returns."""
+
+    released: bool
+    status: str
+    amount_released: Decimal
+    replayed: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Refund:
+    """What ``refund_transaction`` returns."""
+
+    refund_transaction_id: int
+    credits_remaining: Decimal
+    amount_refunded: Decimal
+    replayed: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Adjustment:
+    """What ``adjust_credits`` returns."""
+
+    transaction_id: int
+    credits_remaining: Decimal
+    replayed: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ExpirySweep:
+    """What ``expire_credits`` returns; ``more_due`` when another sweep has work."""
+
+    users_swept: int
+    credits_expired: Decimal
+    more_due: bool
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerProblem:
+    """One broken invariant found by ``verify_ledger`` (none: the ledger is sound)."""
+
+    user_id: str | None
+    problem: str
+    detail: str | None
+
+
+def reserve_credits(
+    user_id: str, amount: Amount, request_id: str, ttl: timedelta | None = None,
+    metadata: Mapping[str, Any] | None = None,
+) -> Call[Reservation]:
+    """Hold a call's worst-case cost before it runs (expires after ``ttl``, 15 minutes)."""
+    return Call.one("reserve_credits", Reservation, user_id=user_id, amount=to_amount(amount),
+                    request_id=request_id, ttl=ttl, metadata=_json(metadata))
+
+
+def settle_reservation(
+    user_id: str, request_id: str, actual_cost: Amount, provider: str | None = None,
+    model: str | None = None, prompt_tokens: int | None = None,
+    completion_tokens: int | None = None, power_level: str | None = None,
+    metadata: Mapping[str, Any] | None = None,
+) -> Call[Settlement]:
+    """Charge a reserved call's actual cost and release the rest of the hold."""
+    return Call.one(
+        "settle_reservation", Settlement, user_id=user_id, request_id=request_id,
+        actual_cost=to_amount(actual_cost), provider=provider, model=model,
+        prompt_tokens=prompt_tokens, completion_tokens=completion_tokens,
+        power_level=power_level, metadata=_json(metadata),
+    )
+
+
+def release_reservation(user_id: str, request_id: str) -> Call[Release]:
+    """Cancel a live hold."""
+    return Call.one("release_reservation", Release, user_id=user_id, request_id=request_id)
+
+
+def refund_transaction(
+    transaction_id: int, reason: str, idempotency_key: str, amount: Amount | None = None,
+) -> Call[Refund]:
+    """Reverse a usage charge (all of it, or ``amount``) with a refund entry."""
+    return Call.one("refund_transaction", Refund, transaction_id=transaction_id, reason=reason,
+                    idempotency_key=idempotency_key, amount=_amount_or_none(amount))
+
+
+def adjust_credits(
+    user_id: str, amount: Amount, reason: str, idempotency_key: str,
+    expires_at: datetime | None = None,
+) -> Call[Adjustment]:
+    """A signed manual correction, journalled with its reason."""
+    return Call.one("adjust_credits", Adjustment, user_id=user_id, amount=to_amount(amount),
+                    reason=reason, idempotency_key=idempotency_key, expires_at=expires_at)
+
+
+def expire_credits(max_users: int | None = None) -> Call[ExpirySweep]:
+    """Journal the expiry of credits past their date, for up to ``max_users`` accounts."""
+    return Call.one("expire_credits", ExpirySweep, max_users=max_users)
+
+
+def verify_ledger() -> Call[list[LedgerProblem]]:
+    """Every broken ledger invariant; an empty list means the ledger is sound."""
+    return Call.many("verify_ledger", LedgerProblem)
+
+
+# -- usage: one call logged (and charged), analytics -------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CallRecord:
+    """What ``record_llm_call`` returns; ``charged`` says whether the journal was debited."""
+
+    success: bool
+    charged: bool
+    transaction_id: int | None
+    usage_log_id: int
+    credits_remaining: Decimal
+    amount_charged: Decimal
+    error_code: str | None
+    error_message: str | None
+    replayed: bool
+
+
+def record_llm_call(
+    user_id: str, provider: str, model: str, prompt_tokens: int | None = None,
+    completion_tokens: int | None = None, cost: Amount | None = None,
+    success: bool | None = None, request_id: str | None = None,
+    litellm_call_id: str | None = None, power_level: str | None = None,
+    latency_ms: int | None = None, cost_usd: Amount | None = None,
+    error_type: str | None = None, error_message: str | None = None,
+    tenant_id: str | None = None, team_id: str | None = None,
+    organization_id: str | None = None, service_name: str | None = None,
+    operation: str | None = None, session_id: str | None = None,
+    request_metadata: Mapping[str, Any] | None = None,
+    response_metadata: Mapping[str, Any] | None = None,
+) -> Call[CallRecord]:
+    """Log one call and charge it (cost ``None``: priced by ``calculate_cost``); idempotent."""
+    return Call.one(
+        "record_llm_call", CallRecord, user_id=user_id, provider=provider, model=model,
+        prompt_tokens=prompt_tokens, completion_tokens=completion_tokens,
+        cost=_amount_or_none(cost), success=success, request_id=request_id,
+        litellm_call_id=litellm_call_id, power_level=power_level, latency_ms=latency_ms,
+        cost_usd=_amount_or_none(cost_usd), error_type=error_type, error_message=error_message,
+        tenant_id=tenant_id, team_id=team_id, organization_id=organization_id,
+        service_name=service_name, operation=operation, session_id=session_id,
+        request_metadata=_json(request_metadata), response_metadata=_json(response_metadata),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ArchivedPartition:
+    """A month of the usage log moved to schema ``litellm_archive`` (``archive_usage_logs``)."""
+
+    partition_name: str
+    archived_as: str
+    range_start: datetime
+    range_end: datetime
+    row_estimate: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class DroppedArchive:
+    """An archived month whose table was dropped (``drop_archived_usage_logs``)."""
+
+    archived_as: str
+    range_start: datetime
+    range_end: datetime
+
+
+def archive_usage_logs(older_than: timedelta | None = None) -> Call[list[ArchivedPartition]]:
+    """Detach the usage log's months that ended before now - ``older_than`` (90 days)."""
+    return Call.many("archive_usage_logs", ArchivedPartition, older_than=older_than)
+
+
+def drop_archived_usage_logs(older_than: timedelta) -> Call[list[DroppedArchive]]:
+    """Retention: drop archived months that ended before now - ``older_than``."""
+    return Call.many("drop_archived_usage_logs", DroppedArchive, older_than=older_than)
+
+
+@dataclass(frozen=True, slots=True)
+class DailyUsage:
+    """A day of a user's usage (``usage_daily``)."""
+
+    date: date
+    request_count: int
+    success_count: int
+    failure_count: int
+    total_tokens: int
+    total_cost: Decimal
+    total_cost_usd: Decimal | None
+
+
+@dataclass(frozen=True, slots=True)
+class ModelUsage:
+    """A model's usage (``top_models``)."""
+
+    provider: str
+    model: str
+    request_count: int
+    total_tokens: int
+    total_cost: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Spender:
+    """A user's spend (``top_spenders``)."""
+
+    user_id: str
+    total_cost: Decimal
+    request_count: int
+    total_tokens: int
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderUsage:
+    """A provider's usage and revenue (``provider_breakdown``)."""
+
+    provider: str
+    users: int
+    request_count: int
+    success_count: int
+    failure_count: int
+    total_tokens: int
+    revenue: Decimal
+    total_cost_usd: Decimal | None
+    avg_latency_ms: Decimal | None
+
+
+@dataclass(frozen=True, slots=True)
+class FailureCount:
+    """Failed calls by provider and error type (``failed_calls``)."""
+
+    provider: str
+    error_type: str | None
+    failures: int
+    last_failure_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class TenantUsage:
+    """A tenant's usage (``usage_by_tenant``)."""
+
+    tenant_id: str | None
+    request_count: int
+    failure_count: int
+    total_tokens: int
+    total_cost: Decimal
+    total_cost_usd: Decimal | None
+
+
+@dataclass(frozen=True, slots=True)
+class TenantDailyUsage:
+    """A day of a tenant's usage (``tenant_usage_daily``)."""
+
+    date: date
+    request_count: int
+    failure_count: int
+    total_tokens: int
+    total_cost: Decimal
+    total_cost_usd: Decimal | None
+
+
+@dataclass(frozen=True, slots=True)
+class OperationUsage:
+    """Usage by service and operation (``usage_by_operation``)."""
+
+    service_name: str | None
+    operation: str | None
+    request_count: int
+    failure_count: int
+    total_tokens: int
+    avg_latency_ms: Decimal | None
+    avg_cost_per_call: Decimal | None
+    total_cost: Decimal
+    total_cost_usd: Decimal | None
+
+
+@dataclass(frozen=True, slots=True)
+class TeamUsage:
+    """A team's usage (``team_usage``)."""
+
+    organization_id: str | None
+    team_id: str | None
+    request_count: int
+    total_tokens: int
+    total_cost: Decimal
+    total_cost_usd: Decimal | None
+
+
+@dataclass(frozen=True, slots=True)
+class OrganizationUsage:
+    """An organisation's usage (``organization_usage``)."""
+
+    organization_id: str | None
+    teams: int
+    tenants: int
+    request_count: int
+    total_tokens: int
+    total_cost: Decimal
+    total_cost_usd: Decimal | None
+
+
+def usage_daily(user_id: str, days: int | None = None) -> Call[list[DailyUsage]]:
+    """A user's usage per day for the last ``days`` (7)."""
+    return Call.many("usage_daily", DailyUsage, user_id=user_id, days=days)
+
+
+def top_models(
+    days: int | None = None, max_rows: int | None = None, user_id: str | None = None,
+) -> Call[list[ModelUsage]]:
+    """The most used models of the last ``days`` (30), for everyone or one user."""
+    return Call.many("top_models", ModelUsage, days=days, max_rows=max_rows, user_id=user_id)
+
+
+def top_spenders(days: int | None = None, max_rows: int | None = None) -> Call[list[Spender]]:
+    """The users who spent most in the last ``days`` (30)."""
+    return Call.many("top_spenders", Spender, days=days, max_rows=max_rows)
+
+
+def provider_breakdown(days: int | None = None) -> Call[list[ProviderUsage]]:
+    """Usage and revenue per provider for the last ``days`` (7)."""
+    return Call.many("provider_breakdown", ProviderUsage, days=days)
+
+
+def failed_calls(hours: int | None = None, user_id: str | None = None) -> Call[list[FailureCount]]:
+    """Failed calls by provider and error type in the last ``hours`` (24)."""
+    return Call.many("failed_calls", FailureCount, hours=hours, user_id=user_id)
+
+
+def usage_by_tenant(days: int | None = None) -> Call[list[TenantUsage]]:
+    """Usage per tenant for the last ``days`` (30)."""
+    return Call.many("usage_by_tenant", TenantUsage, days=days)
+
+
+def tenant_usage_daily(tenant_id: str, days: int | None = None) -> Call[list[TenantDailyUsage]]:
+    """A tenant's usage per day for the last ``days`` (30)."""
+    return Call.many("tenant_usage_daily", TenantDailyUsage, tenant_id=tenant_id, days=days)
+
+
+def usage_by_operation(
+    days: int | None = None, service_name: str | None = None, tenant_id: str | None = None,
+) -> Call[list[OperationUsage]]:
+    """Usage per service and operation for the last ``days`` (7)."""
+    return Call.many("usage_by_operation", OperationUsage, days=days,
+                     service_name=service_name, tenant_id=tenant_id)
+
+
+def team_usage(
+    days: int | None = None, organization_id: str | None = None,
+) -> Call[list[TeamUsage]]:
+    """Usage per team for the last ``days`` (30)."""
+    return Call.many("team_usage", TeamUsage, days=days, organization_id=organization_id)
+
+
+def organization_usage(days: int | None = None) -> Call[list[OrganizationUsage]]:
+    """Usage per organisation for the last ``days`` (30)."""
+    return Call.many("organization_usage", OrganizationUsage, days=days)
+
+
+# -- organisations, teams and budgets ----------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Organization:
+    """A row of ``organizations`` (``create_organization``)."""
+
+    organization_id: str
+    name: str | None
+    metadata: dict[str, Any]
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Team:
+    """A row of ``teams`` (``create_team``)."""
+
+    team_id: str
+    organization_id: str | None
+    name: str | None
+    metadata: dict[str, Any]
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class TeamMembership:
+    """A row of ``team_memberships`` (``add_team_member``)."""
+
+    user_id: str
+    team_id: str
+    role: str
+    is_primary: bool
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Budget:
+    """A row of ``budgets`` (``set_budget``)."""
+
+    budget_id: int
+    level: str
+    user_id: str | None
+    team_id: str | None
+    organization_id: str | None
+    model: str | None
+    period: str
+    hard_limit: Decimal
+    soft_thresholds: list[Decimal]
+    active: bool
+    metadata: dict[str, Any]
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class BudgetStatus:
+    """A budget that applies, with this period's spend (``get_budget_status``)."""
+
+    budget_id: int
+    level: str
+    user_id: str | None
+    team_id: str | None
+    organization_id: str | None
+    model: str | None
+    period: str
+    period_start: date | None
+    period_end: date | None
+    hard_limit: Decimal
+    soft_thresholds: list[Decimal]
+    spent: Decimal
+    held: Decimal
+    remaining: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class BudgetAlert:
+    """A soft threshold a charge crossed (``list_budget_alerts``)."""
+
+    alert_id: int
+    budget_id: int
+    level: str
+    user_id: str | None
+    team_id: str | None
+    organization_id: str | None
+    model: str | None
+    period: str
+    period_start: date | None
+    threshold: Decimal
+    hard_limit: Decimal
+    spent: Decimal
+    charged_user_id: str | None
+    charged_team_id: str | None
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class DailySpend:
+    """Spend of a day and model (``get_daily_spend``)."""
+
+    date: date
+    model: str | None
+    spend: Decimal
+    refunded: Decimal
+    charge_count: int
+
+
+def create_organization(
+    organization_id: str, name: str | None = None, metadata: Mapping[str, Any] | None = None,
+) -> Call[Organization]:
+    """Create an organisation, or set its name and metadata."""
+    return Call.one("create_organization", Organization, organization_id=organization_id,
+                    name=name, metadata=_json(metadata))
+
+
+def create_team(
+    team_id: str, organization_id: str | None = None, name: str | None = None,
+    metadata: Mapping[str, Any] | None = None,
+) -> Call[Team]:
+    """Create a team (in an organisation), or set its organisation, name and metadata."""
+    return Call.one("create_team", Team, team_id=team_id, organization_id=organization_id,
+                    name=name, metadata=_json(metadata))
+
+
+def add_team_member(
+    user_id: str, team_id: str, role: str | None = None, is_primary: bool | None = None,
+) -> Call[TeamMembership]:
+    """Put a user in a team with a role (member by default), or change the role."""
+    return Call.one("add_team_member", TeamMembership, user_id=user_id, team_id=team_id,
+                    role=role, is_primary=is_primary)
+
+
+def remove_team_member(user_id: str, team_id: str) -> Call[bool]:
+    """Take a user out of a team; ``False`` when they were not a member."""
+    return Call.scalar("remove_team_member", bool, user_id=user_id, team_id=team_id)
+
+
+def set_budget(
+    level: str, hard_limit: Amount, user_id: str | None = None, team_id: str | None = None,
+    organization_id: str | None = None, period: str | None = None,
+    soft_thresholds: Sequence[Amount] | None = None, model: str | None = None,
+    active: bool | None = None, metadata: Mapping[str, Any] | None = None,
+) -> Call[Budget]:
+    """Create or change the budget of a user, membership, team or organisation."""
+    return Call.one(
+        "set_budget", Budget, level=level, hard_limit=to_amount(hard_limit), user_id=user_id,
+        team_id=team_id, organization_id=organization_id, period=period,
+        soft_thresholds=None if soft_thresholds is None
+        else [to_amount(t) for t in soft_thresholds],
+        model=model, active=active, metadata=_json(metadata),
+    )
+
+
+def get_budget_status(
+    user_id: str | None = None, team_id: str | None = None, organization_id: str | None = None,
+) -> Call[list[BudgetStatus]]:
+    """The active budgets that apply, with this period's spent, held and remaining."""
+    return Call.many("get_budget_status", BudgetStatus, user_id=user_id, team_id=team_id,
+                     organization_id=organization_id)
+
+
+def list_budget_alerts(
+    budget_id: int | None = None, user_id: str | None = None, team_id: str | None = None,
+    organization_id: str | None = None, since: datetime | None = None,
+    max_rows: int | None = None,
+) -> Call[list[BudgetAlert]]:
+    """Soft-threshold alerts, newest first."""
+    return Call.many("list_budget_alerts", BudgetAlert, budget_id=budget_id, user_id=user_id,
+                     team_id=team_id, organization_id=organization_id, since=since,
+                     max_rows=max_rows)
+
+
+def get_daily_spend(
+    user_id: str | None = None, team_id: str | None = None, organization_id: str | None = None,
+    tag: str | None = None, days: int | None = None,
+) -> Call[list[DailySpend]]:
+    """Spend per UTC day and model for a user, membership, team, organisation or tag."""
+    return Call.many("get_daily_spend", DailySpend, user_id=user_id, team_id=team_id,
+                     organization_id=organization_id, tag=tag, days=days)

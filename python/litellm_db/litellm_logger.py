@@ -1,0 +1,550 @@
+"""LiteLLM integration: charge every call to the user's credits and log its usage.
+
+:class:`LiteLLMDBLogger` is a LiteLLM ``CustomLogger``. After each successful
+call it records the call with ``litellm.record_llm_call`` -- one transaction
+that debits the user and writes the usage row -- idempotent by LiteLLM's call id,
+so a callback LiteLLM delivers twice charges once. A failed call is logged and
+never charged. Both the SDK's sync path (``litellm.completion``: the callback
+runs in LiteLLM's thread pool) and async path (``litellm.acompletion``, the
+proxy) are handled. In a LiteLLM proxy its ``async_pre_call_hook`` refuses a
+request the user cannot afford (HTTP 402) before the model is called, and by
+default holds the call's worst-case cost (``reserve_credits``) so concurrent
+requests cannot overspend; the success callback then settles the hold at the
+actual cost and the failure callback releases it.
+
+    import litellm
+    from litellm_db.litellm_logger import LiteLLMDBLogger
+
+    litellm.callbacks = [LiteLLMDBLogger(dsn="postgresql://...")]   # or DATABASE_URL
+    litellm.completion(model="gpt-4o-mini", messages=[...], user="user-1")
+
+Who pays: ``metadata["litellm_db_user_id"]``, else ``metadata["user_id"]``, else
+the call's ``user``, else the proxy key's ``user_api_key_user_id``, else the
+proxy's end user. A call with none of them is not recorded (a warning is
+logged). What it costs: LiteLLM's ``response_cost`` (US dollars) times
+``credits_per_usd``, rounded up to a millionth of a credit; with
+``cost_source="database"``, or when LiteLLM does not know the model's price,
+the database prices it (``calculate_cost``). ``metadata`` may also carry
+``power_level``, ``tenant_id``, ``team_id``, ``organization_id``,
+``service_name``, ``operation``, ``session_id`` and ``request_id`` (kept in the
+usage row's request metadata).
+
+The proxy setup is in docs/litellm.md.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import threading
+import uuid
+from collections.abc import Callable, Generator, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import ROUND_UP, Decimal
+from typing import Any, Literal
+
+from litellm.integrations.custom_logger import CustomLogger
+
+from . import calls, config
+from .calls import Call, CallRecord
+from .client import AsyncClient, Client
+from .errors import (
+    ConnectionConfigError,
+    InsufficientCreditsError,
+    LiteLLMDBError,
+    NotFoundError,
+    RefusedError,
+)
+
+__all__ = ["LiteLLMDBLogger", "RequestRefusedError", "call_facts", "call_user_id"]
+
+log = logging.getLogger("litellm_db.litellm")
+
+#: Where the pre-call hook leaves the hold for the success/failure callbacks.
+HOLD_KEY = "litellm_db_hold"
+_MICRO = Decimal("0.000001")
+_USD_SCALE = Decimal("0.00000001")
+_UNDEFINED_FUNCTION = "42883"
+_SCALARS = (str, int, float, bool)
+
+
+class RequestRefusedError(InsufficientCreditsError):
+    """The pre-call hook refused a request: the user cannot afford it (HTTP 402 in the proxy)."""
+
+
+# -- reading LiteLLM's callback payload ---------------------------------------------------------
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _metadata(kwargs: Mapping[str, Any]) -> dict[str, Any]:
+    params = _dict(kwargs.get("litellm_params"))
+    return _dict(params.get("metadata")) or _dict(params.get("litellm_metadata"))
+
+
+def _text(value: Any) -> str | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    return str(value)
+
+
+def call_user_id(kwargs: Mapping[str, Any]) -> str | None:
+    """The user to charge for a call, from its metadata, ``user`` or the proxy's key fields."""
+    meta = _metadata(kwargs)
+    slo = _dict(kwargs.get("standard_logging_object"))
+    slo_meta = _dict(slo.get("metadata"))
+    for value in (
+        meta.get("litellm_db_user_id"), meta.get("user_id"), kwargs.get("user"),
+        slo_meta.get("user_api_key_user_id"), meta.get("user_api_key_user_id"),
+        slo.get("end_user"), slo_meta.get("user_api_key_end_user_id"),
+    ):
+        if _text(value):
+            return str(value)
+    return None
+
+
+def _decimal(value: Any) -> Decimal | None:
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        number = Decimal(repr(value)) if isinstance(value, float) else Decimal(str(value))
+    except ArithmeticError:
+        return None
+    return number if number.is_finite() and number >= 0 else None
+
+
+def _usage(response_obj: Any) -> tuple[int | None, int | None]:
+    usage = getattr(response_obj, "usage", None)
+    if usage is None and isinstance(response_obj, dict):
+        usage = response_obj.get("usage")
+    if usage is None:
+        return None, None
+    get = usage.get if isinstance(usage, dict) else (lambda k: getattr(usage, k, None))
+    return get("prompt_tokens"), get("completion_tokens")
+
+
+def _small(meta: Mapping[str, Any]) -> dict[str, Any]:
+    """The caller's own metadata worth keeping: scalar values, bounded, no proxy internals."""
+    kept: dict[str, Any] = {}
+    for key, value in meta.items():
+        if len(kept) >= 50 or not isinstance(key, str) or len(key) > 64:
+            continue
+        if key.startswith(("user_api_key", "hidden_params", "litellm_", "headers")):
+            continue
+        if value is None or isinstance(value, _SCALARS):
+            kept[key] = value[:1000] if isinstance(value, str) else value
+    return kept
+
+
+@dataclass(frozen=True)
+class _Hold:
+    user_id: str
+    request_id: str
+
+
+def call_facts(kwargs: Mapping[str, Any], response_obj: Any, start_time: Any, end_time: Any,
+               *, success: bool) -> dict[str, Any]:
+    """``record_llm_call``'s arguments for one LiteLLM callback (cost in US dollars)."""
+    meta = _metadata(kwargs)
+    slo = _dict(kwargs.get("standard_logging_object"))
+    slo_meta = _dict(slo.get("metadata"))
+    prompt, completion = slo.get("prompt_tokens"), slo.get("completion_tokens")
+    if prompt is None and completion is None:
+        prompt, completion = _usage(response_obj)
+    latency = None
+    if isinstance(start_time, datetime) and isinstance(end_time, datetime):
+        latency = max(0, int((end_time - start_time).total_seconds() * 1000))
+    facts: dict[str, Any] = {
+        "provider": _text(slo.get("custom_llm_provider") or kwargs.get("custom_llm_provider"))
+        or "unknown",
+        "model": _text(slo.get("model") or kwargs.get("model")) or "unknown",
+        "prompt_tokens": int(prompt or 0),
+        "completion_tokens": int(completion or 0),
+        "success": success,
+        "litellm_call_id": _text(kwargs.get("litellm_call_id") or slo.get("id")),
+        "power_level": _text(meta.get("power_level")),
+        "latency_ms": latency,
+        "tenant_id": _text(meta.get("tenant_id")),
+        "team_id": _text(meta.get("team_id") or slo_meta.get("user_api_key_team_id")),
+        "organization_id": _text(meta.get("organization_id")
+                                 or slo_meta.get("user_api_key_org_id")),
+        "service_name": _text(meta.get("service_name")),
+        "operation": _text(meta.get("operation")),
+        "session_id": _text(meta.get("session_id")),
+        "request_metadata": _small(meta),
+        "response_metadata": {k: v for k, v in {
+            "response_id": _text(slo.get("id")) if success else None,
+            "call_type": _text(slo.get("call_type") or kwargs.get("call_type")),
+            "model_group": _text(slo.get("model_group")),
+            "api_base": _text(slo.get("api_base")),
+            "cache_hit": slo.get("cache_hit") if isinstance(slo.get("cache_hit"), bool) else None,
+        }.items() if v is not None},
+    }
+    if success:
+        cost = slo.get("response_cost")
+        facts["cost_usd"] = _decimal(cost if cost is not None else kwargs.get("response_cost"))
+    else:
+        info = _dict(slo.get("error_information"))
+        exc = kwargs.get("exception")
+        facts["error_type"] = (_text(info.get("error_class"))
+                               or (type(exc).__name__ if exc is not None else None))
+        message = _text(slo.get("error_str")) or (_text(exc) if exc is not None else None)
+        facts["error_message"] = message[:2000] if message else None
+    hold = _dict(meta.get(HOLD_KEY))
+    if hold.get("user_id") and hold.get("request_id"):
+        facts["hold"] = _Hold(str(hold["user_id"]), str(hold["request_id"]))
+    return facts
+
+
+# -- what to do for one event: a plan of SQL calls, run by a sync or an async driver ------------
+
+
+@dataclass(frozen=True)
+class _Try:
+    """A call whose failure the plan handles: run in a savepoint, its error thrown back."""
+
+    call: Call[Any]
+
+
+_Plan = Generator["Call[Any] | _Try", Any, Any]
+
+
+def _run_sync(client: Client, plan: _Plan) -> Any:
+    with client.transaction() as tx:
+        reply: Any = None
+        error: LiteLLMDBError | None = None
+        while True:
+            try:
+                step = plan.throw(error) if error is not None else plan.send(reply)
+            except StopIteration as done:
+                return done.value
+            error = None
+            if isinstance(step, _Try):
+                try:
+                    with tx.transaction() as savepoint:
+                        reply = savepoint.run(step.call)
+                except LiteLLMDBError as exc:
+                    error = exc
+            else:
+                reply = tx.run(step)
+
+
+async def _run_async(client: AsyncClient, plan: _Plan) -> Any:
+    async with client.transaction() as tx:
+        reply: Any = None
+        error: LiteLLMDBError | None = None
+        while True:
+            try:
+                step = plan.throw(error) if error is not None else plan.send(reply)
+            except StopIteration as done:
+                return done.value
+            error = None
+            if isinstance(step, _Try):
+                try:
+                    async with tx.transaction() as savepoint:
+                        reply = await savepoint.run(step.call)
+                except LiteLLMDBError as exc:
+                    error = exc
+            else:
+                reply = await tx.run(step)
+
+
+class LiteLLMDBLogger(CustomLogger):
+    """Charges and logs LiteLLM calls through litellm-db (see the module docstring).
+
+    ``client`` / ``async_client``: clients to use (build them on a pool: LiteLLM
+    runs sync callbacks in several threads); without them the logger opens its
+    own pools from ``dsn``, else ``DATABASE_URL`` / ``POSTGRES_*``, on first use.
+    ``credits_per_usd``: the conversion of LiteLLM's dollar cost (default 10:
+    100 credits = 10 USD, as seed 000 prices packages). ``hold``: the pre-call
+    hook holds the worst-case cost with ``reserve_credits`` (when the database
+    has it), else it only checks the available balance. ``hold_ttl``: how long
+    an unsettled hold lives. ``max_completion_tokens``: the completion size
+    assumed for the worst case when a request sets no ``max_tokens``.
+    ``fallback_estimate``: credits assumed when LiteLLM cannot price the model.
+    """
+
+    def __init__(
+        self, client: Client | None = None, *, async_client: AsyncClient | None = None,
+        dsn: str | None = None, credits_per_usd: Decimal | int | str = 10,
+        cost_source: Literal["litellm", "database"] = "litellm", hold: bool = True,
+        hold_ttl: timedelta = timedelta(minutes=15), max_completion_tokens: int = 4096,
+        fallback_estimate: Decimal | int | str = Decimal("0.01"),
+        user_id: Callable[[Mapping[str, Any]], str | None] = call_user_id,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self._client = client
+        self._async_clients: dict[asyncio.AbstractEventLoop, AsyncClient] = {}
+        self._given_async = async_client
+        self._dsn = dsn
+        self._lock = threading.Lock()
+        self.credits_per_usd = Decimal(credits_per_usd)
+        self.cost_source = cost_source
+        self.hold = hold
+        self.hold_ttl = hold_ttl
+        self.max_completion_tokens = max_completion_tokens
+        self.fallback_estimate = Decimal(fallback_estimate)
+        self.user_id = user_id
+        self.recorded = 0
+        """Events recorded (successes and failures), for monitoring."""
+        self.skipped = 0
+        """Events without a user to charge (not recorded; a warning is logged)."""
+        self.errors = 0
+        """Events that could not be recorded (the reason is logged)."""
+        self.last_error: BaseException | None = None
+        self._holds_available: bool | None = None
+
+    # -- connections ------------------------------------------------------------------------
+
+    def _resolved_dsn(self) -> str:
+        dsn = config.resolve_dsn(self._dsn)
+        if dsn is None:
+            raise ConnectionConfigError(
+                "LiteLLMDBLogger has no database: pass client= or dsn=, or set DATABASE_URL"
+            )
+        return dsn
+
+    def sync_client(self) -> Client:
+        """The client sync callbacks use (its own pool unless one was given)."""
+        if self._client is None:
+            with self._lock:
+                if self._client is None:
+                    self._client = Client.connect(self._resolved_dsn())
+        return self._client
+
+    async def async_client(self) -> AsyncClient:
+        """The client async callbacks use: one pool per event loop unless one was given."""
+        if self._given_async is not None:
+            return self._given_async
+        loop = asyncio.get_running_loop()
+        found = self._async_clients.get(loop)
+        if found is None:
+            found = await AsyncClient.connect(self._resolved_dsn())
+            if loop in self._async_clients:  # another task won the race
+                await found.close()
+                return self._async_clients[loop]
+            self._async_clients[loop] = found
+        return found
+
+    def close(self) -> None:
+        """Close the sync pool this logger opened."""
+        if self._client is not None and self._dsn is not None:
+            self._client.close()
+
+    async def aclose(self) -> None:
+        """Close the async pools this logger opened (call it from their event loop)."""
+        loop = asyncio.get_running_loop()
+        client = self._async_clients.pop(loop, None)
+        if client is not None:
+            await client.close()
+
+    # -- cost -------------------------------------------------------------------------------
+
+    def credits(self, usd: Decimal) -> Decimal:
+        """US dollars in credits, rounded up to a millionth."""
+        return (usd * self.credits_per_usd).quantize(_MICRO, rounding=ROUND_UP)
+
+    # -- plans ------------------------------------------------------------------------------
+
+    def _success_plan(self, user_id: str, facts: dict[str, Any]) -> _Plan:
+        hold: _Hold | None = facts.pop("hold", None)
+        usd: Decimal | None = facts.get("cost_usd")
+        cost = None if usd is None or self.cost_source == "database" else self.credits(usd)
+        if hold is not None and hold.user_id == user_id:
+            if cost is None:
+                balance = yield calls.get_user_balance(user_id)
+                cost = yield calls.calculate_cost(
+                    facts["provider"], facts["model"], facts["prompt_tokens"],
+                    facts["completion_tokens"], facts["power_level"],
+                    balance.tier if balance is not None else None,
+                )
+            try:
+                settled = yield _Try(calls.settle_reservation(
+                    user_id, hold.request_id, cost, provider=facts["provider"],
+                    model=facts["model"], prompt_tokens=facts["prompt_tokens"],
+                    completion_tokens=facts["completion_tokens"], power_level=facts["power_level"],
+                    metadata={"litellm_call_id": facts["litellm_call_id"]},
+                ))
+            except (NotFoundError, RefusedError) as exc:
+                # The hold is gone (expired, released): charge the call as if unheld.
+                log.warning("litellm-db: hold %s of %s not settled (%s); charging directly",
+                            hold.request_id, user_id, exc)
+            else:
+                if settled.amount_uncovered:
+                    log.warning("litellm-db: %s could not pay %s credits of call %s",
+                                user_id, settled.amount_uncovered, hold.request_id)
+                    facts["response_metadata"]["uncovered_credits"] = str(
+                        settled.amount_uncovered)
+                cost = settled.amount_charged
+                facts["request_id"] = hold.request_id
+        record = yield calls.record_llm_call(user_id, cost=cost, **facts)
+        return record
+
+    def _failure_plan(self, user_id: str, facts: dict[str, Any]) -> _Plan:
+        hold: _Hold | None = facts.pop("hold", None)
+        if hold is not None and hold.user_id == user_id:
+            try:
+                yield _Try(calls.release_reservation(user_id, hold.request_id))
+            except LiteLLMDBError as exc:
+                log.warning("litellm-db: hold %s of %s not released (%s)", hold.request_id,
+                            user_id, exc)
+        record = yield calls.record_llm_call(user_id, **facts)
+        return record
+
+    def _plan(self, kwargs: Mapping[str, Any], response_obj: Any, start_time: Any,
+              end_time: Any, *, success: bool) -> _Plan | None:
+        user_id = self.user_id(kwargs)
+        if user_id is None:
+            self.skipped += 1
+            log.warning("litellm-db: call %s has no user (set user= or metadata.user_id);"
+                        " not recorded", kwargs.get("litellm_call_id"))
+            return None
+        facts = call_facts(kwargs, response_obj, start_time, end_time, success=success)
+        return (self._success_plan if success else self._failure_plan)(user_id, facts)
+
+    def _done(self, record: CallRecord | None) -> None:
+        self.recorded += 1
+        if record is not None and not record.success:
+            log.warning("litellm-db: call %s recorded but not charged: %s",
+                        record.usage_log_id, record.error_message or record.error_code)
+
+    def _failed(self, exc: BaseException) -> None:
+        self.errors += 1
+        self.last_error = exc
+        log.error("litellm-db: could not record a LiteLLM call: %s", exc, exc_info=exc)
+
+    def _record_sync(self, *event: Any, success: bool) -> None:
+        try:
+            plan = self._plan(*event, success=success)
+            if plan is not None:
+                self._done(_run_sync(self.sync_client(), plan))
+        except Exception as exc:  # a callback must never break the caller's request
+            self._failed(exc)
+
+    async def _record_async(self, *event: Any, success: bool) -> None:
+        try:
+            plan = self._plan(*event, success=success)
+            if plan is not None:
+                self._done(await _run_async(await self.async_client(), plan))
+        except Exception as exc:  # a callback must never break the caller's request
+            self._failed(exc)
+
+    # -- LiteLLM's callbacks ----------------------------------------------------------------
+
+    def log_success_event(self, kwargs: Any, response_obj: Any, start_time: Any,
+                          end_time: Any) -> None:
+        self._record_sync(kwargs, response_obj, start_time, end_time, success=True)
+
+    def log_failure_event(self, kwargs: Any, response_obj: Any, start_time: Any,
+                          end_time: Any) -> None:
+        self._record_sync(kwargs, response_obj, start_time, end_time, success=False)
+
+    async def async_log_success_event(self, kwargs: Any, response_obj: Any, start_time: Any,
+                                      end_time: Any) -> None:
+        await self._record_async(kwargs, response_obj, start_time, end_time, success=True)
+
+    async def async_log_failure_event(self, kwargs: Any, response_obj: Any, start_time: Any,
+                                      end_time: Any) -> None:
+        await self._record_async(kwargs, response_obj, start_time, end_time, success=False)
+
+    # -- the proxy's admission check ----------------------------------------------------------
+
+    def estimate(self, data: Mapping[str, Any]) -> Decimal:
+        """Worst-case credits for a request: its prompt plus ``max_tokens`` of completion."""
+        import litellm
+
+        model = str(data.get("model") or "")
+        completion = (data.get("max_tokens") or data.get("max_completion_tokens")
+                      or self.max_completion_tokens)
+        try:
+            prompt = litellm.token_counter(model=model, messages=data.get("messages") or [])
+            prompt_usd, completion_usd = litellm.cost_per_token(
+                model=model, prompt_tokens=int(prompt), completion_tokens=int(completion))
+        except Exception:  # an unknown model: LiteLLM cannot price it
+            return self.fallback_estimate
+        usd = _decimal(prompt_usd + completion_usd)
+        return self.credits(usd) if usd else self.fallback_estimate
+
+    def _admission_plan(self, user_id: str, request_id: str, amount: Decimal,
+                        meta: dict[str, Any]) -> _Plan:
+        if self.hold and self._holds_available is not False:
+            try:
+                held = yield _Try(calls.reserve_credits(
+                    user_id, amount, request_id, ttl=self.hold_ttl,
+                    metadata={"source": "litellm pre-call hook"},
+                ))
+            except LiteLLMDBError as exc:
+                if exc.sqlstate != _UNDEFINED_FUNCTION:
+                    raise
+                self._holds_available = False  # an older database: check the balance instead
+            else:
+                self._holds_available = True
+                if held.success:
+                    meta[HOLD_KEY] = {"user_id": user_id, "request_id": request_id}
+                    return None
+                return RequestRefusedError(
+                    held.error_message or f"{user_id} cannot afford this request",
+                    error_code=held.error_code,
+                )
+        balance = yield calls.get_user_balance(user_id)
+        if balance is None:
+            return RequestRefusedError(f"no credit account for user {user_id}",
+                                       error_code="unknown_user")
+        available = (balance.credits_available if balance.credits_available is not None
+                     else balance.credits_remaining)
+        if available < amount:
+            return RequestRefusedError(
+                f"insufficient credits: {available} available, this request may cost {amount}",
+                error_code="insufficient_credits",
+            )
+        return None
+
+    async def async_pre_call_hook(self, user_api_key_dict: Any, cache: Any, data: dict[str, Any],
+                                  call_type: Any) -> dict[str, Any]:
+        """Refuse (HTTP 402) a request its user cannot afford; hold its worst-case cost."""
+        meta = data.get("metadata")
+        if not isinstance(meta, dict):
+            meta = {}
+            data["metadata"] = meta
+        probe = {"litellm_params": {"metadata": meta}, "user": data.get("user"),
+                 "standard_logging_object": {"metadata": {
+                     "user_api_key_user_id": getattr(user_api_key_dict, "user_id", None),
+                     "user_api_key_end_user_id": getattr(user_api_key_dict, "end_user_id", None),
+                 }}}
+        user_id = self.user_id(probe)
+        if user_id is None:
+            return data
+        request_id = _text(data.get("litellm_call_id"))
+        if request_id is None:
+            request_id = str(uuid.uuid4())
+            data["litellm_call_id"] = request_id
+        amount = self.estimate(data)
+        refusal = await _run_async(await self.async_client(),
+                                   self._admission_plan(user_id, request_id, amount, meta))
+        if refusal is not None:
+            raise refusal
+        return data
+
+
+def _from_env() -> LiteLLMDBLogger:
+    return LiteLLMDBLogger(dsn=os.environ.get("LITELLM_DB_DSN") or None)
+
+
+def __getattr__(name: str) -> Any:
+    """``litellm_db.litellm_logger.proxy_handler``: a logger from the environment, made once.
+
+    For a LiteLLM proxy config (``callbacks: litellm_db.litellm_logger.proxy_handler``):
+    the database is ``LITELLM_DB_DSN``, else ``DATABASE_URL`` / ``POSTGRES_*``.
+    """
+    if name == "proxy_handler":
+        handler = globals().get("_proxy_handler")
+        if handler is None:
+            handler = _from_env()
+            globals()["_proxy_handler"] = handler
+        return handler
+    raise AttributeError(name)
