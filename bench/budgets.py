@@ -1,0 +1,186 @@
+"""Budget checks in the debit: their cost, and a shared team budget as a hot row.
+
+    .venv/bin/python bench/budgets.py [--seconds 5] [--clients 1 4 16] [--rounds 2]
+
+Starts a throwaway cluster (the same way the test suite does; or uses
+LITELLM_DB_BENCH_DSN), installs the package, and runs pgbench scripts. Until the
+debit functions call ``litellm._apply_budgets`` themselves, a "debit with
+budgets" is one statement that runs ``debit_user_credits`` and then, on the
+same row and in the same transaction, ``_apply_budgets(..., 'charge')`` -- what
+the wired-in debit will do, in one round trip like the plain debit:
+
+* plain    -- ``debit_user_credits`` alone, a random user of 1000;
+* fastpath -- with budgets, for users in no team and without budgets (the one
+  index probe every debit will pay);
+* own      -- with budgets, each user in a team of their own, in an organisation
+  of their own, with a team and an organisation budget: the cost of checking
+  and updating two budgets, with no shared row;
+* one_org  -- each user in their own team (team budget), all teams in one
+  organisation (one organisation budget, a hot row);
+* one_team -- all 1000 users in one team of one organisation: the team and the
+  organisation budget are both hot rows.
+
+Runs alternate so drift on a shared machine hits all of them. Prints
+transactions per second and the ratios; writes bench/results/budgets.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+import psycopg
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "bench"))
+
+from debit import pgbench  # noqa: E402
+
+import litellm_db  # noqa: E402
+from conftest import PgServer, _find_bindir, start_cluster, stop_cluster  # noqa: E402
+
+USERS = 1000
+COST = "0.000001"
+SCENARIOS = ("plain", "fastpath", "own", "one_org", "one_team")
+PREFIX = {"plain": "bp", "fastpath": "bf", "own": "bo", "one_org": "bg", "one_team": "bt"}
+
+PLAIN = """
+\\set uid random(1, {users})
+\\set r random(1, 1000000000000)
+select * from litellm.debit_user_credits('{prefix}-' || :uid, {cost}, 'openai', 'gpt-4', 10, 20,
+    'balanced', '{{}}', :client_id || '-' || :r);
+"""
+
+WITH_BUDGETS = """
+\\set uid random(1, {users})
+\\set r random(1, 1000000000000)
+select d.success, b.ok
+from litellm.debit_user_credits('{prefix}-' || :uid, {cost}, 'openai', 'gpt-4', 10, 20,
+    'balanced', '{{}}', :client_id || '-' || :r) as d
+cross join lateral litellm._apply_budgets('{prefix}-' || :uid, null, 'gpt-4',
+    case when d.success then d.amount_debited else 0 end, 'charge') as b;
+"""
+
+
+def setup(conn: psycopg.Connection) -> None:
+    big = 10**12
+    conn.execute("select litellm.create_organization('bench-org')")
+    conn.execute("select litellm.create_team('bench-team', 'bench-org')")
+    conn.execute("select litellm.set_budget('organization', %s, organization_id => 'bench-org')",
+                 (big,))
+    conn.execute("select litellm.set_budget('team', %s, team_id => 'bench-team')", (big,))
+    for u in range(1, USERS + 1):
+        for scenario, prefix in PREFIX.items():
+            user = f"{prefix}-{u}"
+            conn.execute("select litellm.add_user_credits(%s, 1000000, 'purchase')", (user,))
+            if scenario == "own":
+                conn.execute("select litellm.create_organization(%s)", (f"bo-org-{u}",))
+                conn.execute("select litellm.create_team(%s, %s)", (f"bo-team-{u}", f"bo-org-{u}"))
+                conn.execute("select litellm.set_budget('organization', %s, organization_id => %s)",
+                             (big, f"bo-org-{u}"))
+            if scenario in ("own", "one_org"):
+                team = f"{prefix}-team-{u}"
+                if scenario == "one_org":
+                    conn.execute("select litellm.create_team(%s, 'bench-org')", (team,))
+                conn.execute("select litellm.set_budget('team', %s, team_id => %s)", (big, team))
+                conn.execute("select litellm.add_team_member(%s, %s)", (user, team))
+            if scenario == "one_team":
+                conn.execute("select litellm.add_team_member(%s, 'bench-team')", (user,))
+    # Steady state: this period's counter rows and today's attribution rows exist
+    # (the first charge of a period creates them; that is not what is measured).
+    for u in range(1, USERS + 1):
+        for scenario in ("own", "one_org", "one_team"):
+            conn.execute("select litellm._apply_budgets(%s, null, 'gpt-4', 0.000001, 'charge')",
+                         (f"{PREFIX[scenario]}-{u}",))
+    conn.execute("vacuum analyze")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--seconds", type=int, default=5)
+    ap.add_argument("--clients", type=int, nargs="+", default=[1, 4, 16])
+    ap.add_argument("--rounds", type=int, default=2, help="alternating runs per figure")
+    ap.add_argument("--synchronous-commit", choices=["on", "off"], default="on",
+                    help="on (default): every acknowledged debit is on disk, as in production;"
+                         " off: measures CPU and locking without waiting for the disk")
+    args = ap.parse_args()
+
+    root = Path(tempfile.mkdtemp(prefix="litellm-db-bench-"))
+    cluster_root = Path(tempfile.mkdtemp(prefix="litellm-db-bench-cluster-"))
+    server: PgServer | None = None
+    dsn_env = os.environ.get("LITELLM_DB_BENCH_DSN")
+    try:
+        if dsn_env:
+            server = PgServer(dsn_env)
+        else:
+            bindir = _find_bindir()
+            if bindir is None:
+                print("no PostgreSQL binaries found; set LITELLM_DB_BENCH_DSN", file=sys.stderr)
+                return 1
+            server = start_cluster(bindir, cluster_root, durable=True)
+        name = server.create_database()
+        dsn = server.dsn(name)
+        with psycopg.connect(dsn, autocommit=True) as conn:
+            litellm_db.install(conn)
+            conn.execute(
+                f"alter database {name} set synchronous_commit = {args.synchronous_commit}"
+            )
+            setup(conn)
+        scripts = {}
+        for key in SCENARIOS:
+            template = PLAIN if key == "plain" else WITH_BUDGETS
+            path = root / f"{key}.sql"
+            path.write_text(template.format(users=USERS, prefix=PREFIX[key], cost=COST))
+            scripts[key] = path
+
+        figures: dict[str, dict[str, float]] = {}
+        print(f"{'clients':>7} " + " ".join(f"{k:>9}" for k in SCENARIOS)
+              + f"  {'fast/pl':>7} {'own/pl':>7} {'1org/own':>8} {'1team/own':>9}"
+              + f"   (tps, median of {args.rounds})")
+        for clients in args.clients:
+            runs: dict[str, list[float]] = {k: [] for k in SCENARIOS}
+            for _ in range(args.rounds):
+                for key in SCENARIOS:
+                    runs[key].append(pgbench(server, dsn, scripts[key], clients, args.seconds))
+            med = {k: statistics.median(v) for k, v in runs.items()}
+            ratios = {
+                "fastpath_vs_plain": med["fastpath"] / med["plain"],
+                "team_and_org_vs_plain": med["own"] / med["plain"],
+                "one_org_vs_own": med["one_org"] / med["own"],
+                "one_team_vs_own": med["one_team"] / med["own"],
+            }
+            figures[str(clients)] = {**med, **ratios}
+            r = [ratios[k] for k in ratios]
+            print(f"{clients:>7} " + " ".join(f"{med[k]:>9.0f}" for k in SCENARIOS)
+                  + f"  {r[0]:>6.2f}x {r[1]:>6.2f}x {r[2]:>7.2f}x {r[3]:>8.2f}x", flush=True)
+        out = REPO / "bench" / "results"
+        out.mkdir(exist_ok=True)
+        (out / "budgets.json").write_text(json.dumps(
+            {"seconds": args.seconds, "rounds": args.rounds,
+             "synchronous_commit": args.synchronous_commit, "figures": figures}, indent=2))
+        with psycopg.connect(dsn) as conn:
+            row = conn.execute(
+                "select count(*) filter (where c.spent + c.held > b.hard_limit),"
+                " (select c2.spent from litellm.budget_counters as c2"
+                "  join litellm.budgets as b2 using (budget_id) where b2.team_id = 'bench-team')"
+                " from litellm.budget_counters as c join litellm.budgets as b using (budget_id)"
+            ).fetchone()
+        print(f"counters past their limit: {row[0] if row else '?'};"
+              f" charged to the shared team budget: {row[1] if row else '?'}")
+        return 0
+    finally:
+        if server is not None and server.datadir is not None:
+            stop_cluster(server, "immediate")
+        shutil.rmtree(root, ignore_errors=True)
+        shutil.rmtree(cluster_root, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

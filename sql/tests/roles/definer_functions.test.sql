@@ -1,0 +1,26 @@
+-- SECURITY DEFINER functions: search_path pinned, owned by the schema's owner, never for end users.
+begin;
+select plan(3);
+
+select is_empty(
+    $$ select p.oid::regprocedure::text from pg_proc as p
+       where p.pronamespace = 'litellm'::regnamespace and p.prosecdef
+         and not coalesce('search_path=""' = any(p.proconfig), false) $$,
+    'every SECURITY DEFINER function pins search_path to '''''
+);
+select is_empty(
+    $$ select p.oid::regprocedure::text from pg_proc as p
+       where p.pronamespace = 'litellm'::regnamespace and p.prosecdef
+         and p.proowner <> (select n.nspowner from pg_namespace as n where n.oid = 'litellm'::regnamespace) $$,
+    'every one is owned by the package owner'
+);
+select is_empty(
+    $$ select p.oid::regprocedure::text from pg_proc as p
+       where p.pronamespace = 'litellm'::regnamespace and p.prosecdef
+         and (has_function_privilege('litellm_end_user', p.oid, 'execute')
+              or p.proname like '\_%' and has_function_privilege('litellm_analyst', p.oid, 'execute')) $$,
+    'none is executable by end users, and no internal one by the analyst'
+);
+
+select * from finish();
+rollback;
