@@ -35,18 +35,21 @@ grant select on litellm.llm_usage_log to litellm_analyst;
 
 grant select on litellm.account_overview to litellm_analyst;
 
--- The ledger (sql/schema/0010_ledger.sql): holds, corrections, expiry, audit.
+-- Bring-your-own-key storage (sql/functions/0400-0408). The application stores,
+-- reads (ciphertext only), lists, toggles, deletes and rotates keys through the
+-- API; nobody but the owner reads user_provider_keys directly. The analyst
+-- gets nothing here: keys are not analytics.
 grant execute on function
-litellm.reserve_credits(text, numeric, text, interval, jsonb),
-litellm.settle_reservation(text, text, numeric, text, text, bigint, bigint, text, jsonb),
-litellm.release_reservation(text, text),
-litellm.refund_transaction(bigint, text, text, numeric),
-litellm.adjust_credits(text, numeric, text, text, timestamptz),
-litellm.expire_credits(integer),
-litellm.verify_ledger()
+litellm.store_user_api_key(text, text, text, text, text, text, jsonb, boolean),
+litellm.get_user_api_key(text, text),
+litellm.get_user_api_keys(text),
+litellm.list_user_api_keys(text),
+litellm.set_user_api_key_enabled(text, text, boolean),
+litellm.delete_user_api_key(text, text),
+litellm.count_user_api_keys_to_rotate(text),
+litellm.list_user_api_keys_to_rotate(text, bigint, integer),
+litellm.rotate_user_api_keys(bigint[], text[], text[], text)
 to litellm_app;
-grant execute on function litellm.verify_ledger() to litellm_analyst;
-grant select on litellm.credit_types to litellm_app, litellm_analyst;
 
 -- Pricing and routing (sql/schema/0030-0032, sql/functions/0300-0340). Prices,
 -- the conversion rate and the health thresholds are catalogues: both roles read
@@ -72,6 +75,51 @@ litellm.set_user_tier(text, text, text),
 litellm.record_provider_health(text, text, integer, numeric, bigint, text, text),
 litellm.refresh_provider_health(integer, boolean)
 to litellm_app;
+
+-- The ledger (sql/schema/0010_ledger.sql): holds, corrections, expiry, audit.
+grant execute on function
+litellm.reserve_credits(text, numeric, text, interval, jsonb),
+litellm.settle_reservation(text, text, numeric, text, text, bigint, bigint, text, jsonb),
+litellm.release_reservation(text, text),
+litellm.refund_transaction(bigint, text, text, numeric),
+litellm.adjust_credits(text, numeric, text, text, timestamptz),
+litellm.expire_credits(integer),
+litellm.verify_ledger()
+to litellm_app;
+grant execute on function litellm.verify_ledger() to litellm_analyst;
+grant select on litellm.credit_types to litellm_app, litellm_analyst;
+
+-- Organisations, teams, budgets and row-level security (sql/schema/0050-0052,
+-- sql/functions/0500-0520; docs/budgets.md, docs/security.md). The application
+-- manages the hierarchy and budgets through the API (SECURITY DEFINER) and
+-- reads them; the analyst reads budgets, alerts and attribution. Nobody may
+-- execute litellm._apply_budgets: the debit functions call it as the owner.
+-- The read functions run as the caller, so the helpers they call are granted
+-- with them.
+grant select on
+litellm.organizations, litellm.teams, litellm.team_memberships, litellm.budgets, litellm.budget_counters,
+litellm.budget_alerts, litellm.budget_subjects, litellm.spend_daily, litellm.spend_tag_daily
+to litellm_app, litellm_analyst;
+grant execute on function
+litellm.create_organization(text, text, jsonb),
+litellm.create_team(text, text, text, jsonb),
+litellm.add_team_member(text, text, text, boolean),
+litellm.remove_team_member(text, text),
+litellm.set_budget(text, numeric, text, text, text, text, numeric[], text, boolean, jsonb)
+to litellm_app;
+grant execute on function
+litellm.get_budget_status(text, text, text),
+litellm.list_budget_alerts(bigint, text, text, text, timestamptz, integer),
+litellm.get_daily_spend(text, text, text, text, integer),
+litellm._budget_period_start(text, timestamptz),
+litellm._budget_period_end(text, date),
+litellm._check_max_rows(integer)
+to litellm_app, litellm_analyst;
+-- End-user connections: their own user's rows of four tables, chosen by
+-- row-level security from SET litellm.user_id; no function at all.
+grant usage on schema litellm to litellm_end_user;
+grant select on litellm.user_credits, litellm.credit_transactions, litellm.llm_usage_log, litellm.user_provider_keys
+to litellm_end_user;
 
 -- Usage metering, part 2 (issue 4): one-call charge+log, analytics, archival.
 -- record_llm_call() is the gateway's; the analytics read the summaries (and

@@ -207,7 +207,12 @@ def prepared(conn: psycopg.Connection) -> psycopg.Connection:
 
 
 def test_every_public_function_has_a_property_test(conn: psycopg.Connection) -> None:
-    assert public_functions(conn) - set(ARGUMENTS) == set()
+    # Areas with state of their own keep their tables beside their tests.
+    from test_budgets_malformed import ARGUMENTS as BUDGET_ARGUMENTS
+    from test_byok_malformed_input import BYOK_ARGUMENTS
+
+    covered = set(ARGUMENTS) | set(BUDGET_ARGUMENTS) | set(BYOK_ARGUMENTS)
+    assert public_functions(conn) - covered == set()
 
 
 def call_with(conn: psycopg.Connection, function: str, args: dict[str, Any]) -> None:

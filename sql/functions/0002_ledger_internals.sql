@@ -107,7 +107,8 @@ declare
     v_lot record;
     v_id bigint;
     v_expired numeric := 0;
-    v_released numeric;
+    v_released numeric := 0;
+    v_hold record;
 begin
     select uc.credits_remaining, uc.last_seq into v_balance, v_seq
     from litellm.user_credits as uc
@@ -136,13 +137,15 @@ begin
         v_expired := v_expired + v_lot.remaining;
     end loop;
 
-    with expired as (
+    for v_hold in
         update litellm.credit_holds as h
         set status = 'expired', resolved_at = pg_catalog.now()
         where h.user_id = _sweep_expired.user_id and h.status = 'held' and h.expires_at <= pg_catalog.now()
-        returning h.amount
-    )
-    select coalesce(sum(e.amount), 0) into v_released from expired as e;
+        returning h.amount, h.metadata ->> 'budget_team' as team
+    loop
+        v_released := v_released + v_hold.amount;
+        perform litellm._apply_budgets(_sweep_expired.user_id, v_hold.team, null, v_hold.amount, 'release');
+    end loop;
 
     update litellm.user_credits as uc
     set credits_remaining = v_balance,
@@ -161,8 +164,8 @@ end
 $$;
 
 comment on function litellm._sweep_expired(text) is
-'Locks the user''s account, journals an expiry entry for what is left of each expired lot, marks expired holds, and '
-'recomputes next_expiry_at. Returns the credits expired.';
+'Locks the user''s account, journals an expiry entry for what is left of each expired lot, marks expired holds (and '
+'releases them from the budgets), and recomputes next_expiry_at. Returns the credits expired.';
 
 create or replace function litellm._check_usage_replay(
     prior litellm.credit_transactions,

@@ -39,6 +39,8 @@ declare
     v_prior litellm.credit_transactions;
     v_id bigint;
     v_refusal record;
+    v_team text;
+    v_budget record;
 begin
     v_key := litellm._check_text(coalesce(debit_user_credits.request_id, v_metadata ->> 'request_id'), 'request_id', 255);
     perform litellm._check_text(debit_user_credits.provider, 'provider', 255);
@@ -105,6 +107,27 @@ begin
         return;
     end loop;
 
+    -- Budgets of the user, membership, team and organisation (sql/schema/0051):
+    -- their counters are locked after the account row, as the lock order says.
+    -- The team is metadata->>'team_id', else the user's primary team.
+    v_team := litellm._budget_team(v_user, v_metadata ->> 'team_id');
+    select b.* into v_budget
+    from litellm._apply_budgets(v_user, v_team, debit_user_credits.model, v_cost, 'charge') as b;
+    if not v_budget.ok then
+        update litellm.user_credits as uc
+        set credits_remaining = uc.credits_remaining + v_cost,
+            total_spent = uc.total_spent - v_cost,
+            month_spent = uc.month_spent - v_cost,
+            last_seq = uc.last_seq - 1
+        where uc.user_id = v_user;
+        return query select false, null::bigint, v_balance + v_cost, 0::numeric, 'budget_exceeded',
+            v_budget.error_message, false;
+        return;
+    end if;
+    if v_team is not null then
+        v_metadata := v_metadata || jsonb_build_object('budget_team', v_team);
+    end if;
+
     insert into litellm.credit_transactions (
         user_id, seq, transaction_type, amount, balance_after, provider, model,
         power_level, prompt_tokens, completion_tokens, idempotency_key, metadata
@@ -116,6 +139,7 @@ begin
     returning id into v_id;
 
     if v_id is null then
+        perform litellm._apply_budgets(v_user, v_team, debit_user_credits.model, v_cost, 'refund');
         -- A concurrent call with this request id committed while we waited for
         -- the row: take back this charge and answer as the replay.
         update litellm.user_credits as uc
@@ -142,7 +166,8 @@ $$;
 comment on function litellm.debit_user_credits(text, numeric, text, text, bigint, bigint, text, jsonb, text) is
 'Charges a user for one LLM call and journals it as a usage entry, taking the credits from the user''s lots in order. '
 'Never takes the available balance (balance less live holds) below zero nor the month''s spending past the monthly cap: '
-'a refused debit returns success = false with error_code insufficient_credits, monthly_cap_exceeded or unknown_user '
-'and writes nothing. '
+'a refused debit returns success = false with error_code insufficient_credits, monthly_cap_exceeded, budget_exceeded '
+'(a user, membership, team or organisation budget; the message names it) or unknown_user, and writes nothing. The '
+'team whose budgets apply is metadata->>''team_id'', else the user''s primary team. '
 'Idempotent by request_id (or metadata->>''request_id''): a replay returns the original result with replayed = true; a replay with '
 'different arguments raises LD101. Raises LD001, LD002, LD003, LD004, LD007 for bad input.';

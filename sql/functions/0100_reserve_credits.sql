@@ -33,6 +33,8 @@ declare
     v_prior litellm.credit_holds;
     v_id bigint;
     v_refusal record;
+    v_team text;
+    v_budget record;
 begin
     if v_key is null then
         raise exception using errcode = 'LD007', message = 'request_id is required for a reservation';
@@ -82,6 +84,20 @@ begin
         return;
     end loop;
 
+    -- The hold counts in the budgets too (all-model budgets: the model is not
+    -- known yet); the team is remembered so release and settle name it again.
+    v_team := litellm._budget_team(v_user, v_metadata ->> 'team_id');
+    select b.* into v_budget from litellm._apply_budgets(v_user, v_team, null, v_amount, 'hold') as b;
+    if not v_budget.ok then
+        update litellm.user_credits as uc set credits_held = uc.credits_held - v_amount where uc.user_id = v_user;
+        return query select false, null::bigint, 0::numeric, null::numeric, null::timestamptz,
+            'budget_exceeded'::text, v_budget.error_message, false;
+        return;
+    end if;
+    if v_team is not null then
+        v_metadata := v_metadata || jsonb_build_object('budget_team', v_team);
+    end if;
+
     insert into litellm.credit_holds (user_id, request_id, amount, expires_at, metadata)
     values (v_user, v_key, v_amount, v_expires, v_metadata)
     on conflict (user_id, request_id) do nothing
@@ -90,6 +106,7 @@ begin
     if v_id is null then
         -- A concurrent reservation for this request committed first.
         update litellm.user_credits as uc set credits_held = uc.credits_held - v_amount where uc.user_id = v_user;
+        perform litellm._apply_budgets(v_user, v_team, null, v_amount, 'release');
         select h.* into v_prior from litellm.credit_holds as h where h.user_id = v_user and h.request_id = v_key;
         if v_prior.amount <> v_amount then
             perform litellm._idempotency_conflict('request_id', v_key, 'amount', v_prior.amount::text, v_amount::text);
@@ -105,7 +122,8 @@ $$;
 
 comment on function litellm.reserve_credits(text, numeric, text, interval, jsonb) is
 'Holds the worst-case cost of a call before it runs, for ttl (at most 7 days). The hold counts against the available '
-'balance and the monthly cap until it is settled, released or expires. A refusal returns success = false with '
-'error_code insufficient_credits, monthly_cap_exceeded or unknown_user. Idempotent by (user_id, request_id): a replay '
+'balance, the monthly cap and the budgets (team: metadata->>''team_id'', else the primary team) until it is settled, '
+'released or expires. A refusal returns success = false with error_code insufficient_credits, monthly_cap_exceeded, '
+'budget_exceeded or unknown_user. Idempotent by (user_id, request_id): a replay '
 'returns the original hold with replayed = true (credits_available NULL); another amount raises LD101. '
 'Raises LD001, LD004, LD007, LD010.';

@@ -42,6 +42,8 @@ declare
     v_extra_room numeric;
     v_charge numeric;
     v_id bigint;
+    v_team text;
+    v_budget record;
 begin
     if v_key is null then
         raise exception using errcode = 'LD007', message = 'request_id is required to settle a reservation';
@@ -105,6 +107,18 @@ begin
         v_charge := v_hold.amount + least(v_cost - v_hold.amount, v_extra_room);
     end if;
 
+    -- Budgets: the hold's amount stops being held; the charge is spent. What
+    -- the hold covered can never be refused; an overage beyond a budget is
+    -- not charged (reported as uncovered, like one beyond the balance).
+    v_team := v_hold.metadata ->> 'budget_team';
+    perform litellm._apply_budgets(v_user, v_team, settle_reservation.model, v_hold.amount, 'release');
+    select b.* into v_budget
+    from litellm._apply_budgets(v_user, v_team, settle_reservation.model, v_charge, 'charge') as b;
+    if not v_budget.ok then
+        v_charge := least(v_charge, v_hold.amount);
+        perform litellm._apply_budgets(v_user, v_team, settle_reservation.model, v_charge, 'settle');
+    end if;
+
     update litellm.user_credits as uc
     set credits_remaining = uc.credits_remaining - v_charge,
         credits_held = uc.credits_held - v_hold.amount,
@@ -122,7 +136,9 @@ begin
     ) values (
         v_user, v_account.last_seq, 'usage', -v_charge, v_account.credits_remaining, settle_reservation.provider,
         settle_reservation.model, v_level, v_prompt, v_completion, v_key,
-        v_metadata || jsonb_build_object('reservation_id', v_hold.hold_id, 'actual_cost', v_cost)
+        v_metadata || jsonb_strip_nulls(jsonb_build_object(
+            'reservation_id', v_hold.hold_id, 'actual_cost', v_cost, 'budget_team', v_team
+        ))
     )
     on conflict (user_id, idempotency_key) where idempotency_key is not null do nothing
     returning id into v_id;
@@ -148,7 +164,7 @@ $$;
 comment on function litellm.settle_reservation(text, text, numeric, text, text, bigint, bigint, text, jsonb) is
 'Charges the actual cost of a reserved call and releases the rest of its hold, journalling a usage entry keyed by the '
 'request id (so a later debit with that request id is a replay). A cost above the hold is charged as far as the '
-'available balance and the monthly cap allow; what is left is returned as amount_uncovered (the balance never goes '
+'available balance, the monthly cap and the budgets allow; what is left is returned as amount_uncovered (the balance never goes '
 'below zero). Idempotent: settling again with the same arguments returns the original result with replayed = true; '
 'other arguments raise LD101. Raises LD201 (no such reservation), LD302 (expired), LD303 (released), LD001, LD002, '
 'LD003, LD004, LD007.';

@@ -41,6 +41,7 @@ begin
     update litellm.user_credits as uc
     set credits_held = uc.credits_held - v_hold.amount, updated_at = pg_catalog.now()
     where uc.user_id = v_user;
+    perform litellm._apply_budgets(v_user, v_hold.metadata ->> 'budget_team', null, v_hold.amount, 'release');
     return query select v_status = 'released', v_status,
         case when v_status = 'released' then v_hold.amount else 0 end, false;
 end

@@ -102,6 +102,8 @@ begin
     returning id into v_id;
 
     perform litellm._return_to_lots(v_original.user_id, v_id, v_original.id, v_amount);
+    perform litellm._apply_budgets(v_original.user_id, v_original.metadata ->> 'budget_team', v_original.model, v_amount,
+                                   'refund');
 
     return query select v_id, v_account.credits_remaining, v_amount, false;
 end

@@ -12,19 +12,25 @@ set search_path = ''
 as $$
 declare
     v_user text;
+    v_due text[];
     v_users integer := 0;
     v_expired numeric := 0;
 begin
     if max_users is null or max_users < 1 then
         raise exception using errcode = 'LD007', message = 'max_users must be at least 1';
     end if;
-    -- Accounts are locked one at a time, in user_id order (the documented
-    -- order for functions that touch several accounts).
-    for v_user in
+    -- Every account is locked, in user_id order, before the first sweep: a
+    -- sweep releases holds from budget counters, and a transaction holding a
+    -- counter must never wait for an account row (the documented lock order).
+    select array_agg(d.user_id order by d.user_id) into v_due
+    from (
         select uc.user_id from litellm.user_credits as uc
         where uc.next_expiry_at <= pg_catalog.now()
         order by uc.user_id
         limit max_users
+        for no key update
+    ) as d;
+    foreach v_user in array coalesce(v_due, '{}'::text[])
     loop
         v_expired := v_expired + litellm._sweep_expired(v_user);
         v_users := v_users + 1;

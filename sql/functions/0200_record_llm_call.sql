@@ -246,7 +246,7 @@ begin
             prompt_tokens => v_prompt,
             completion_tokens => v_completion,
             power_level => v_level,
-            metadata => jsonb_build_object('usage_log_id', v_log_id),
+            metadata => jsonb_strip_nulls(jsonb_build_object('usage_log_id', v_log_id, 'team_id', _record_llm_call.team_id)),
             request_id => v_key
         ) as d;
         v_balance := v_debit.credits_remaining;

@@ -78,7 +78,7 @@ comment on column litellm.credit_transactions.idempotency_key is
 comment on column litellm.credit_transactions.reverses_transaction_id is
 'For a refund: the usage entry it gives credits back for.';
 comment on column litellm.credit_transactions.metadata is
-'Caller-supplied context, stored as given.';
+'Caller-supplied context, stored as given, plus budget_team when the entry counted in a team''s budgets.';
 
 create unique index credit_transactions_stripe_key
 on litellm.credit_transactions (stripe_transaction_id)
