@@ -32,7 +32,6 @@ from .errors import LiteLLMDBError, translate
 
 SEED = 20251020
 DAYS = 20
-CREDITS_PER_USD = Decimal(10)  # seed 000: 100 credits = 10 USD
 MICRO = Decimal("0.000001")
 CENT = Decimal("0.01")
 REQUEST_PREFIX = "req_demo_"
@@ -248,12 +247,12 @@ def _plan(rng: random.Random) -> list[_Call]:
     return calls
 
 
-def _cost(call: _Call, multipliers: dict[str, Decimal],
-          markups: dict[str, Decimal]) -> tuple[Decimal, Decimal]:
+def _cost(call: _Call, multipliers: dict[str, Decimal], markups: dict[str, Decimal],
+          credits_per_usd: Decimal) -> tuple[Decimal, Decimal]:
     """(cost in USD at the provider, cost in credits charged to the user)."""
     usd = _micro((call.prompt_tokens * call.model.usd_in
                   + call.completion_tokens * call.model.usd_out) / Decimal(1_000_000))
-    credits = _micro(usd * CREDITS_PER_USD * multipliers[call.power_level]
+    credits = _micro(usd * credits_per_usd * multipliers[call.power_level]
                      * (1 + markups[call.user.tier]))
     return usd, credits
 
@@ -277,6 +276,11 @@ def _load(conn: psycopg.Connection, seed: int) -> DemoSummary:
         "select power_level, cost_multiplier from litellm.power_levels"
     ).fetchall())
     markups = dict(conn.execute("select tier, markup from litellm.tiers").fetchall())
+    # The conversion rate is the database's (pricing_settings), never a copy here.
+    rate = conn.execute("select credits_per_usd from litellm.pricing_settings").fetchone()
+    if rate is None:
+        raise LiteLLMDBError("the demo needs the conversion rate in litellm.pricing_settings")
+    credits_per_usd = Decimal(rate[0])
     packages = {pid: (name, credits) for pid, name, credits in conn.execute(
         "select package_id, name, credits from litellm.credit_packages"
     )}
@@ -321,7 +325,7 @@ def _load(conn: psycopg.Connection, seed: int) -> DemoSummary:
     rows: list[tuple[Any, ...]] = []
     debits_ok = debits_failed = provider_errors = 0
     for call in calls:
-        usd, credits = _cost(call, multipliers, markups)
+        usd, credits = _cost(call, multipliers, markups, credits_per_usd)
         created_at = now - call.age
         m = call.model
         if call.provider_error:
