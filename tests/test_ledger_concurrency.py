@@ -139,3 +139,58 @@ def test_a_mixed_concurrent_load_keeps_the_ledger_exact(conn: psycopg.Connection
         "select count(*) from litellm.credit_holds where status = 'held'"
     ).fetchone()
     assert live is not None
+
+
+def test_a_debit_that_waited_for_a_grant_takes_the_new_lot_first(
+    conn: psycopg.Connection, db: str
+) -> None:
+    """A debit queued behind a grant sees the grant's lot, though it began before the commit.
+
+    The debit's one-statement fast path reads the lots with the snapshot it
+    took before it waited for the account row. Trial credits (priority 10) are
+    consumed before purchased ones (100), so a debit that used a stale view
+    of the lots would take from the purchase instead.
+    """
+    conn.execute("select litellm.add_user_credits('waiter', 10, 'purchase')")
+    granter = psycopg.connect(db)
+    try:
+        # Holds the account row until it commits.
+        granter.execute("select litellm.add_user_credits('waiter', 5, 'trial')")
+        result: list[tuple] = []
+        errors: list[BaseException] = []
+
+        def debit() -> None:
+            try:
+                with psycopg.connect(db, autocommit=True) as c:
+                    result.append(c.execute(
+                        "select success, transaction_id"
+                        " from litellm.debit_user_credits('waiter', 2, request_id => 'r1')"
+                    ).fetchone())
+            except BaseException as exc:
+                errors.append(exc)
+
+        t = threading.Thread(target=debit)
+        t.start()
+        # Wait until the debit is queued on the account row, then commit the grant.
+        for _ in range(200):
+            waiting = conn.execute(
+                "select count(*) from pg_stat_activity where wait_event_type = 'Lock'"
+                " and query like '%debit_user_credits%' and datname = current_database()"
+            ).fetchone()[0]
+            if waiting:
+                break
+            threading.Event().wait(0.02)
+        assert waiting, "the debit never waited for the account row"
+        granter.commit()
+        t.join(30)
+    finally:
+        granter.close()
+    assert not errors, errors
+    assert result and result[0][0] is True
+    taken = conn.execute(
+        "select l.transaction_type, a.amount from litellm.credit_allocations as a"
+        " join litellm.credit_lots as l using (lot_id) where a.transaction_id = %s",
+        (result[0][1],),
+    ).fetchall()
+    assert taken == [("trial", Decimal("2.000000"))]
+    assert conn.execute("select count(*) from litellm.verify_ledger()").fetchone()[0] == 0

@@ -16,6 +16,29 @@ begin
     if v_left = 0 then
         return;
     end if;
+    -- Usually the first lot covers it all: one statement takes it and records
+    -- the allocation.
+    with taken as (
+        update litellm.credit_lots as l
+        set remaining = l.remaining - v_left
+        where l.lot_id = (
+            select f.lot_id
+            from litellm.credit_lots as f
+            where f.user_id = _consume_lots.user_id
+              and not f.depleted
+              and (f.expires_at is null or f.expires_at > pg_catalog.now())
+            order by f.priority, f.expires_at, f.lot_id
+            limit 1
+        )
+        and l.remaining >= v_left
+        returning l.lot_id
+    )
+
+    insert into litellm.credit_allocations (transaction_id, lot_id, user_id, amount)
+    select _consume_lots.transaction_id, taken.lot_id, _consume_lots.user_id, v_left from taken;
+    if found then
+        return;
+    end if;
     for v_lot in
         select l.lot_id, l.remaining
         from litellm.credit_lots as l

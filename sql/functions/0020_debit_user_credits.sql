@@ -26,77 +26,172 @@ set search_path = ''
 as $$
 #variable_conflict use_column
 declare
-    v_user text := litellm._check_user_id(debit_user_credits.user_id);
-    v_cost numeric := litellm._check_amount(debit_user_credits.cost, 'cost', true);
-    v_metadata jsonb := litellm._check_metadata(debit_user_credits.metadata);
+    -- Written for the common case: every check that can be is part of the one
+    -- UPDATE below, and a debit that passes them costs two statements. The
+    -- validation helpers are called only to raise their documented errors.
+    v_user text := debit_user_credits.user_id;
+    v_cost numeric := round(debit_user_credits.cost, 6);
+    v_metadata jsonb := coalesce(debit_user_credits.metadata, '{}');
     v_level text := lower(btrim(debit_user_credits.power_level));
     v_prompt bigint := coalesce(debit_user_credits.prompt_tokens, 0);
     v_completion bigint := coalesce(debit_user_credits.completion_tokens, 0);
-    v_month date := litellm._current_month();
-    v_key text;
+    v_key text := coalesce(debit_user_credits.request_id, v_metadata ->> 'request_id');
+    -- litellm._current_month(), inlined.
+    v_month date := date_trunc('month', pg_catalog.now() at time zone 'UTC')::date;
     v_balance numeric;
     v_seq bigint;
+    v_team text;
+    v_check_budgets boolean;
     v_prior litellm.credit_transactions;
     v_id bigint;
+    v_allocated boolean;
     v_refusal record;
-    v_team text;
     v_budget record;
 begin
-    v_key := litellm._check_text(coalesce(debit_user_credits.request_id, v_metadata ->> 'request_id'), 'request_id', 255);
-    perform litellm._check_text(debit_user_credits.provider, 'provider', 255);
-    perform litellm._check_text(debit_user_credits.model, 'model', 255);
-    if v_prompt < 0 or v_completion < 0 then
-        raise exception using
-            errcode = 'LD002',
-            message = format('token counts must not be negative (prompt %s, completion %s)', v_prompt, v_completion);
-    end if;
-    if greatest(v_prompt, v_completion) > 2147483647 then
+    -- NaN compares above every number, so it fails the upper bound.
+    if v_user is null or length(v_user) > 255 or btrim(v_user) = ''
+       or debit_user_credits.cost is null
+       or not (debit_user_credits.cost >= 0 and debit_user_credits.cost < 1e14 and debit_user_credits.cost = v_cost)
+       or jsonb_typeof(v_metadata) <> 'object' or octet_length(v_metadata::text) > 65536
+       or length(v_key) > 255 or length(debit_user_credits.provider) > 255 or length(debit_user_credits.model) > 255
+       or v_prompt < 0 or v_completion < 0 or greatest(v_prompt, v_completion) > 2147483647 then
+        perform litellm._check_user_id(v_user);
+        perform litellm._check_amount(debit_user_credits.cost, 'cost', true);
+        perform litellm._check_metadata(v_metadata);
+        perform litellm._check_text(v_key, 'request_id', 255);
+        perform litellm._check_text(debit_user_credits.provider, 'provider', 255);
+        perform litellm._check_text(debit_user_credits.model, 'model', 255);
+        if v_prompt < 0 or v_completion < 0 then
+            raise exception using
+                errcode = 'LD002',
+                message = format('token counts must not be negative (prompt %s, completion %s)', v_prompt, v_completion);
+        end if;
         raise exception using
             errcode = 'LD002',
             message = format('token counts must be below 2^31 (prompt %s, completion %s)', v_prompt, v_completion);
     end if;
-    if v_level is not null
-       and not exists (select from litellm.power_levels as pl where pl.power_level = v_level) then
-        raise exception using
-            errcode = 'LD003',
-            message = format('unknown power level %s', quote_literal(debit_user_credits.power_level)),
-            hint = 'See litellm.power_levels for the configured levels.';
-    end if;
 
-    if v_key is not null then
-        select t.* into v_prior
-        from litellm.credit_transactions as t
-        where t.user_id = v_user and t.idempotency_key = v_key;
-        if found then
-            perform litellm._check_usage_replay(v_prior, v_key, v_cost, debit_user_credits.provider,
-                                                debit_user_credits.model, v_prompt, v_completion, v_level);
-            return query select true, v_prior.id, v_prior.balance_after, -v_prior.amount, null::text, null::text, true;
-            return;
-        end if;
-    end if;
-
-    -- One conditional UPDATE is the lock and every check: the available
-    -- balance (less live holds), the monthly cap (holds count), and no expiry
-    -- due. Concurrent debits of one user queue on the row and re-check it.
+    -- One statement is the whole debit in the common case. Its UPDATE of the
+    -- account row is the lock and every check: the available balance (less
+    -- live holds), the monthly cap (its own, else the tier's; holds count), no
+    -- expiry due, a known power level and no earlier entry with this request
+    -- id. Concurrent debits of one user queue on the row and re-check it.
+    -- When no budget applies (the user is in no team, metadata names none, and
+    -- the user has no budget of their own) the same statement writes the
+    -- journal entry and takes the charge from the first lot in consumption
+    -- order, if that lot covers it. Lots change only with a journal entry,
+    -- under the account row's lock, so the lots this statement's snapshot
+    -- shows are current exactly when the snapshot saw the account at the
+    -- sequence number just before ours; else the lots are left to
+    -- _consume_lots() below, which reads them afresh.
     for attempt in 1..2 loop
-        update litellm.user_credits as uc
-        set credits_remaining = uc.credits_remaining - v_cost,
-            total_spent = uc.total_spent + v_cost,
-            month_spent = case when uc.month_start = v_month then uc.month_spent else 0 end + v_cost,
-            month_start = v_month,
-            last_seq = uc.last_seq + 1,
-            updated_at = pg_catalog.now()
-        where uc.user_id = v_user
-          and uc.credits_remaining - uc.credits_held >= v_cost
-          and (uc.next_expiry_at is null or uc.next_expiry_at > pg_catalog.now())
-          and (
-              litellm._monthly_cap(uc) is null
-              or case when uc.month_start = v_month then uc.month_spent else 0 end
-                 + uc.credits_held + v_cost <= litellm._monthly_cap(uc)
-          )
-        returning uc.credits_remaining, uc.last_seq into v_balance, v_seq;
+        with account as (
+            update litellm.user_credits as uc
+            set credits_remaining = uc.credits_remaining - v_cost,
+                total_spent = uc.total_spent + v_cost,
+                month_spent = case when uc.month_start = v_month then uc.month_spent else 0 end + v_cost,
+                month_start = v_month,
+                last_seq = uc.last_seq + 1,
+                updated_at = pg_catalog.now()
+            where uc.user_id = v_user
+              and uc.credits_remaining - uc.credits_held >= v_cost
+              and (uc.next_expiry_at is null or uc.next_expiry_at > pg_catalog.now())
+              and case when uc.month_start = v_month then uc.month_spent else 0 end + uc.credits_held + v_cost
+              <= coalesce(
+                  uc.monthly_cap,
+                  (select t.monthly_cap from litellm.tiers as t where t.tier = uc.tier),
+                  'Infinity'
+              )
+              and (v_level is null or exists (select from litellm.power_levels as pl where pl.power_level = v_level))
+              and (
+                  v_key is null
+                  or not exists (
+                      select from litellm.credit_transactions as t
+                      where t.user_id = v_user and t.idempotency_key = v_key
+                  )
+              )
+            returning
+                uc.credits_remaining,
+                uc.last_seq,
+                coalesce(
+                    v_metadata ->> 'team_id',
+                    (select s.primary_team_id from litellm.budget_subjects as s where s.user_id = v_user)
+                ) as team_id,
+                coalesce((
+                    select s.has_user_budgets or s.has_membership_budgets
+                    from litellm.budget_subjects as s where s.user_id = v_user
+                ), false) as own_budgets
+        ),
+
+        entry as (
+            insert into litellm.credit_transactions (
+                user_id, seq, transaction_type, amount, balance_after, provider, model,
+                power_level, prompt_tokens, completion_tokens, idempotency_key, metadata
+            )
+            select
+                v_user, a.last_seq, 'usage', -v_cost, a.credits_remaining, debit_user_credits.provider,
+                debit_user_credits.model, v_level, v_prompt, v_completion, v_key, v_metadata
+            from account as a
+            where a.team_id is null and not a.own_budgets
+            on conflict (user_id, idempotency_key) where idempotency_key is not null do nothing
+            returning id
+        ),
+
+        taken as (
+            update litellm.credit_lots as l
+            set remaining = l.remaining - v_cost
+            where l.lot_id = (
+                select f.lot_id
+                from litellm.credit_lots as f
+                where f.user_id = v_user
+                  and not f.depleted
+                  and (f.expires_at is null or f.expires_at > pg_catalog.now())
+                order by f.priority, f.expires_at, f.lot_id
+                limit 1
+            )
+            and l.remaining >= v_cost
+            and v_cost > 0
+            and exists (select from entry)
+            and (select seen.last_seq + 1 from litellm.user_credits as seen where seen.user_id = v_user)
+            = (select a.last_seq from account as a)
+            returning l.lot_id
+        ),
+
+        allocated as (
+            insert into litellm.credit_allocations (transaction_id, lot_id, user_id, amount)
+            select entry.id, taken.lot_id, v_user, v_cost from entry, taken
+            returning true as done
+        )
+
+        select
+            a.credits_remaining,
+            a.last_seq,
+            a.team_id,
+            a.own_budgets,
+            (select entry.id from entry),
+            v_cost = 0 or exists (select from allocated)
+        into v_balance, v_seq, v_team, v_check_budgets, v_id, v_allocated
+        from account as a;
         exit when found;
 
+        if v_level is not null
+           and not exists (select from litellm.power_levels as pl where pl.power_level = v_level) then
+            raise exception using
+                errcode = 'LD003',
+                message = format('unknown power level %s', quote_literal(debit_user_credits.power_level)),
+                hint = 'See litellm.power_levels for the configured levels.';
+        end if;
+        if v_key is not null then
+            select t.* into v_prior
+            from litellm.credit_transactions as t
+            where t.user_id = v_user and t.idempotency_key = v_key;
+            if found then
+                perform litellm._check_usage_replay(v_prior, v_key, v_cost, debit_user_credits.provider,
+                                                    debit_user_credits.model, v_prompt, v_completion, v_level);
+                return query select true, v_prior.id, v_prior.balance_after, -v_prior.amount, null::text, null::text, true;
+                return;
+            end if;
+        end if;
         v_refusal := litellm._refusal(v_user, v_cost);
         if v_refusal.sweep_due and attempt = 1 then
             perform litellm._sweep_expired(v_user);
@@ -109,37 +204,40 @@ begin
 
     -- Budgets of the user, membership, team and organisation (sql/schema/0051):
     -- their counters are locked after the account row, as the lock order says.
-    -- The team is metadata->>'team_id', else the user's primary team.
-    v_team := litellm._budget_team(v_user, v_metadata ->> 'team_id');
-    select b.* into v_budget
-    from litellm._apply_budgets(v_user, v_team, debit_user_credits.model, v_cost, 'charge') as b;
-    if not v_budget.ok then
-        update litellm.user_credits as uc
-        set credits_remaining = uc.credits_remaining + v_cost,
-            total_spent = uc.total_spent - v_cost,
-            month_spent = uc.month_spent - v_cost,
-            last_seq = uc.last_seq - 1
-        where uc.user_id = v_user;
-        return query select false, null::bigint, v_balance + v_cost, 0::numeric, 'budget_exceeded',
-            v_budget.error_message, false;
-        return;
+    -- A refusal gives the account back its charge and journals nothing.
+    if v_team is not null or v_check_budgets then
+        select b.* into v_budget
+        from litellm._apply_budgets(v_user, v_team, debit_user_credits.model, v_cost, 'charge') as b;
+        if not v_budget.ok then
+            update litellm.user_credits as uc
+            set credits_remaining = uc.credits_remaining + v_cost,
+                total_spent = uc.total_spent - v_cost,
+                month_spent = uc.month_spent - v_cost,
+                last_seq = uc.last_seq - 1
+            where uc.user_id = v_user;
+            return query select false, null::bigint, v_balance + v_cost, 0::numeric, 'budget_exceeded',
+                v_budget.error_message, false;
+            return;
+        end if;
+        if v_team is not null then
+            v_metadata := v_metadata || jsonb_build_object('budget_team', v_team);
+        end if;
+        insert into litellm.credit_transactions (
+            user_id, seq, transaction_type, amount, balance_after, provider, model,
+            power_level, prompt_tokens, completion_tokens, idempotency_key, metadata
+        ) values (
+            v_user, v_seq, 'usage', -v_cost, v_balance, debit_user_credits.provider, debit_user_credits.model,
+            v_level, v_prompt, v_completion, v_key, v_metadata
+        )
+        on conflict (user_id, idempotency_key) where idempotency_key is not null do nothing
+        returning id into v_id;
+        v_allocated := v_cost = 0;
     end if;
-    if v_team is not null then
-        v_metadata := v_metadata || jsonb_build_object('budget_team', v_team);
-    end if;
-
-    insert into litellm.credit_transactions (
-        user_id, seq, transaction_type, amount, balance_after, provider, model,
-        power_level, prompt_tokens, completion_tokens, idempotency_key, metadata
-    ) values (
-        v_user, v_seq, 'usage', -v_cost, v_balance, debit_user_credits.provider, debit_user_credits.model,
-        v_level, v_prompt, v_completion, v_key, v_metadata
-    )
-    on conflict (user_id, idempotency_key) where idempotency_key is not null do nothing
-    returning id into v_id;
 
     if v_id is null then
-        perform litellm._apply_budgets(v_user, v_team, debit_user_credits.model, v_cost, 'refund');
+        if v_team is not null or v_check_budgets then
+            perform litellm._apply_budgets(v_user, v_team, debit_user_credits.model, v_cost, 'refund');
+        end if;
         -- A concurrent call with this request id committed while we waited for
         -- the row: take back this charge and answer as the replay.
         update litellm.user_credits as uc
@@ -156,10 +254,16 @@ begin
         return query select true, v_prior.id, v_prior.balance_after, -v_prior.amount, null::text, null::text, true;
         return;
     end if;
+    if not v_allocated then
+        perform litellm._consume_lots(v_user, v_id, v_cost);
+    end if;
 
-    perform litellm._consume_lots(v_user, v_id, v_cost);
-
-    return query select true, v_id, v_balance, v_cost, null::text, null::text, false;
+    success := true;
+    transaction_id := v_id;
+    credits_remaining := v_balance;
+    amount_debited := v_cost;
+    replayed := false;
+    return next;
 end
 $$;
 
