@@ -74,8 +74,9 @@ begin
     -- One statement is the whole debit in the common case. Its UPDATE of the
     -- account row is the lock and every check: the available balance (less
     -- live holds), the monthly cap (its own, else the tier's; holds count), no
-    -- expiry due, a known power level and no earlier entry with this request
-    -- id. Concurrent debits of one user queue on the row and re-check it.
+    -- expiry due and a known power level. Concurrent debits of one user queue
+    -- on the row and re-check it. A replayed request id is found by the
+    -- journal insert (ON CONFLICT), which undoes the charge below.
     -- When no budget applies (the user is in no team, metadata names none, and
     -- the user has no budget of their own) the same statement writes the
     -- journal entry and takes the charge from the first lot in consumption
@@ -85,7 +86,7 @@ begin
     -- sequence number just before ours; else the lots are left to
     -- _consume_lots() below, which reads them afresh.
     for attempt in 1..2 loop
-        with account as (
+        with charged as (
             update litellm.user_credits as uc
             set credits_remaining = uc.credits_remaining - v_cost,
                 total_spent = uc.total_spent + v_cost,
@@ -103,24 +104,19 @@ begin
                   'Infinity'
               )
               and (v_level is null or exists (select from litellm.power_levels as pl where pl.power_level = v_level))
-              and (
-                  v_key is null
-                  or not exists (
-                      select from litellm.credit_transactions as t
-                      where t.user_id = v_user and t.idempotency_key = v_key
-                  )
-              )
             returning
                 uc.credits_remaining,
                 uc.last_seq,
-                coalesce(
-                    v_metadata ->> 'team_id',
-                    (select s.primary_team_id from litellm.budget_subjects as s where s.user_id = v_user)
-                ) as team_id,
-                coalesce((
-                    select s.has_user_budgets or s.has_membership_budgets
-                    from litellm.budget_subjects as s where s.user_id = v_user
-                ), false) as own_budgets
+                (select s from litellm.budget_subjects as s where s.user_id = v_user) as subject
+        ),
+
+        account as (
+            select
+                c.credits_remaining,
+                c.last_seq,
+                coalesce(v_metadata ->> 'team_id', (c.subject).primary_team_id) as team_id,
+                coalesce((c.subject).has_user_budgets or (c.subject).has_membership_budgets, false) as own_budgets
+            from charged as c
         ),
 
         entry as (
@@ -204,8 +200,16 @@ begin
 
     -- Budgets of the user, membership, team and organisation (sql/schema/0051):
     -- their counters are locked after the account row, as the lock order says.
-    -- A refusal gives the account back its charge and journals nothing.
-    if v_team is not null or v_check_budgets then
+    -- A refusal gives the account back its charge and journals nothing. A
+    -- replay must not touch the budgets, so the journal is asked first.
+    if (v_team is not null or v_check_budgets)
+       and (
+           v_key is null
+           or not exists (
+               select from litellm.credit_transactions as t
+               where t.user_id = v_user and t.idempotency_key = v_key
+           )
+       ) then
         select b.* into v_budget
         from litellm._apply_budgets(v_user, v_team, debit_user_credits.model, v_cost, 'charge') as b;
         if not v_budget.ok then
@@ -232,14 +236,15 @@ begin
         on conflict (user_id, idempotency_key) where idempotency_key is not null do nothing
         returning id into v_id;
         v_allocated := v_cost = 0;
+        if v_id is null then
+            perform litellm._apply_budgets(v_user, v_team, debit_user_credits.model, v_cost, 'refund');
+        end if;
     end if;
 
     if v_id is null then
-        if v_team is not null or v_check_budgets then
-            perform litellm._apply_budgets(v_user, v_team, debit_user_credits.model, v_cost, 'refund');
-        end if;
-        -- A concurrent call with this request id committed while we waited for
-        -- the row: take back this charge and answer as the replay.
+        -- The request id is in the journal: an earlier call made this charge
+        -- (or a concurrent one committed it while we waited for the row).
+        -- Take back this charge and answer as the replay.
         update litellm.user_credits as uc
         set credits_remaining = uc.credits_remaining + v_cost,
             total_spent = uc.total_spent - v_cost,
