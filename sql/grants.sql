@@ -1,5 +1,7 @@
 -- Privileges, all in one place, re-applied with every API change.
 -- Nothing is executable by PUBLIC; the two group roles get what they need.
+-- The role names are the defaults: the installer applies this file with each
+-- database's own names in their place (docs/security.md#role-names).
 
 revoke all on all functions in schema litellm from public;
 alter default privileges in schema litellm revoke execute on functions from public;

@@ -2,8 +2,8 @@
 
 Commands::
 
-    litellm-db init    [--dsn DSN | --data-dir DIR] [--test-data] [--reset [--yes]] [--json]
-    litellm-db migrate [--dsn DSN | --data-dir DIR] [--json]
+    litellm-db init    [--dsn DSN | --data-dir DIR] [ROLES] [--test-data] [--reset [--yes]] [--json]
+    litellm-db migrate [--dsn DSN | --data-dir DIR] [ROLES] [--json]
     litellm-db status  [--dsn DSN | --data-dir DIR] [--no-verify] [--json]
     litellm-db docs    [--dsn DSN | --data-dir DIR]
     litellm-db server start [--data-dir DIR] [--json]
@@ -23,8 +23,13 @@ Database: ``--dsn``, else ``DATABASE_URL``, else ``POSTGRES_*``, else (or with
 ``--data-dir``) the embedded PostgreSQL in ``LITELLM_DB_DATA_DIR`` or
 ``./.litellm-db/pgdata``, which is started when needed and left running.
 ``keys`` reads the Fernet keys from ``LITELLM_ENCRYPTION_KEY`` (else
-``BYOK_ENCRYPTION_KEY``). Long work (``keys rotate``, ``pricing import``)
-shows a progress bar on stderr when it is a terminal.
+``BYOK_ENCRYPTION_KEY``). ``init`` and ``migrate`` take the package's role names
+(``ROLES``: ``--role-owner``, ``--role-app``, ``--role-analyst``,
+``--role-end-user``, else ``LITELLM_DB_ROLE_OWNER``, ``_APP``, ``_ANALYST``,
+``_END_USER``, else the names the database records, else the defaults) and
+``--change-roles`` to move an installed database to other names. Long work
+(``keys rotate``, ``pricing import``) shows a progress bar on stderr when it is
+a terminal.
 
 Exit codes: 0 success; 1 error (``litellm-db: error: <one line>`` on stderr),
 including a database that lacks the command's SQL function ("run litellm-db
@@ -58,7 +63,13 @@ from . import apidoc, config, embedded, installer
 from ._version import __version__
 from .client import Client
 from .demo import load_demo_data
-from .errors import ConnectionConfigError, LiteLLMDBError, NotInstalledError, translate
+from .errors import (
+    ConnectionConfigError,
+    InvalidRoleNameError,
+    LiteLLMDBError,
+    NotInstalledError,
+    translate,
+)
 
 PROG = "litellm-db"
 EXIT_OK = 0
@@ -126,6 +137,46 @@ def _add_target_args(parser: argparse.ArgumentParser, *, dsn: bool = True) -> No
     )
 
 
+def _role_name(purpose: str) -> Callable[[str], str]:
+    def check(text: str) -> str:
+        try:
+            return installer.check_role_name(text, purpose)
+        except InvalidRoleNameError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    check.__name__ = f"{purpose} role name"
+    return check
+
+
+def _add_role_args(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group(
+        "role names",
+        "The package's group roles (docs/security.md). Default: the "
+        + ", ".join(installer.ROLE_ENV.values())
+        + " variables, else the names the database records, else litellm_owner, litellm_app,"
+          " litellm_analyst, litellm_end_user. Lowercase identifiers, at most 63 bytes.",
+    )
+    for purpose, default in installer.DEFAULT_ROLE_NAMES.as_dict().items():
+        flag = purpose.replace("_", "-")
+        group.add_argument(f"--role-{flag}", dest=f"role_{purpose}", metavar="NAME",
+                           type=_role_name(purpose),
+                           help=f"the {flag} role (default name: {default})")
+    group.add_argument(
+        "--change-roles", action="store_true",
+        help="the database records other names: move its privileges and row-level security"
+             " policies to the roles named now (created when missing; the old roles stay)",
+    )
+
+
+def _requested_roles(args: argparse.Namespace, env: Mapping[str, str],
+                     base: installer.RoleNames | None = None) -> installer.RoleNames:
+    """Role names from the flags, then the environment, then ``base``."""
+    flags = installer.RoleNames(**{p: getattr(args, f"role_{p}", None)
+                                   for p in installer.ROLE_PURPOSES})
+    requested = flags.merged(installer.RoleNames.from_env(env))
+    return requested.merged(base) if base is not None else requested
+
+
 def _add_json(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true",
                         help="print one JSON document instead of text")
@@ -156,11 +207,13 @@ def build_parser() -> argparse.ArgumentParser:
                       help="DESTRUCTIVE: drop the litellm schema and all its data first"
                            " (needs --yes, or typing the database name at a terminal)")
     init.add_argument("-y", "--yes", action="store_true", help="confirm --reset")
+    _add_role_args(init)
     _add_json(init)
 
     migrate = sub.add_parser("migrate", help="install or upgrade the schema only",
                              description="Apply what is missing and print what changed.")
     _add_target_args(migrate)
+    _add_role_args(migrate)
     _add_json(migrate)
 
     status = sub.add_parser(
@@ -370,9 +423,13 @@ def _confirm_reset(conn: psycopg.Connection, target: Target, io: _IO) -> None:
         raise _Refused("--reset not confirmed; nothing was changed")
 
 
-def _install(conn: psycopg.Connection, say: Callable[[str], None]) -> dict[str, Any]:
-    result = installer.install(conn, progress=lambda msg: say(f"  {msg}"))
+def _install(conn: psycopg.Connection, say: Callable[[str], None], roles: installer.RoleNames,
+             change_roles: bool) -> dict[str, Any]:
+    result = installer.install(conn, roles=roles, change_roles=change_roles,
+                               progress=lambda msg: say(f"  {msg}"))
     return {
+        "roles": dict(result.roles),
+        "roles_changed": {p: list(v) for p, v in result.roles_changed.items()},
         "schema_applied": list(result.schema_applied),
         "api_applied": result.api_applied,
         "search_path_set": result.search_path_set,
@@ -400,6 +457,13 @@ def _describe_install(doc: dict[str, Any], state: dict[str, Any] | None) -> list
         if doc["search_path_set"]:
             lines.append(f"Set the database's search_path to {doc['search_path_set']}"
                          " (new sessions can call the API unqualified).")
+        if doc["roles_changed"]:
+            lines.append("Moved this database's privileges to other roles: " + ", ".join(
+                f"{p.replace('_', '-')} {old} -> {new}"
+                for p, (old, new) in doc["roles_changed"].items()) + ".")
+    lines.append("Roles: " + ", ".join(f"{p.replace('_', '-')} {name}"
+                                       for p, name in doc["roles"].items())
+                 + " (grant them to your login roles; docs/security.md).")
     lines.extend(f"warning: {w}" for w in doc["warnings"])
     return lines
 
@@ -468,11 +532,14 @@ def _install_command(args: argparse.Namespace, env: Mapping[str, str], io: _IO, 
         try:
             # One transaction: a reset whose reinstall fails keeps the old data.
             with conn.transaction():
+                # A reset keeps the role names the database used, unless told otherwise.
+                roles = _requested_roles(
+                    args, env, installer.configured_roles(conn) if reset else None)
                 if reset:
                     installer.check_server(conn)
                     installer.drop(conn)
                     say(f"Dropped schema {installer.SCHEMA} and everything in it (--reset).")
-                doc["install"] = _install(conn, say)
+                doc["install"] = _install(conn, say, roles, args.change_roles)
             state = installer.installed_version(conn)
         except psycopg.Error as exc:
             raise translate(exc) from exc
@@ -546,6 +613,7 @@ def _cmd_status(args: argparse.Namespace, env: Mapping[str, str], io: _IO) -> in
         "installed_package_version": state["package_version"] if state else None,
         "api_current": bool(state and state["api_current"]),
         "api_applied_at": state["api_applied_at"] if state else None,
+        "roles": state["roles"] if state else None,
         "counts": counts,
         "ledger": None if problems is None else {
             "ok": not problems, "problems": [_as_dict(p) for p in problems],
@@ -567,6 +635,8 @@ def _cmd_status(args: argparse.Namespace, env: Mapping[str, str], io: _IO) -> in
             )
             out.write("Up to date.\n" if current
                       else f"Not current: run `{PROG} migrate` to upgrade.\n")
+            out.write("Roles: " + ", ".join(f"{p.replace('_', '-')} {name}"
+                                            for p, name in state["roles"].items()) + "\n")
             shown = ", ".join(f"{k.replace('_', ' ')}: {'-' if v is None else v}"
                               for k, v in counts.items())
             out.write(f"Rows: {shown}\n")

@@ -470,6 +470,24 @@ class UnsupportedServerError(InstallError):
     """The server is older than PostgreSQL 14."""
 
 
+class InvalidRoleNameError(InstallError, ValueError):
+    """A role name given to the installer cannot name one of the package's roles.
+
+    Not a lowercase identifier that needs no quoting, longer than 63 bytes,
+    reserved (``pg_...``, ``public``), the same as another of the four, or a role
+    that would defeat its purpose (a superuser, the installing role). Raised
+    before anything is written.
+    """
+
+
+class RoleNamesChangedError(InstallError):
+    """The installer was asked for role names other than the ones the database records.
+
+    Nothing was changed; pass ``change_roles=True`` (``--change-roles``) to move the
+    database's privileges to the new roles.
+    """
+
+
 class ConnectionConfigError(LiteLLMDBError):
     """No usable connection could be made from the given settings."""
 
