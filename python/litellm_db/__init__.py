@@ -3,6 +3,6 @@
 from . import client
 from ._version import __version__
 from .errors import LiteLLMDBError
-from .installer import install
+from .installer import RoleNames, install
 
-__all__ = ["LiteLLMDBError", "__version__", "client", "install"]
+__all__ = ["LiteLLMDBError", "RoleNames", "__version__", "client", "install"]
