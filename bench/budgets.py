@@ -27,24 +27,19 @@ transactions per second and the ratios; writes bench/results/budgets.json.
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import shutil
-import statistics
 import sys
 import tempfile
 from pathlib import Path
 
 import psycopg
-
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
-sys.path.insert(0, str(REPO / "bench"))
-
-from debit import pgbench  # noqa: E402
-
-import litellm_db  # noqa: E402
-from conftest import PgServer, _find_bindir, start_cluster, stop_cluster  # noqa: E402
+from common import (
+    bench_server,
+    median_tps,
+    new_database,
+    pgbench_arguments,
+    write_results,
+    write_scripts,
+)
 
 USERS = 1000
 COST = "0.000001"
@@ -104,52 +99,27 @@ def setup(conn: psycopg.Connection) -> None:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--seconds", type=int, default=5)
-    ap.add_argument("--clients", type=int, nargs="+", default=[1, 4, 16])
-    ap.add_argument("--rounds", type=int, default=2, help="alternating runs per figure")
-    ap.add_argument("--synchronous-commit", choices=["on", "off"], default="on",
-                    help="on (default): every acknowledged debit is on disk, as in production;"
-                         " off: measures CPU and locking without waiting for the disk")
+    pgbench_arguments(ap, seconds=5, clients=[1, 4, 16], synchronous_commit=True)
     args = ap.parse_args()
 
-    root = Path(tempfile.mkdtemp(prefix="litellm-db-bench-"))
-    cluster_root = Path(tempfile.mkdtemp(prefix="litellm-db-bench-cluster-"))
-    server: PgServer | None = None
-    dsn_env = os.environ.get("LITELLM_DB_BENCH_DSN")
-    try:
-        if dsn_env:
-            server = PgServer(dsn_env)
-        else:
-            bindir = _find_bindir()
-            if bindir is None:
-                print("no PostgreSQL binaries found; set LITELLM_DB_BENCH_DSN", file=sys.stderr)
-                return 1
-            server = start_cluster(bindir, cluster_root, durable=True)
-        name = server.create_database()
-        dsn = server.dsn(name)
-        with psycopg.connect(dsn, autocommit=True) as conn:
-            litellm_db.install(conn)
-            conn.execute(
-                f"alter database {name} set synchronous_commit = {args.synchronous_commit}"
-            )
+    with bench_server(durable=True) as server, \
+            tempfile.TemporaryDirectory(prefix="litellm-db-bench-") as tmp:
+        db = new_database(server, synchronous_commit=args.synchronous_commit)
+        with psycopg.connect(db.dsn, autocommit=True) as conn:
             setup(conn)
-        scripts = {}
-        for key in SCENARIOS:
-            template = PLAIN if key == "plain" else WITH_BUDGETS
-            path = root / f"{key}.sql"
-            path.write_text(template.format(users=USERS, prefix=PREFIX[key], cost=COST))
-            scripts[key] = path
+        scripts = write_scripts(Path(tmp), {
+            key: (PLAIN if key == "plain" else WITH_BUDGETS).format(
+                users=USERS, prefix=PREFIX[key], cost=COST)
+            for key in SCENARIOS
+        })
 
         figures: dict[str, dict[str, float]] = {}
         print(f"{'clients':>7} " + " ".join(f"{k:>9}" for k in SCENARIOS)
               + f"  {'fast/pl':>7} {'own/pl':>7} {'1org/own':>8} {'1team/own':>9}"
               + f"   (tps, median of {args.rounds})")
         for clients in args.clients:
-            runs: dict[str, list[float]] = {k: [] for k in SCENARIOS}
-            for _ in range(args.rounds):
-                for key in SCENARIOS:
-                    runs[key].append(pgbench(server, dsn, scripts[key], clients, args.seconds))
-            med = {k: statistics.median(v) for k, v in runs.items()}
+            med = median_tps(server, db.dsn, scripts, clients=clients, rounds=args.rounds,
+                             seconds=args.seconds)
             ratios = {
                 "fastpath_vs_plain": med["fastpath"] / med["plain"],
                 "team_and_org_vs_plain": med["own"] / med["plain"],
@@ -160,26 +130,19 @@ def main() -> int:
             r = [ratios[k] for k in ratios]
             print(f"{clients:>7} " + " ".join(f"{med[k]:>9.0f}" for k in SCENARIOS)
                   + f"  {r[0]:>6.2f}x {r[1]:>6.2f}x {r[2]:>7.2f}x {r[3]:>8.2f}x", flush=True)
-        out = REPO / "bench" / "results"
-        out.mkdir(exist_ok=True)
-        (out / "budgets.json").write_text(json.dumps(
-            {"seconds": args.seconds, "rounds": args.rounds,
-             "synchronous_commit": args.synchronous_commit, "figures": figures}, indent=2))
-        with psycopg.connect(dsn) as conn:
+        write_results("budgets", {"seconds": args.seconds, "rounds": args.rounds,
+                                  "synchronous_commit": args.synchronous_commit,
+                                  "figures": figures})
+        with psycopg.connect(db.dsn) as conn:
             row = conn.execute(
                 "select count(*) filter (where c.spent + c.held > b.hard_limit),"
                 " (select c2.spent from litellm.budget_counters as c2"
                 "  join litellm.budgets as b2 using (budget_id) where b2.team_id = 'bench-team')"
                 " from litellm.budget_counters as c join litellm.budgets as b using (budget_id)"
             ).fetchone()
-        print(f"counters past their limit: {row[0] if row else '?'};"
-              f" charged to the shared team budget: {row[1] if row else '?'}")
-        return 0
-    finally:
-        if server is not None and server.datadir is not None:
-            stop_cluster(server, "immediate")
-        shutil.rmtree(root, ignore_errors=True)
-        shutil.rmtree(cluster_root, ignore_errors=True)
+    print(f"counters past their limit: {row[0] if row else '?'};"
+          f" charged to the shared team budget: {row[1] if row else '?'}")
+    return 0
 
 
 if __name__ == "__main__":

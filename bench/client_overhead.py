@@ -27,29 +27,20 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
-import os
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Awaitable, Callable
 from decimal import Decimal
 from itertools import count
-from pathlib import Path
 from typing import Any
 
 import psycopg
+from common import bench_server, new_database, write_results
 from psycopg_pool import ConnectionPool
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
-
-import litellm_db  # noqa: E402
-from conftest import PgServer, _find_bindir, start_cluster, stop_cluster  # noqa: E402
-from litellm_db import calls  # noqa: E402
-from litellm_db.client import AsyncClient, Client  # noqa: E402
+from litellm_db import calls
+from litellm_db.client import AsyncClient, Client
 
 USERS = 1000
 _ids = count()
@@ -74,11 +65,22 @@ Timing = tuple[float, float, float]
 """(raw wall time, client wall time, client CPU time minus raw CPU time) per call."""
 
 
+Marks = tuple[float, float, float, float, float, float]
+"""CPU and wall clock before the raw call, between the two calls and after the client call."""
+
+
+def _timing(marks: list[Marks]) -> Timing:
+    """The median wall time of each call, and the extra CPU time of this process per client
+    call (what the client itself costs)."""
+    raws = [t1 - t0 for _, t0, _, t1, _, _ in marks]
+    clients = [t2 - t1 for _, _, _, t1, _, t2 in marks]
+    extra_cpu = sum((c2 - c1) - (c1 - c0) for c0, _, c1, _, c2, _ in marks)
+    return statistics.median(raws), statistics.median(clients), extra_cpu / len(marks)
+
+
 def time_sync(raw: Callable[[int], Any], wrapped: Callable[[int], Any], n: int) -> Timing:
-    """Raw and client calls interleaved one by one; the median wall time of each, and the
-    extra CPU time of this process per client call (what the client itself costs)."""
-    raws, clients = [], []
-    cpu_raw = cpu_client = 0.0
+    """Raw and client calls interleaved one by one."""
+    marks: list[Marks] = []
     clock, cpu = time.perf_counter, time.thread_time
     for i in range(n):
         c0, t0 = cpu(), clock()
@@ -86,17 +88,14 @@ def time_sync(raw: Callable[[int], Any], wrapped: Callable[[int], Any], n: int) 
         c1, t1 = cpu(), clock()
         wrapped(i)
         c2, t2 = cpu(), clock()
-        raws.append(t1 - t0)
-        clients.append(t2 - t1)
-        cpu_raw += c1 - c0
-        cpu_client += c2 - c1
-    return statistics.median(raws), statistics.median(clients), (cpu_client - cpu_raw) / n
+        marks.append((c0, t0, c1, t1, c2, t2))
+    return _timing(marks)
 
 
 async def time_async(raw: Callable[[int], Awaitable[Any]],
                      wrapped: Callable[[int], Awaitable[Any]], n: int) -> Timing:
-    raws, clients = [], []
-    cpu_raw = cpu_client = 0.0
+    """time_sync for coroutines."""
+    marks: list[Marks] = []
     clock, cpu = time.perf_counter, time.thread_time
     for i in range(n):
         c0, t0 = cpu(), clock()
@@ -104,11 +103,8 @@ async def time_async(raw: Callable[[int], Awaitable[Any]],
         c1, t1 = cpu(), clock()
         await wrapped(i)
         c2, t2 = cpu(), clock()
-        raws.append(t1 - t0)
-        clients.append(t2 - t1)
-        cpu_raw += c1 - c0
-        cpu_client += c2 - c1
-    return statistics.median(raws), statistics.median(clients), (cpu_client - cpu_raw) / n
+        marks.append((c0, t0, c1, t1, c2, t2))
+    return _timing(marks)
 
 
 def sync_pairs(conn: psycopg.Connection, pool: ConnectionPool
@@ -202,26 +198,8 @@ def main() -> int:
     ap.add_argument("--rounds", type=int, default=5, help="alternating runs per figure")
     args = ap.parse_args()
 
-    cluster_root = Path(tempfile.mkdtemp(prefix="litellm-db-bench-cluster-"))
-    server: PgServer | None = None
-    dsn_env = os.environ.get("LITELLM_DB_BENCH_DSN")
-    try:
-        if dsn_env:
-            server = PgServer(dsn_env)
-        else:
-            bindir = _find_bindir()
-            if bindir is None:
-                print("no PostgreSQL binaries found; set LITELLM_DB_BENCH_DSN", file=sys.stderr)
-                return 1
-            server = start_cluster(bindir, cluster_root)
-        name = server.create_database()
-        dsn = server.dsn(name)
-        with psycopg.connect(dsn, autocommit=True) as conn:
-            litellm_db.install(conn)
-            conn.execute(f"alter database {name} set synchronous_commit = off")
-            for u in range(1, USERS + 1):
-                conn.execute("select litellm.add_user_credits(%s, 1000000, 'purchase')",
-                             (f"bench-{u}",))
+    with bench_server(durable=False) as server:
+        dsn = new_database(server, synchronous_commit="off", users=USERS).dsn
 
         print(f"{'':<34} {'raw µs':>9} {'client µs':>9} {'ratio':>8} {'+CPU µs':>9}"
               "   (median time per call,"
@@ -236,18 +214,11 @@ def main() -> int:
                 _print(name, figures[name])
         figures.update(asyncio.run(async_figures(dsn, args.calls, args.rounds)))
 
-        worst = max(fig["ratio"] for fig in figures.values())
-        print(f"worst ratio: {worst:.3f}x (aim: at most 1.1x)")
-        out = REPO / "bench" / "results"
-        out.mkdir(exist_ok=True)
-        (out / "client_overhead.json").write_text(json.dumps(
-            {"calls": args.calls, "rounds": args.rounds, "figures": figures, "worst": worst},
-            indent=2))
-        return 0
-    finally:
-        if server is not None and server.datadir is not None:
-            stop_cluster(server, "immediate")
-        shutil.rmtree(cluster_root, ignore_errors=True)
+    worst = max(fig["ratio"] for fig in figures.values())
+    print(f"worst ratio: {worst:.3f}x (aim: at most 1.1x)")
+    write_results("client_overhead", {"calls": args.calls, "rounds": args.rounds,
+                                      "figures": figures, "worst": worst})
+    return 0
 
 
 if __name__ == "__main__":

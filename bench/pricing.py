@@ -23,24 +23,21 @@ bench/results/pricing.json.
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import re
-import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 import psycopg
-
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
-
-import litellm_db  # noqa: E402
-from conftest import PgServer, _find_bindir, start_cluster, stop_cluster  # noqa: E402
+from common import (
+    bench_server,
+    median_tps,
+    new_database,
+    pgbench_arguments,
+    write_results,
+    write_scripts,
+)
 
 USERS = 1000
 
@@ -76,22 +73,6 @@ select * from litellm.debit_user_credits('bench-' || :uid, 0.000350,
 HEALTH = "select count(*) from litellm.refresh_provider_health(15, dry_run => true)"
 
 
-def pgbench(server: PgServer, dsn: str, script: Path, clients: int, seconds: int) -> float:
-    p = server.params
-    env = dict(os.environ, PGPASSWORD=p.get("password", ""))
-    proc = subprocess.run(
-        [server.tool("pgbench"), "-n", "-f", str(script), "-c", str(clients),
-         "-j", str(min(clients, 2)), "-T", str(seconds), "-M", "prepared",
-         "-h", p["host"], "-p", p.get("port", "5432"), "-U", p.get("user", "postgres"),
-         psycopg.conninfo.conninfo_to_dict(dsn)["dbname"]],
-        capture_output=True, text=True, env=env, check=True,
-    )
-    m = re.search(r"tps = ([\d.]+) \(without initial connection time\)", proc.stdout)
-    if not m:
-        raise RuntimeError(proc.stdout + proc.stderr)
-    return float(m.group(1))
-
-
 def timed(conn: psycopg.Connection, query: str, repeat: int) -> float:
     """Median wall time of ``query`` in milliseconds."""
     times = []
@@ -119,31 +100,15 @@ def fill_log(conn: psycopg.Connection, rows: int) -> None:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--seconds", type=int, default=5)
-    ap.add_argument("--clients", type=int, nargs="+", default=[1, 4])
-    ap.add_argument("--rounds", type=int, default=2, help="alternating runs per figure")
+    pgbench_arguments(ap, seconds=5, clients=[1, 4])
     ap.add_argument("--log-rows", type=int, default=300_000)
     args = ap.parse_args()
 
-    root = Path(tempfile.mkdtemp(prefix="litellm-db-bench-"))
-    cluster_root = Path(tempfile.mkdtemp(prefix="litellm-db-bench-cluster-"))
-    server: PgServer | None = None
-    dsn_env = os.environ.get("LITELLM_DB_BENCH_DSN")
-    try:
-        if dsn_env:
-            server = PgServer(dsn_env)
-        else:
-            bindir = _find_bindir()
-            if bindir is None:
-                print("no PostgreSQL binaries found; set LITELLM_DB_BENCH_DSN", file=sys.stderr)
-                return 1
-            server = start_cluster(bindir, cluster_root, durable=True)
-        name = server.create_database()
-        dsn = server.dsn(name)
+    with bench_server(durable=True) as server, \
+            tempfile.TemporaryDirectory(prefix="litellm-db-bench-") as tmp:
+        db = new_database(server, synchronous_commit="off", users=USERS)
         imported = 0
-        with psycopg.connect(dsn, autocommit=True) as conn:
-            litellm_db.install(conn)
-            conn.execute("alter database " + name + " set synchronous_commit = off")
+        with psycopg.connect(db.dsn, autocommit=True) as conn:
             try:
                 from litellm_db.pricing_import import import_litellm_prices
 
@@ -151,25 +116,15 @@ def main() -> int:
                 imported = summary.added + summary.changed + summary.unchanged
             except ImportError:
                 pass
-            for u in range(1, USERS + 1):
-                conn.execute("select litellm.add_user_credits(%s, 1000000, 'purchase')",
-                             (f"bench-{u}",))
         print(f"model_prices: {imported} imported prices plus the shipped rows")
-        scripts = {}
-        for key, text in SCRIPTS.items():
-            path = root / f"{key}.sql"
-            path.write_text(text.format(users=USERS))
-            scripts[key] = path
+        scripts = write_scripts(Path(tmp), {k: t.format(users=USERS) for k, t in SCRIPTS.items()})
 
         figures: dict[str, object] = {"imported_prices": imported}
         print(f"{'clients':>7} {'cost':>9} {'floor':>9} {'cost/floor':>10} "
               f"{'priced':>8} {'fixed':>8} {'priced/fixed':>12}   (tps, median of {args.rounds})")
         for clients in args.clients:
-            runs: dict[str, list[float]] = {k: [] for k in scripts}
-            for _ in range(args.rounds):
-                for key in ("cost", "cost_floor", "debit_priced", "debit_fixed"):
-                    runs[key].append(pgbench(server, dsn, scripts[key], clients, args.seconds))
-            med = {k: statistics.median(v) for k, v in runs.items()}
+            med = median_tps(server, db.dsn, scripts, clients=clients, rounds=args.rounds,
+                             seconds=args.seconds)
             figures[f"clients_{clients}"] = {
                 **med,
                 "cost_vs_floor": med["cost"] / med["cost_floor"],
@@ -180,26 +135,18 @@ def main() -> int:
                   f"{med['debit_fixed']:>8.0f} {med['debit_priced'] / med['debit_fixed']:>11.2f}x",
                   flush=True)
 
-        with psycopg.connect(dsn, autocommit=True) as conn:
+        with psycopg.connect(db.dsn, autocommit=True) as conn:
             fill_log(conn, args.log_rows)
             with_brin = timed(conn, HEALTH, 5)
             conn.execute("drop index litellm.llm_usage_log_created_brin")
             without = timed(conn, HEALTH, 5)
-        figures["health"] = {"log_rows": args.log_rows, "with_brin_ms": with_brin,
-                             "without_index_ms": without, "ratio": with_brin / without}
-        print(f"refresh_provider_health(15) over {args.log_rows} log rows (7 days): "
-              f"{with_brin:.1f} ms with the BRIN index, {without:.1f} ms without "
-              f"({with_brin / without:.3f}x)")
-        out = REPO / "bench" / "results"
-        out.mkdir(exist_ok=True)
-        (out / "pricing.json").write_text(json.dumps(
-            {"seconds": args.seconds, "rounds": args.rounds, "figures": figures}, indent=2))
-        return 0
-    finally:
-        if server is not None and server.datadir is not None:
-            stop_cluster(server, "immediate")
-        shutil.rmtree(root, ignore_errors=True)
-        shutil.rmtree(cluster_root, ignore_errors=True)
+    figures["health"] = {"log_rows": args.log_rows, "with_brin_ms": with_brin,
+                         "without_index_ms": without, "ratio": with_brin / without}
+    print(f"refresh_provider_health(15) over {args.log_rows} log rows (7 days): "
+          f"{with_brin:.1f} ms with the BRIN index, {without:.1f} ms without "
+          f"({with_brin / without:.3f}x)")
+    write_results("pricing", {"seconds": args.seconds, "rounds": args.rounds, "figures": figures})
+    return 0
 
 
 if __name__ == "__main__":

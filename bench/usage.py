@@ -34,12 +34,7 @@ Prints the figures and ratios; writes them to bench/results/usage.json.
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import re
-import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -48,12 +43,15 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
-
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
-
-import litellm_db  # noqa: E402
-from conftest import PgServer, _find_bindir, start_cluster, stop_cluster  # noqa: E402
+from common import (
+    PgServer,
+    bench_server,
+    fund_users,
+    median_tps,
+    new_database,
+    write_results,
+    write_scripts,
+)
 
 # One INSERT ... SELECT: rows spread evenly over `days` days before `end`, user u
 # of `users`. As in a real gateway each user mostly calls one provider and model
@@ -314,45 +312,19 @@ def bench_top(conn: psycopg.Connection, args: argparse.Namespace) -> dict[str, A
             "plan": plan}
 
 
-def pgbench(server: PgServer, dsn: str, script: Path, clients: int, seconds: int) -> float:
-    p = server.params
-    env = dict(os.environ, PGPASSWORD=p.get("password", ""))
-    proc = subprocess.run(
-        [server.tool("pgbench"), "-n", "-f", str(script), "-c", str(clients),
-         "-j", str(min(clients, 2)), "-T", str(seconds), "-M", "prepared",
-         "-h", p["host"], "-p", p.get("port", "5432"), "-U", p.get("user", "postgres"),
-         psycopg.conninfo.conninfo_to_dict(dsn)["dbname"]],
-        capture_output=True, text=True, env=env, check=True,
-    )
-    m = re.search(r"tps = ([\d.]+) \(without initial connection time\)", proc.stdout)
-    if not m:
-        raise RuntimeError(proc.stdout + proc.stderr)
-    failed = re.search(r"number of failed transactions: (\d+)", proc.stdout)
-    if failed and int(failed.group(1)):
-        raise RuntimeError(f"pgbench reported failures:\n{proc.stdout}")
-    return float(m.group(1))
-
-
 def bench_record(server: PgServer, dsn: str, conn: psycopg.Connection, args: argparse.Namespace,
                  root: Path) -> dict[str, Any]:
     print("\n== record_llm_call in one call vs the seed's three statements (pgbench)", flush=True)
     users = 1000
-    for u in range(1, users + 1):
-        conn.execute("select litellm.add_user_credits(%s, 1000000, 'purchase')", (f"bench-{u}",))
-    scripts = {}
-    for key, text in PGBENCH.items():
-        path = root / f"usage_{key}.sql"
-        path.write_text(text.format(users=users))
-        scripts[key] = path
+    fund_users(conn, users)
+    scripts = write_scripts(root, {k: t.format(users=users) for k, t in PGBENCH.items()},
+                            prefix="usage_")
     figures: dict[str, Any] = {}
     print(f"  {'clients':>7} {'record':>10} {'seed 3':>10} {'ratio':>7}   (calls per second,"
           f" median of {args.pgbench_rounds})")
     for clients in args.clients:
-        runs: dict[str, list[float]] = {k: [] for k in scripts}
-        for _ in range(args.pgbench_rounds):
-            for key in ("record", "seed"):
-                runs[key].append(pgbench(server, dsn, scripts[key], clients, args.seconds))
-        med = {k: statistics.median(v) for k, v in runs.items()}
+        med = median_tps(server, dsn, scripts, clients=clients, rounds=args.pgbench_rounds,
+                         seconds=args.seconds)
         figures[str(clients)] = {**med, "ratio": med["record"] / med["seed"]}
         print(f"  {clients:>7} {med['record']:>10.0f} {med['seed']:>10.0f}"
               f" {med['record'] / med['seed']:>6.2f}x", flush=True)
@@ -379,30 +351,16 @@ def main() -> int:
     ap.add_argument("--clients", type=int, nargs="+", default=[1, 4])
     args = ap.parse_args()
 
-    root = Path(tempfile.mkdtemp(prefix="litellm-db-bench-"))
-    cluster_root = Path(tempfile.mkdtemp(prefix="litellm-db-bench-cluster-"))
-    server: PgServer | None = None
-    dsn_env = os.environ.get("LITELLM_DB_BENCH_DSN")
     results: dict[str, Any] = {}
-    try:
-        if dsn_env:
-            server = PgServer(dsn_env)
-        else:
-            bindir = _find_bindir()
-            if bindir is None:
-                print("no PostgreSQL binaries found; set LITELLM_DB_BENCH_DSN", file=sys.stderr)
-                return 1
-            # durable, as in production; asynchronous commit so that the
-            # figures show CPU and locking rather than the disk.
-            server = start_cluster(bindir, cluster_root, durable=True)
+    # durable, as in production; asynchronous commit (per database) so that the
+    # figures show CPU and locking rather than the disk.
+    with bench_server(durable=True) as server, \
+            tempfile.TemporaryDirectory(prefix="litellm-db-bench-") as tmp:
         for part in args.only:
             # A database per part, so each starts from an empty log.
-            name = server.create_database()
-            dsn = server.dsn(name)
+            db = new_database(server, synchronous_commit="off")
             try:
-                with psycopg.connect(dsn, autocommit=True) as conn:
-                    litellm_db.install(conn)
-                    conn.execute("alter database " + name + " set synchronous_commit = off")
+                with psycopg.connect(db.dsn, autocommit=True) as conn:
                     conn.execute("set synchronous_commit = off")
                     conn.execute("set maintenance_work_mem = '256MB'")
                     conn.execute("set work_mem = '64MB'")
@@ -413,18 +371,11 @@ def main() -> int:
                     elif part == "top":
                         results[part] = bench_top(conn, args)
                     else:
-                        results[part] = bench_record(server, dsn, conn, args, root)
+                        results[part] = bench_record(server, db.dsn, conn, args, Path(tmp))
             finally:
-                server.drop_database(name)
-        out = REPO / "bench" / "results"
-        out.mkdir(exist_ok=True)
-        (out / "usage.json").write_text(json.dumps(results, indent=2, default=str))
-        return 0
-    finally:
-        if server is not None and server.datadir is not None:
-            stop_cluster(server, "immediate")
-        shutil.rmtree(root, ignore_errors=True)
-        shutil.rmtree(cluster_root, ignore_errors=True)
+                server.drop_database(db.name)
+    write_results("usage", results)
+    return 0
 
 
 if __name__ == "__main__":
