@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 import psycopg
+from test_concurrency import race
 
 RECORD = (
     "select success, charged, transaction_id, usage_log_id, credits_remaining, error_code, replayed"
@@ -21,21 +21,10 @@ RECORD = (
     " litellm_call_id => %s, tenant_id => %s)"
 )
 
-SUMMARY_FROM_LOG = """
-select (l.created_at at time zone 'UTC')::date, l.user_id, l.provider, l.model, count(*),
-       count(*) filter (where l.success), count(*) filter (where not l.success),
-       sum(l.prompt_tokens), sum(l.completion_tokens), sum(l.total_tokens),
-       coalesce(sum(l.latency_ms), 0), count(l.latency_ms), sum(l.cost_credits),
-       coalesce(sum(l.cost_usd), 0)
-from litellm.llm_usage_log as l group by 1, 2, 3, 4 order by 1, 2, 3, 4
-"""
-
-SUMMARY = """
-select date, user_id, provider, model, request_count, success_count, failure_count,
-       total_prompt_tokens, total_completion_tokens, total_tokens, total_latency_ms, latency_count,
-       total_cost, total_cost_usd
-from litellm.llm_usage_summary where request_count <> 0 order by 1, 2, 3, 4
-"""
+# The per-user summary and its from-scratch definition: sql/tests/fixtures.sql.
+SUMMARY_FROM_LOG = "select * from litellm_test.usage_summary_from_log('%') order by 1, 2, 3, 4"
+SUMMARY = ("select * from litellm_test.usage_summary_rows where request_count <> 0"
+           " order by 1, 2, 3, 4")
 
 ATTRIBUTION_FROM_LOG = """
 select (l.created_at at time zone 'UTC')::date, coalesce(l.tenant_id, ''),
@@ -50,31 +39,6 @@ select date, tenant_id, organization_id, team_id, service_name, operation, provi
        request_count, total_tokens, total_cost
 from litellm.llm_usage_attribution_summary where request_count <> 0 order by 1, 2, 3, 4, 5, 6, 7, 8
 """
-
-
-def race(dsn: str, workers: int, work: Callable[[psycopg.Connection, int], Any]) -> list[Any]:
-    """Run ``work(conn, i)`` on ``workers`` autocommit connections released together."""
-    conns = [psycopg.connect(dsn, autocommit=True) for _ in range(workers)]
-    results: list[Any] = [None] * workers
-    gate = threading.Barrier(workers)
-
-    def run(i: int) -> None:
-        gate.wait()
-        try:
-            results[i] = work(conns[i], i)
-        except BaseException as exc:  # reported by the caller
-            results[i] = exc
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(workers)]
-    try:
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(120)
-    finally:
-        for c in conns:
-            c.close()
-    return results
 
 
 def record(conn: psycopg.Connection, user: str, cost: Decimal, request_id: str | None,

@@ -58,3 +58,90 @@ as $$
     set month_start = (uc.month_start - interval '1 month')::date
     where uc.user_id = uid;
 $$;
+
+-- The analytics tests' log: 600 calls over the last ~41 days (users tap-an-0 to
+-- tap-an-8, 3 providers, 4 models, failures, missing latencies and USD costs,
+-- partial attribution), then refresh_usage_summary(). Returns the calls written.
+create or replace function litellm_test.analytics_usage_log()
+returns bigint
+language plpgsql
+volatile
+set search_path = ''
+as $$
+declare
+    v_rows bigint;
+begin
+    insert into litellm.llm_usage_log (
+        user_id, provider, model, prompt_tokens, completion_tokens, cost_credits, cost_usd, success, latency_ms,
+        error_type, tenant_id, organization_id, team_id, service_name, operation, created_at
+    )
+    select
+        'tap-an-' || (g.n % 9) as user_id,
+        (array['openai', 'anthropic', 'google'])[1 + g.n % 3] as provider,
+        (array['gpt-4', 'claude-3', 'gemini', 'gpt-4o'])[1 + g.n % 4] as model,
+        g.n % 300 as prompt_tokens,
+        g.n % 700 as completion_tokens,
+        (g.n % 97) * 0.001013 as cost_credits,
+        case when g.n % 5 <> 0 then (g.n % 13) * 0.0000077 end as cost_usd,
+        g.n % 10 <> 0 as success,
+        case when g.n % 6 <> 0 then 100 + g.n % 900 end as latency_ms,
+        case when g.n % 10 = 0 then (array['RateLimitError', 'Timeout'])[1 + g.n % 3 % 2] end as error_type,
+        case when g.n % 4 <> 0 then 'tenant-' || (g.n % 3) end as tenant_id,
+        case when g.n % 5 <> 0 then 'org-' || (g.n % 2) end as organization_id,
+        case when g.n % 3 <> 0 then 'team-' || (g.n % 4) end as team_id,
+        case when g.n % 7 <> 0 then 'svc-' || (g.n % 2) end as service_name,
+        case when g.n % 8 <> 0 then 'op-' || (g.n % 3) end as operation,
+        pg_catalog.now() - make_interval(hours => g.n % 1000) as created_at
+    from generate_series(1, 600) as g (n);
+    get diagnostics v_rows = row_count;
+    perform litellm.refresh_usage_summary();
+    return v_rows;
+end
+$$;
+
+-- llm_usage_summary without updated_at: what usage_summary_from_log() must equal.
+create or replace view litellm_test.usage_summary_rows as
+select
+    s.date,
+    s.user_id,
+    s.provider,
+    s.model,
+    s.request_count,
+    s.success_count,
+    s.failure_count,
+    s.total_prompt_tokens,
+    s.total_completion_tokens,
+    s.total_tokens,
+    s.total_latency_ms,
+    s.latency_count,
+    s.total_cost,
+    s.total_cost_usd
+from litellm.llm_usage_summary as s;
+
+-- The rows of llm_usage_summary for the users like user_pattern, aggregated
+-- from scratch from llm_usage_log (the summary's definition).
+create or replace function litellm_test.usage_summary_from_log(user_pattern text)
+returns setof litellm_test.usage_summary_rows
+language sql
+stable
+set search_path = ''
+as $$
+    select
+        (l.created_at at time zone 'UTC')::date as date,
+        l.user_id,
+        l.provider,
+        l.model,
+        count(*) as request_count,
+        count(*) filter (where l.success) as success_count,
+        count(*) filter (where not l.success) as failure_count,
+        sum(l.prompt_tokens)::bigint as total_prompt_tokens,
+        sum(l.completion_tokens)::bigint as total_completion_tokens,
+        sum(l.total_tokens)::bigint as total_tokens,
+        coalesce(sum(l.latency_ms), 0)::bigint as total_latency_ms,
+        count(l.latency_ms) as latency_count,
+        sum(l.cost_credits) as total_cost,
+        coalesce(sum(l.cost_usd), 0) as total_cost_usd
+    from litellm.llm_usage_log as l
+    where l.user_id like user_pattern
+    group by 1, 2, 3, 4;
+$$;

@@ -4,44 +4,10 @@
 begin;
 select plan(9);
 
-prepare from_log as
-select
-    (l.created_at at time zone 'UTC')::date as date,
-    l.user_id,
-    l.provider,
-    l.model,
-    count(*) as request_count,
-    count(*) filter (where l.success) as success_count,
-    count(*) filter (where not l.success) as failure_count,
-    sum(l.prompt_tokens)::bigint as total_prompt_tokens,
-    sum(l.completion_tokens)::bigint as total_completion_tokens,
-    sum(l.total_tokens)::bigint as total_tokens,
-    coalesce(sum(l.latency_ms), 0)::bigint as total_latency_ms,
-    count(l.latency_ms) as latency_count,
-    sum(l.cost_credits) as total_cost,
-    coalesce(sum(l.cost_usd), 0) as total_cost_usd
-from litellm.llm_usage_log as l
-where l.user_id like 'tap-exact-%'
-group by 1, 2, 3, 4;
-
+prepare from_log as select * from litellm_test.usage_summary_from_log('tap-exact-%');
 prepare summary as
-select
-    s.date,
-    s.user_id,
-    s.provider,
-    s.model,
-    s.request_count,
-    s.success_count,
-    s.failure_count,
-    s.total_prompt_tokens,
-    s.total_completion_tokens,
-    s.total_tokens,
-    s.total_latency_ms,
-    s.latency_count,
-    s.total_cost,
-    s.total_cost_usd
-from litellm.llm_usage_summary as s
-where s.user_id like 'tap-exact-%';
+select * from litellm_test.usage_summary_rows
+where user_id like 'tap-exact-%';
 
 -- Batch 1: one multi-row statement over two days, two users, two models.
 insert into litellm.llm_usage_log (
