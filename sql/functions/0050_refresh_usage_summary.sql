@@ -33,6 +33,27 @@
 -- leaves the summaries as they were. An UPDATE of a log row replaces its old
 -- values by the new ones in the summaries.
 
+create or replace function litellm._usage_log_slot(relid oid)
+returns smallint
+language sql
+volatile
+set search_path = ''
+begin atomic
+    select (g.last_value % 2)::smallint
+    from litellm.usage_summary_generation as g
+    where
+        _usage_log_slot.relid = 'litellm.llm_usage_log'::regclass  -- noqa: RF01
+        or exists (
+            select from pg_catalog.pg_inherits as i
+            where i.inhrelid = _usage_log_slot.relid and i.inhparent = 'litellm.llm_usage_log'::regclass  -- noqa: RF01
+        );
+end;
+
+comment on function litellm._usage_log_slot(oid) is
+'The usage_summary_pending slot a statement on relid (llm_usage_log or one of its partitions) appends to: '
+'usage_summary_generation.last_value % 2, read at the call (volatile: a refresh switches it). NULL for a table that is '
+'not part of the log (a detached, archived partition).';
+
 -- SECURITY DEFINER: writes usage_summary_pending, which the inserting role may not.
 create or replace function litellm._usage_log_enqueue_inserts()
 returns trigger
@@ -42,15 +63,11 @@ security definer
 set search_path = ''
 as $$
 declare
-    v_slot smallint;
+    v_slot smallint := litellm._usage_log_slot(tg_relid);
 begin
-    if tg_relid <> 'litellm.llm_usage_log'::regclass and not exists (
-        select from pg_catalog.pg_inherits as i
-        where i.inhrelid = tg_relid and i.inhparent = 'litellm.llm_usage_log'::regclass
-    ) then
+    if v_slot is null then
         return null;  -- a detached (archived) partition is no longer part of the log
     end if;
-    select (g.last_value % 2)::smallint into v_slot from litellm.usage_summary_generation as g;
     insert into litellm.usage_summary_pending (
         slot, date, user_id, provider, model, tenant_id, organization_id, team_id, service_name, operation,
         request_count, success_count, failure_count, total_prompt_tokens, total_completion_tokens, total_tokens,
@@ -96,15 +113,11 @@ security definer
 set search_path = ''
 as $$
 declare
-    v_slot smallint;
+    v_slot smallint := litellm._usage_log_slot(tg_relid);
 begin
-    if tg_relid <> 'litellm.llm_usage_log'::regclass and not exists (
-        select from pg_catalog.pg_inherits as i
-        where i.inhrelid = tg_relid and i.inhparent = 'litellm.llm_usage_log'::regclass
-    ) then
+    if v_slot is null then
         return null;
     end if;
-    select (g.last_value % 2)::smallint into v_slot from litellm.usage_summary_generation as g;
     insert into litellm.usage_summary_pending (
         slot, date, user_id, provider, model, tenant_id, organization_id, team_id, service_name, operation,
         request_count, success_count, failure_count, total_prompt_tokens, total_completion_tokens, total_tokens,
@@ -228,15 +241,28 @@ begin
     execute format('lock table litellm.%I in access exclusive mode', 'usage_summary_pending_' || v_old);
 
     -- Fold the old slot (%1$I, read whole) and the committed rows of the current
-    -- one (%2$I, deleted: normally none or a handful) into both summaries.
+    -- one (%2$I, deleted: normally none or a handful) into both summaries, each
+    -- aggregating queued by its own key. queued is NOT MATERIALIZED: inlined into
+    -- both inserts it reads the slot twice, which is cheaper than a materialised
+    -- copy of it (that spills to disk once the queue outgrows work_mem).
     execute format(
         $fold$
         with leftover as (
             delete from litellm.%2$I
-            returning
-                date, user_id, provider, model, tenant_id, organization_id, team_id, service_name, operation,
-                request_count, success_count, failure_count, total_prompt_tokens, total_completion_tokens, total_tokens,
-                total_latency_ms, latency_count, total_cost, total_cost_usd
+            returning *
+        ),
+        queued as not materialized (
+            select
+                q.date, q.user_id, q.provider, q.model, q.tenant_id, q.organization_id, q.team_id, q.service_name, q.operation,
+                q.request_count, q.success_count, q.failure_count, q.total_prompt_tokens, q.total_completion_tokens,
+                q.total_tokens, q.total_latency_ms, q.latency_count, q.total_cost, q.total_cost_usd
+            from litellm.%1$I as q
+            union all
+            select
+                l.date, l.user_id, l.provider, l.model, l.tenant_id, l.organization_id, l.team_id, l.service_name, l.operation,
+                l.request_count, l.success_count, l.failure_count, l.total_prompt_tokens, l.total_completion_tokens,
+                l.total_tokens, l.total_latency_ms, l.latency_count, l.total_cost, l.total_cost_usd
+            from leftover as l
         ),
         per_user as (
             insert into litellm.llm_usage_summary as s (
@@ -247,19 +273,7 @@ begin
                 d.date, d.user_id, d.provider, d.model, sum(d.request_count), sum(d.success_count), sum(d.failure_count),
                 sum(d.total_prompt_tokens), sum(d.total_completion_tokens), sum(d.total_tokens), sum(d.total_latency_ms),
                 sum(d.latency_count), sum(d.total_cost), sum(d.total_cost_usd)
-            from (
-                select
-                    q.date, q.user_id, q.provider, q.model, q.tenant_id, q.organization_id, q.team_id, q.service_name, q.operation,
-                    q.request_count, q.success_count, q.failure_count, q.total_prompt_tokens, q.total_completion_tokens,
-                    q.total_tokens, q.total_latency_ms, q.latency_count, q.total_cost, q.total_cost_usd
-                from litellm.%1$I as q
-                union all
-                select
-                    l.date, l.user_id, l.provider, l.model, l.tenant_id, l.organization_id, l.team_id, l.service_name, l.operation,
-                    l.request_count, l.success_count, l.failure_count, l.total_prompt_tokens, l.total_completion_tokens,
-                    l.total_tokens, l.total_latency_ms, l.latency_count, l.total_cost, l.total_cost_usd
-                from leftover as l
-            ) as d
+            from queued as d
             group by d.date, d.user_id, d.provider, d.model
             on conflict (date, user_id, provider, model) do update
                 set
@@ -287,19 +301,7 @@ begin
                 sum(d.request_count), sum(d.success_count), sum(d.failure_count), sum(d.total_prompt_tokens),
                 sum(d.total_completion_tokens), sum(d.total_tokens), sum(d.total_latency_ms), sum(d.latency_count),
                 sum(d.total_cost), sum(d.total_cost_usd)
-            from (
-                select
-                    q.date, q.user_id, q.provider, q.model, q.tenant_id, q.organization_id, q.team_id, q.service_name, q.operation,
-                    q.request_count, q.success_count, q.failure_count, q.total_prompt_tokens, q.total_completion_tokens,
-                    q.total_tokens, q.total_latency_ms, q.latency_count, q.total_cost, q.total_cost_usd
-                from litellm.%1$I as q
-                union all
-                select
-                    l.date, l.user_id, l.provider, l.model, l.tenant_id, l.organization_id, l.team_id, l.service_name, l.operation,
-                    l.request_count, l.success_count, l.failure_count, l.total_prompt_tokens, l.total_completion_tokens,
-                    l.total_tokens, l.total_latency_ms, l.latency_count, l.total_cost, l.total_cost_usd
-                from leftover as l
-            ) as d
+            from queued as d
             group by d.date, d.tenant_id, d.organization_id, d.team_id, d.service_name, d.operation, d.provider, d.model
             on conflict (date, tenant_id, organization_id, team_id, service_name, operation, provider, model) do update
                 set
