@@ -157,3 +157,11 @@ litellm._usage_since(integer),
 litellm._usage_max_rows(integer)
 to litellm_app, litellm_analyst;
 grant select on litellm.usage_log_archives to litellm_analyst;
+
+-- USD to credits by the database's rate (sql/functions/0303): the LiteLLM logger
+-- converts LiteLLM's dollar cost with it. Runs as the caller, so its argument
+-- check is granted too.
+grant execute on function
+litellm.usd_to_credits(numeric),
+litellm._check_usd(numeric, text)
+to litellm_app, litellm_analyst;

@@ -355,6 +355,7 @@ SCENARIO: list[Step] = [
      _check(lambda r: r.prompt_per_1m == Decimal("1.5"))),
     ("calculate_cost", _args("every-prov", "every-model", 1_000_000, 0),
      _check(lambda r: isinstance(r, Decimal) and r > 0)),
+    ("usd_to_credits", _args("0.0000015"), _check(lambda r: r == Decimal("0.000015"))),
     ("debit_user_credits", _args("every-user", 2, "openai", "gpt-4", 10, 20, request_id="d-1"),
      _keep("debit", lambda r: r.success and r.credits_remaining == 98)),
     ("get_user_balance", _args("every-user"),

@@ -95,8 +95,25 @@ def balance(conn: psycopg.Connection, user: str) -> tuple[Decimal, Decimal, int]
     return row[0], row[1], row[2]
 
 
-def credits(usd: float) -> Decimal:
-    return (Decimal(repr(usd)) * 10).quantize(Decimal("0.000001"), rounding="ROUND_UP")
+def credits(usd: float, rate: int = 10) -> Decimal:
+    """The expected charge: at the shipped rate (pricing_settings: 10 credits per USD) unless
+    the test changed it."""
+    return (Decimal(repr(usd)) * rate).quantize(Decimal("0.000001"), rounding="ROUND_UP")
+
+
+def event(call_id: str, user: str, usd: float = 0.25) -> dict[str, Any]:
+    """A success callback's kwargs as LiteLLM passes them: 10 + 20 tokens of MODEL."""
+    return {
+        "litellm_call_id": call_id, "user": user,
+        "standard_logging_object": {"custom_llm_provider": "openai", "model": MODEL,
+                                    "prompt_tokens": 10, "completion_tokens": 20,
+                                    "response_cost": usd},
+    }
+
+
+def report_success(logger: LiteLLMDBLogger, kwargs: dict[str, Any]) -> None:
+    start = datetime.now(UTC)
+    logger.log_success_event(kwargs, None, start, start + timedelta(milliseconds=120))
 
 
 # -- the success and failure callbacks ------------------------------------------------------------
@@ -189,15 +206,9 @@ def test_a_call_reported_twice_is_charged_once(
 ) -> None:
     logger = make_logger()
     conn.execute("select litellm.add_user_credits('llm-twice', 10)")
-    kwargs = {
-        "litellm_call_id": "call-twice", "user": "llm-twice",
-        "standard_logging_object": {"custom_llm_provider": "openai", "model": MODEL,
-                                    "prompt_tokens": 10, "completion_tokens": 20,
-                                    "response_cost": 0.25},
-    }
-    start = datetime.now(UTC)
+    kwargs = event("call-twice", "llm-twice", usd=0.25)
     for _ in range(2):
-        logger.log_success_event(kwargs, None, start, start + timedelta(milliseconds=120))
+        report_success(logger, kwargs)
     assert logger.recorded == 2
     assert usage_row(conn, "call-twice")["cost_credits"] == Decimal("2.5")
     remaining, _, entries = balance(conn, "llm-twice")
@@ -245,6 +256,41 @@ def test_the_database_can_price_the_call(
     ).fetchone()
     assert expected is not None
     assert usage_row(conn, call_id)["cost_credits"] == expected[0] > 0
+
+
+def test_the_rate_is_the_databases_unless_one_is_given(
+    make_logger: Callable[..., LiteLLMDBLogger], conn: psycopg.Connection,
+) -> None:
+    """LiteLLM's dollars become credits at pricing_settings' rate, as it is at each call."""
+    logger = make_logger()
+    conn.execute("select litellm.add_user_credits('llm-rate', 100)")
+    report_success(logger, event("rate-1", "llm-rate", usd=0.25))
+    assert usage_row(conn, "rate-1")["cost_credits"] == Decimal("2.5")
+    conn.execute("update litellm.pricing_settings set credits_per_usd = 40")
+    report_success(logger, event("rate-2", "llm-rate", usd=0.25))
+    assert usage_row(conn, "rate-2")["cost_credits"] == Decimal(10)
+    # A rate given to the logger overrides the database's.
+    override = make_logger(credits_per_usd=Decimal("2"))
+    report_success(override, event("rate-3", "llm-rate", usd=0.25))
+    assert usage_row(conn, "rate-3")["cost_credits"] == Decimal("0.5")
+    assert balance(conn, "llm-rate")[0] == 100 - Decimal("13")
+
+
+def test_an_older_database_without_usd_to_credits_prices_the_call_itself(
+    make_logger: Callable[..., LiteLLMDBLogger], conn: psycopg.Connection,
+) -> None:
+    conn.execute("drop function litellm.usd_to_credits(numeric)")
+    logger = make_logger()
+    conn.execute("select litellm.add_user_credits('llm-old-rate', 10)")
+    for call_id in ("old-rate-1", "old-rate-2"):
+        report_success(logger, event(call_id, "llm-old-rate", usd=0.25))
+    expected = conn.execute(
+        "select litellm.calculate_cost('openai', %s, 10, 20, tier => 'free')", (MODEL,)
+    ).fetchone()
+    assert expected is not None
+    for call_id in ("old-rate-1", "old-rate-2"):
+        assert usage_row(conn, call_id)["cost_credits"] == expected[0] > 0
+    assert logger.recorded == 2
 
 
 def test_who_pays(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -299,7 +345,9 @@ async def test_a_held_call_is_settled_at_its_actual_cost(
     assert data["metadata"][litellm_logger.HOLD_KEY] == {"user_id": "llm-hold",
                                                          "request_id": call_id}
     remaining, held, _ = balance(conn, "llm-hold")
-    assert remaining == 10 and held == logger.estimate(data) > 0
+    worst = conn.execute("select litellm.usd_to_credits(%s)", (logger.estimate_usd(data),)
+                         ).fetchone()
+    assert remaining == 10 and worst is not None and held == worst[0] > 0
     response = await litellm.acompletion(**data, mock_response="Held and settled")
     await async_wait_for(handled(logger), "the async success callback")
     await logger.aclose()
@@ -369,12 +417,23 @@ async def test_an_older_database_without_holds_falls_back_to_the_balance(
     await logger.aclose()
 
 
-def test_the_estimate_is_the_worst_case_in_credits() -> None:
+def test_the_estimate_is_the_worst_case_in_dollars() -> None:
     logger = LiteLLMDBLogger(Client(None))  # type: ignore[arg-type]
-    small = logger.estimate(request(max_tokens=10))
-    large = logger.estimate(request(max_tokens=10_000))
-    assert 0 < small < large
-    assert logger.estimate({"model": "no-such-model", "messages": MESSAGES}) == Decimal("0.01")
+    small = logger.estimate_usd(request(max_tokens=10))
+    large = logger.estimate_usd(request(max_tokens=10_000))
+    assert small is not None and large is not None and 0 < small < large
+    assert logger.estimate_usd({"model": "no-such-model", "messages": MESSAGES}) is None
+
+
+async def test_the_hook_holds_the_fallback_for_a_model_litellm_cannot_price(
+    make_logger: Callable[..., LiteLLMDBLogger], conn: psycopg.Connection,
+) -> None:
+    logger = make_logger(fallback_estimate="0.02")
+    conn.execute("select litellm.add_user_credits('llm-unpriced', 10)")
+    await logger.async_pre_call_hook(None, None, request("llm-unpriced", model="no-such-model"),
+                                     "completion")
+    await logger.aclose()
+    assert balance(conn, "llm-unpriced")[:2] == (Decimal(10), Decimal("0.02"))
 
 
 def test_a_proxy_handler_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -115,6 +115,7 @@ ARGUMENTS: dict[str, dict[str, tuple[Any, st.SearchStrategy[Any]]]] = {
     "get_model_price": {
         "provider": ("openai", TEXT), "model": ("gpt-4o", TEXT), "at": (None, TIMESTAMP),
     },
+    "usd_to_credits": {"usd": (Decimal("0.0075"), AMOUNT)},
     "set_model_price": {
         "provider": ("tap", TEXT), "model": ("prop-model", TEXT),
         "prompt_per_1m": (Decimal(1), AMOUNT), "completion_per_1m": (Decimal(2), AMOUNT),

@@ -520,6 +520,11 @@ def calculate_cost(
     )
 
 
+def usd_to_credits(usd: Amount) -> Call[Decimal]:
+    """US dollars in credits by the database's rate (``pricing_settings``), rounded up."""
+    return Call.scalar("usd_to_credits", Decimal, usd=to_amount(usd))
+
+
 def purchase_credit_package(
     user_id: str, package_id: int, payment_method: str | None = None,
     charge_id: str | None = None,

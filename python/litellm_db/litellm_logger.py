@@ -21,10 +21,12 @@ actual cost and the failure callback releases it.
 Who pays: ``metadata["litellm_db_user_id"]``, else ``metadata["user_id"]``, else
 the call's ``user``, else the proxy key's ``user_api_key_user_id``, else the
 proxy's end user. A call with none of them is not recorded (a warning is
-logged). What it costs: LiteLLM's ``response_cost`` (US dollars) times
-``credits_per_usd``, rounded up to a millionth of a credit; with
-``cost_source="database"``, or when LiteLLM does not know the model's price,
-the database prices it (``calculate_cost``). ``metadata`` may also carry
+logged). What it costs: LiteLLM's ``response_cost`` (US dollars) in credits
+at the database's rate (``usd_to_credits``: ``pricing_settings.credits_per_usd``,
+the rate ``calculate_cost`` uses, rounded up to a millionth of a credit), or at
+``credits_per_usd`` when one is given; with ``cost_source="database"``, or when
+LiteLLM does not know the model's price, the database prices it
+(``calculate_cost``). ``metadata`` may also carry
 ``power_level``, ``tenant_id``, ``team_id``, ``organization_id``,
 ``service_name``, ``operation``, ``session_id`` and ``request_id`` (kept in the
 usage row's request metadata).
@@ -259,18 +261,20 @@ class LiteLLMDBLogger(CustomLogger):
     ``client`` / ``async_client``: clients to use (build them on a pool: LiteLLM
     runs sync callbacks in several threads); without them the logger opens its
     own pools from ``dsn``, else ``DATABASE_URL`` / ``POSTGRES_*``, on first use.
-    ``credits_per_usd``: the conversion of LiteLLM's dollar cost (default 10:
-    100 credits = 10 USD, as seed 000 prices packages). ``hold``: the pre-call
-    hook holds the worst-case cost with ``reserve_credits`` (when the database
-    has it), else it only checks the available balance. ``hold_ttl``: how long
-    an unsettled hold lives. ``max_completion_tokens``: the completion size
-    assumed for the worst case when a request sets no ``max_tokens``.
-    ``fallback_estimate``: credits assumed when LiteLLM cannot price the model.
+    ``credits_per_usd``: the conversion of LiteLLM's dollar cost; ``None`` (the
+    default): the database's rate (``usd_to_credits``, from ``pricing_settings``,
+    so the rate is configured in one place); a number: that rate instead, an
+    override converted here. ``hold``: the pre-call hook holds the worst-case
+    cost with ``reserve_credits`` (when the database has it), else it only
+    checks the available balance. ``hold_ttl``: how long an unsettled hold
+    lives. ``max_completion_tokens``: the completion size assumed for the worst
+    case when a request sets no ``max_tokens``. ``fallback_estimate``: credits
+    assumed when LiteLLM cannot price the model.
     """
 
     def __init__(
         self, client: Client | None = None, *, async_client: AsyncClient | None = None,
-        dsn: str | None = None, credits_per_usd: Decimal | int | str = 10,
+        dsn: str | None = None, credits_per_usd: Decimal | int | str | None = None,
         cost_source: Literal["litellm", "database"] = "litellm", hold: bool = True,
         hold_ttl: timedelta = timedelta(minutes=15), max_completion_tokens: int = 4096,
         fallback_estimate: Decimal | int | str = Decimal("0.01"),
@@ -283,7 +287,7 @@ class LiteLLMDBLogger(CustomLogger):
         self._given_async = async_client
         self._dsn = dsn
         self._lock = threading.Lock()
-        self.credits_per_usd = Decimal(credits_per_usd)
+        self.credits_per_usd = None if credits_per_usd is None else Decimal(credits_per_usd)
         self.cost_source = cost_source
         self.hold = hold
         self.hold_ttl = hold_ttl
@@ -298,6 +302,7 @@ class LiteLLMDBLogger(CustomLogger):
         """Events that could not be recorded (the reason is logged)."""
         self.last_error: BaseException | None = None
         self._holds_available: bool | None = None
+        self._conversion_available: bool | None = None
 
     # -- connections ------------------------------------------------------------------------
 
@@ -345,16 +350,36 @@ class LiteLLMDBLogger(CustomLogger):
 
     # -- cost -------------------------------------------------------------------------------
 
-    def credits(self, usd: Decimal) -> Decimal:
-        """US dollars in credits, rounded up to a millionth."""
-        return (usd * self.credits_per_usd).quantize(_MICRO, rounding=ROUND_UP)
+    def _credits(self, usd: Decimal) -> _Plan:
+        """Plan steps: ``usd`` in credits, rounded up to a millionth -- at ``credits_per_usd``
+        when one was given, else by the database (``usd_to_credits``). ``None`` when the
+        database is older than ``usd_to_credits``: the caller falls back on its own."""
+        if self.credits_per_usd is not None:
+            return (usd * self.credits_per_usd).quantize(_MICRO, rounding=ROUND_UP)
+        if self._conversion_available:
+            return (yield calls.usd_to_credits(usd))
+        if self._conversion_available is False:
+            return None
+        try:
+            credits = yield _Try(calls.usd_to_credits(usd))
+        except LiteLLMDBError as exc:
+            if exc.sqlstate != _UNDEFINED_FUNCTION:
+                raise
+            log.warning("litellm-db: the database has no usd_to_credits (run litellm-db migrate);"
+                        " calls are priced with calculate_cost until then")
+            self._conversion_available = False
+            return None
+        self._conversion_available = True
+        return credits
 
     # -- plans ------------------------------------------------------------------------------
 
     def _success_plan(self, user_id: str, facts: dict[str, Any]) -> _Plan:
         hold: _Hold | None = facts.pop("hold", None)
         usd: Decimal | None = facts.get("cost_usd")
-        cost = None if usd is None or self.cost_source == "database" else self.credits(usd)
+        cost = None
+        if usd is not None and self.cost_source != "database":
+            cost = yield from self._credits(usd)
         if hold is not None and hold.user_id == user_id:
             if cost is None:
                 balance = yield calls.get_user_balance(user_id)
@@ -454,8 +479,9 @@ class LiteLLMDBLogger(CustomLogger):
 
     # -- the proxy's admission check ----------------------------------------------------------
 
-    def estimate(self, data: Mapping[str, Any]) -> Decimal:
-        """Worst-case credits for a request: its prompt plus ``max_tokens`` of completion."""
+    def estimate_usd(self, data: Mapping[str, Any]) -> Decimal | None:
+        """LiteLLM's price of a request's worst case, its prompt plus ``max_tokens`` of completion,
+        in US dollars; ``None`` when LiteLLM cannot price the model."""
         import litellm
 
         model = str(data.get("model") or "")
@@ -466,12 +492,14 @@ class LiteLLMDBLogger(CustomLogger):
             prompt_usd, completion_usd = litellm.cost_per_token(
                 model=model, prompt_tokens=int(prompt), completion_tokens=int(completion))
         except Exception:  # an unknown model: LiteLLM cannot price it
-            return self.fallback_estimate
-        usd = _decimal(prompt_usd + completion_usd)
-        return self.credits(usd) if usd else self.fallback_estimate
+            return None
+        return _decimal(prompt_usd + completion_usd) or None
 
-    def _admission_plan(self, user_id: str, request_id: str, amount: Decimal,
+    def _admission_plan(self, user_id: str, request_id: str, usd: Decimal | None,
                         meta: dict[str, Any]) -> _Plan:
+        amount = None if usd is None else (yield from self._credits(usd))
+        if amount is None:
+            amount = self.fallback_estimate
         if self.hold and self._holds_available is not False:
             try:
                 held = yield _Try(calls.reserve_credits(
@@ -523,9 +551,9 @@ class LiteLLMDBLogger(CustomLogger):
         if request_id is None:
             request_id = str(uuid.uuid4())
             data["litellm_call_id"] = request_id
-        amount = self.estimate(data)
+        usd = self.estimate_usd(data)
         refusal = await _run_async(await self.async_client(),
-                                   self._admission_plan(user_id, request_id, amount, meta))
+                                   self._admission_plan(user_id, request_id, usd, meta))
         if refusal is not None:
             raise refusal
         return data

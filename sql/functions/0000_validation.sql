@@ -131,3 +131,24 @@ $$;
 
 comment on function litellm._idempotency_conflict(text, text, text, text, text) is
 'Raises LD101 naming the field in which a replay differs from the original.';
+
+create or replace function litellm._check_usd(amount numeric, argument text)
+returns numeric
+language plpgsql
+immutable
+set search_path = ''
+as $$
+begin
+    if amount is null or amount in ('NaN'::numeric, 'Infinity'::numeric, '-Infinity'::numeric)
+       or amount < 0 or amount >= 1e12 then
+        raise exception using
+            errcode = 'LD021',
+            message = format('%s must be a finite amount from 0 to below 10^12, got %s', argument,
+                             coalesce(amount::text, 'NULL'));
+    end if;
+    return amount;
+end
+$$;
+
+comment on function litellm._check_usd(numeric, text) is
+'Rejects a US dollar amount that is NULL, NaN, infinite, negative or 10^12 or more with LD021; returns it unchanged.';

@@ -142,13 +142,7 @@ begin
         v_cost := litellm._check_amount(_record_llm_call.cost, 'cost', true);
     end if;
     if _record_llm_call.cost_usd is not null then
-        if _record_llm_call.cost_usd in ('NaN'::numeric, 'Infinity'::numeric, '-Infinity'::numeric)
-           or _record_llm_call.cost_usd < 0 or _record_llm_call.cost_usd >= 1e12 then
-            raise exception using
-                errcode = 'LD021',
-                message = format('cost_usd must be a finite amount from 0 to below 10^12, got %s', _record_llm_call.cost_usd);
-        end if;
-        v_cost_usd := round(_record_llm_call.cost_usd, 8);
+        v_cost_usd := round(litellm._check_usd(_record_llm_call.cost_usd, 'cost_usd'), 8);
     end if;
     if _record_llm_call.latency_ms < 0 then
         raise exception using
