@@ -3,18 +3,15 @@
     .venv/bin/python bench/budgets.py [--seconds 5] [--clients 1 4 16] [--rounds 2]
 
 Starts a throwaway cluster (the same way the test suite does; or uses
-LITELLM_DB_BENCH_DSN), installs the package, and runs pgbench scripts. Until the
-debit functions call ``litellm._apply_budgets`` themselves, a "debit with
-budgets" is one statement that runs ``debit_user_credits`` and then, on the
-same row and in the same transaction, ``_apply_budgets(..., 'charge')`` -- what
-the wired-in debit will do, in one round trip like the plain debit:
+LITELLM_DB_BENCH_DSN), installs the package, and runs one pgbench script,
+``debit_user_credits`` for a random user of 1000, against four kinds of user.
+The debit checks and updates every budget that applies in its own transaction:
 
-* plain    -- ``debit_user_credits`` alone, a random user of 1000;
-* fastpath -- with budgets, for users in no team and without budgets (the one
-  index probe every debit will pay);
-* own      -- with budgets, each user in a team of their own, in an organisation
-  of their own, with a team and an organisation budget: the cost of checking
-  and updating two budgets, with no shared row;
+* plain    -- users in no team and without budgets (the debit's one-statement
+  path);
+* own      -- each user in a team of their own, in an organisation of their own,
+  with a team and an organisation budget: the cost of checking and updating two
+  budgets, with no shared row;
 * one_org  -- each user in their own team (team budget), all teams in one
   organisation (one organisation budget, a hot row);
 * one_team -- all 1000 users in one team of one organisation: the team and the
@@ -43,8 +40,8 @@ from common import (
 
 USERS = 1000
 COST = "0.000001"
-SCENARIOS = ("plain", "fastpath", "own", "one_org", "one_team")
-PREFIX = {"plain": "bp", "fastpath": "bf", "own": "bo", "one_org": "bg", "one_team": "bt"}
+SCENARIOS = ("plain", "own", "one_org", "one_team")
+PREFIX = {"plain": "bp", "own": "bo", "one_org": "bg", "one_team": "bt"}
 
 PLAIN = """
 \\set uid random(1, {users})
@@ -52,17 +49,6 @@ PLAIN = """
 select * from litellm.debit_user_credits('{prefix}-' || :uid, {cost}, 'openai', 'gpt-4', 10, 20,
     'balanced', '{{}}', :client_id || '-' || :r);
 """
-
-WITH_BUDGETS = """
-\\set uid random(1, {users})
-\\set r random(1, 1000000000000)
-select d.success, b.ok
-from litellm.debit_user_credits('{prefix}-' || :uid, {cost}, 'openai', 'gpt-4', 10, 20,
-    'balanced', '{{}}', :client_id || '-' || :r) as d
-cross join lateral litellm._apply_budgets('{prefix}-' || :uid, null, 'gpt-4',
-    case when d.success then d.amount_debited else 0 end, 'charge') as b;
-"""
-
 
 def setup(conn: psycopg.Connection) -> None:
     big = 10**12
@@ -108,20 +94,18 @@ def main() -> int:
         with psycopg.connect(db.dsn, autocommit=True) as conn:
             setup(conn)
         scripts = write_scripts(Path(tmp), {
-            key: (PLAIN if key == "plain" else WITH_BUDGETS).format(
-                users=USERS, prefix=PREFIX[key], cost=COST)
+            key: PLAIN.format(users=USERS, prefix=PREFIX[key], cost=COST)
             for key in SCENARIOS
         })
 
         figures: dict[str, dict[str, float]] = {}
         print(f"{'clients':>7} " + " ".join(f"{k:>9}" for k in SCENARIOS)
-              + f"  {'fast/pl':>7} {'own/pl':>7} {'1org/own':>8} {'1team/own':>9}"
+              + f"  {'own/pl':>7} {'1org/own':>8} {'1team/own':>9}"
               + f"   (tps, median of {args.rounds})")
         for clients in args.clients:
             med = median_tps(server, db.dsn, scripts, clients=clients, rounds=args.rounds,
                              seconds=args.seconds)
             ratios = {
-                "fastpath_vs_plain": med["fastpath"] / med["plain"],
                 "team_and_org_vs_plain": med["own"] / med["plain"],
                 "one_org_vs_own": med["one_org"] / med["own"],
                 "one_team_vs_own": med["one_team"] / med["own"],
@@ -129,7 +113,7 @@ def main() -> int:
             figures[str(clients)] = {**med, **ratios}
             r = [ratios[k] for k in ratios]
             print(f"{clients:>7} " + " ".join(f"{med[k]:>9.0f}" for k in SCENARIOS)
-                  + f"  {r[0]:>6.2f}x {r[1]:>6.2f}x {r[2]:>7.2f}x {r[3]:>8.2f}x", flush=True)
+                  + f"  {r[0]:>6.2f}x {r[1]:>7.2f}x {r[2]:>8.2f}x", flush=True)
         write_results("budgets", {"seconds": args.seconds, "rounds": args.rounds,
                                   "synchronous_commit": args.synchronous_commit,
                                   "figures": figures})
