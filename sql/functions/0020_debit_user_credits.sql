@@ -47,6 +47,7 @@ declare
     v_allocated boolean;
     v_refusal record;
     v_budget record;
+    v_over_budget boolean := false;
 begin
     -- NaN compares above every number, so it fails the upper bound.
     if v_user is null or length(v_user) > 255 or btrim(v_user) = ''
@@ -200,7 +201,7 @@ begin
 
     -- Budgets of the user, membership, team and organisation (sql/schema/0051):
     -- their counters are locked after the account row, as the lock order says.
-    -- A refusal gives the account back its charge and journals nothing. A
+    -- A refusal journals nothing (the account gets its charge back below). A
     -- replay must not touch the budgets, so the journal is asked first.
     if (v_team is not null or v_check_budgets)
        and (
@@ -212,45 +213,43 @@ begin
        ) then
         select b.* into v_budget
         from litellm._apply_budgets(v_user, v_team, debit_user_credits.model, v_cost, 'charge') as b;
-        if not v_budget.ok then
-            update litellm.user_credits as uc
-            set credits_remaining = uc.credits_remaining + v_cost,
-                total_spent = uc.total_spent - v_cost,
-                month_spent = uc.month_spent - v_cost,
-                last_seq = uc.last_seq - 1
-            where uc.user_id = v_user;
-            return query select false, null::bigint, v_balance + v_cost, 0::numeric, 'budget_exceeded',
-                v_budget.error_message, false;
-            return;
-        end if;
-        if v_team is not null then
-            v_metadata := v_metadata || jsonb_build_object('budget_team', v_team);
-        end if;
-        insert into litellm.credit_transactions (
-            user_id, seq, transaction_type, amount, balance_after, provider, model,
-            power_level, prompt_tokens, completion_tokens, idempotency_key, metadata
-        ) values (
-            v_user, v_seq, 'usage', -v_cost, v_balance, debit_user_credits.provider, debit_user_credits.model,
-            v_level, v_prompt, v_completion, v_key, v_metadata
-        )
-        on conflict (user_id, idempotency_key) where idempotency_key is not null do nothing
-        returning id into v_id;
-        v_allocated := v_cost = 0;
-        if v_id is null then
-            perform litellm._apply_budgets(v_user, v_team, debit_user_credits.model, v_cost, 'refund');
+        v_over_budget := not v_budget.ok;
+        if not v_over_budget then
+            if v_team is not null then
+                v_metadata := v_metadata || jsonb_build_object('budget_team', v_team);
+            end if;
+            insert into litellm.credit_transactions (
+                user_id, seq, transaction_type, amount, balance_after, provider, model,
+                power_level, prompt_tokens, completion_tokens, idempotency_key, metadata
+            ) values (
+                v_user, v_seq, 'usage', -v_cost, v_balance, debit_user_credits.provider, debit_user_credits.model,
+                v_level, v_prompt, v_completion, v_key, v_metadata
+            )
+            on conflict (user_id, idempotency_key) where idempotency_key is not null do nothing
+            returning id into v_id;
+            v_allocated := v_cost = 0;
+            if v_id is null then
+                perform litellm._apply_budgets(v_user, v_team, debit_user_credits.model, v_cost, 'refund');
+            end if;
         end if;
     end if;
 
     if v_id is null then
-        -- The request id is in the journal: an earlier call made this charge
-        -- (or a concurrent one committed it while we waited for the row).
-        -- Take back this charge and answer as the replay.
+        -- Nothing was journalled: take back the account's charge. Either a
+        -- budget refused it, or the request id is in the journal (an earlier
+        -- call made this charge, or a concurrent one committed it while we
+        -- waited for the row) and this is a replay.
         update litellm.user_credits as uc
         set credits_remaining = uc.credits_remaining + v_cost,
             total_spent = uc.total_spent - v_cost,
             month_spent = uc.month_spent - v_cost,
             last_seq = uc.last_seq - 1
         where uc.user_id = v_user;
+        if v_over_budget then
+            return query select false, null::bigint, v_balance + v_cost, 0::numeric, 'budget_exceeded',
+                v_budget.error_message, false;
+            return;
+        end if;
         select t.* into v_prior
         from litellm.credit_transactions as t
         where t.user_id = v_user and t.idempotency_key = v_key;
