@@ -85,7 +85,10 @@ begin
     -- under the account row's lock, so the lots this statement's snapshot
     -- shows are current exactly when the snapshot saw the account at the
     -- sequence number just before ours; else the lots are left to
-    -- _consume_lots() below, which reads them afresh.
+    -- _consume_lots() below, which reads them afresh. Two rules are written
+    -- here again, because a call to their helpers would cost a statement per
+    -- debit: the cap is litellm._monthly_cap()'s, and the first-lot step is
+    -- that of litellm._consume_lots(); a change to either changes both.
     for attempt in 1..2 loop
         with charged as (
             update litellm.user_credits as uc
