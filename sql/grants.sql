@@ -4,6 +4,7 @@
 -- database's own names in their place (docs/security.md#role-names).
 
 revoke all on all functions in schema litellm from public;
+revoke all on all procedures in schema litellm from public;
 alter default privileges in schema litellm revoke execute on functions from public;
 
 grant usage on schema litellm to litellm_app, litellm_analyst;
@@ -16,6 +17,17 @@ litellm.add_user_credits(text, numeric, text, text, text, integer, text, jsonb, 
 litellm.debit_user_credits(text, numeric, text, text, bigint, bigint, text, jsonb, text),
 litellm.get_user_balance(text)
 to litellm_app;
+
+-- The early-release debit (sql/functions/0021) is security invoker (a
+-- procedure that commits cannot be a definer): the application role runs it,
+-- and through it the definer debit and a setval of the WAL flush mark.
+grant execute on procedure
+litellm.debit_user_credits_early_release(
+    text, numeric, text, text, bigint, bigint, text, jsonb, text,
+    boolean, bigint, numeric, numeric, text, text, boolean
+)
+to litellm_app;
+grant update on sequence litellm.wal_flush_mark to litellm_app;
 
 -- Usage metering (sql/schema/0004_usage.sql). The application logs calls and
 -- reports provider health with plain INSERTs (the seed's statements); the

@@ -1,5 +1,9 @@
 """kill -9 under load: every acknowledged debit survives, none is doubled.
 
+Run for the debit function and for the early-release procedure, which commits
+the debit without waiting for the disk and returns only after a second commit
+that waits: its acknowledgements must be exactly as safe.
+
 A durable cluster of its own (fsync, full_page_writes and synchronous_commit
 on), debited by several workers; the postmaster and every backend are killed
 with SIGKILL mid-load, the server is restarted (crash recovery), and then:
@@ -42,8 +46,17 @@ def kill_cluster(datadir: Path) -> int:
     return len(victims)
 
 
+DEBITS = {
+    "function": "select success, transaction_id from litellm.debit_user_credits("
+                "'crash', %s, 'openai', 'gpt-4', 1, 1, request_id => %s)",
+    "early_release": "call litellm.debit_user_credits_early_release("
+                     "'crash', %s, 'openai', 'gpt-4', 1, 1, request_id => %s)",
+}
+
+
 @pytest.mark.slow
-def test_acknowledged_debits_survive_sigkill() -> None:
+@pytest.mark.parametrize("debit", sorted(DEBITS))
+def test_acknowledged_debits_survive_sigkill(debit: str) -> None:
     if os.environ.get("LITELLM_DB_TEST_DSN"):
         pytest.skip("needs a server this suite starts and may kill: unset LITELLM_DB_TEST_DSN")
     bindir = _find_bindir()
@@ -72,10 +85,7 @@ def test_acknowledged_debits_survive_sigkill() -> None:
                         key, cost = f"crash-{n}-{i}", Decimal(n + 1) / 1000
                         with lock:
                             attempted[key] = cost
-                        row = conn.execute(
-                            "select success, transaction_id from litellm.debit_user_credits("
-                            "'crash', %s, 'openai', 'gpt-4', 1, 1, request_id => %s)", (cost, key),
-                        ).fetchone()
+                        row = conn.execute(DEBITS[debit], (cost, key)).fetchone()
                         assert row is not None and row[0]
                         with lock:
                             acknowledged[key] = (row[1], cost)

@@ -1,7 +1,7 @@
 """The SQL API reference, generated from the installed catalog.
 
-Every public function's signature, result, volatility, security and COMMENT
-come from ``pg_proc``; who may execute it comes from its ACL. ``docs/api.md``
+Every public function's (and procedure's) signature, result, volatility,
+security and COMMENT come from ``pg_proc``; who may execute it comes from its ACL. ``docs/api.md``
 is this module's output, and ``tests/test_docs.py`` fails when the two differ:
 
     litellm-db docs --dsn ... > docs/api.md
@@ -25,9 +25,10 @@ select p.proname,
        coalesce((select pg_catalog.string_agg(r.rolname, ', ' order by r.rolname)
                  from pg_catalog.aclexplode(p.proacl) as a
                  join pg_catalog.pg_roles as r on r.oid = a.grantee
-                 where a.privilege_type = 'EXECUTE' and r.rolname like 'litellm%%'), '')
+                 where a.privilege_type = 'EXECUTE' and r.rolname like 'litellm%%'), ''),
+       p.prokind = 'p'
 from pg_catalog.pg_proc as p
-where p.pronamespace = %s::regnamespace and p.proname !~ '^_' and p.prokind = 'f'
+where p.pronamespace = %s::regnamespace and p.proname !~ '^_' and p.prokind in ('f', 'p')
 order by p.proname, 2
 """
 
@@ -56,22 +57,26 @@ def api_reference(conn: psycopg.Connection) -> str:
         "|---|---|---|",
     ]
     functions = conn.execute(FUNCTIONS, (SCHEMA,)).fetchall()
-    for name, _args, _result, _vol, _definer, comment, roles in functions:
+    for name, _args, _result, _vol, _definer, comment, roles, _procedure in functions:
         codes = " ".join(sorted(set(RAISES.findall(comment)))) or "—"
         out.append(f"| [`{name}`](#{name}) | {roles or 'owner only'} | {codes} |")
-    for name, args, result, volatility, definer, comment, roles in functions:
+    for name, args, result, volatility, definer, comment, roles, procedure in functions:
+        signature = (
+            [f"call {SCHEMA}.{name}({args})"] if procedure
+            else [f"{SCHEMA}.{name}({args})", f"returns {result}"]
+        )
+        kind = "procedure" if procedure else volatility
         out += [
             "",
             f"### {name}",
             "",
             "```sql",
-            f"{SCHEMA}.{name}({args})",
-            f"returns {result}",
+            *signature,
             "```",
             "",
             comment or "(no comment)",
             "",
-            f"{volatility}, {'security definer' if definer else 'security invoker'};"
+            f"{kind}, {'security definer' if definer else 'security invoker'};"
             f" executable by: {roles or 'the owner only'}.",
         ]
     out += ["", "## Tables and views", "", "| name | kind | what it holds |", "|---|---|---|"]

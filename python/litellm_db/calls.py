@@ -96,10 +96,12 @@ def _dataclass_row(cls: type[T]) -> BaseRowFactory[T]:
 
 
 @lru_cache(maxsize=4096)
-def query_text(function: str, names: tuple[str, ...]) -> bytes:
-    """``select * from litellm.f(a => %(a)s, ...)`` for these argument names (cached)."""
+def query_text(function: str, names: tuple[str, ...], procedure: bool = False) -> bytes:
+    """``select * from litellm.f(a => %(a)s, ...)`` for these argument names (cached); for a
+    procedure ``call litellm.f(a => %(a)s, ...)``, whose INOUT parameters are its one row."""
     args = ", ".join(f"{n} => %({n})s" for n in names)
-    return f"select * from litellm.{function}({args})".encode()
+    verb = "call" if procedure else "select * from"
+    return f"{verb} litellm.{function}({args})".encode()
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,11 +112,19 @@ class Call(Generic[R]):
     args: dict[str, Any]
     shape: Shape
     row_type: type | None = None
+    procedure: bool = False
+    """A procedure that commits: the clients run it outside any transaction (autocommit)."""
 
     @classmethod
     def _make(cls, function: str, shape: Shape, row_type: type | None,
-              args: dict[str, Any]) -> Call[Any]:
-        return cls(function, {k: v for k, v in args.items() if v is not None}, shape, row_type)
+              args: dict[str, Any], procedure: bool = False) -> Call[Any]:
+        return cls(function, {k: v for k, v in args.items() if v is not None}, shape, row_type,
+                   procedure)
+
+    @classmethod
+    def call(cls, procedure: str, row_type: type[T], **args: Any) -> Call[T]:
+        """A procedure that commits, its INOUT parameters read as one row."""
+        return cls._make(procedure, "one", row_type, args, procedure=True)
 
     @classmethod
     def one(cls, function: str, row_type: type[T], **args: Any) -> Call[T]:
@@ -143,7 +153,7 @@ class Call(Generic[R]):
 
     @property
     def query(self) -> bytes:
-        return query_text(self.function, tuple(self.args))
+        return query_text(self.function, tuple(self.args), self.procedure)
 
     @property
     def row_factory(self) -> BaseRowFactory[Any]:
@@ -304,6 +314,23 @@ def debit_user_credits(
     """Charge a user for a call; ``success = False`` (not an exception) when they cannot pay."""
     return Call.one(
         "debit_user_credits", DebitResult, user_id=user_id, cost=to_amount(cost),
+        provider=provider, model=model, prompt_tokens=prompt_tokens,
+        completion_tokens=completion_tokens, power_level=power_level,
+        metadata=_json(metadata), request_id=request_id,
+    )
+
+
+def debit_user_credits_early_release(
+    user_id: str, cost: Amount, provider: str | None = None, model: str | None = None,
+    prompt_tokens: int | None = 0, completion_tokens: int | None = 0,
+    power_level: str | None = None, metadata: Mapping[str, Any] | None = None,
+    request_id: str | None = None,
+) -> Call[DebitResult]:
+    """``debit_user_credits`` for a busy account: the row is released before the disk flush,
+    and the call returns once the charge is on disk. Runs outside any transaction: the
+    client's own connection must be in autocommit mode or idle (docs/ledger.md)."""
+    return Call.call(
+        "debit_user_credits_early_release", DebitResult, user_id=user_id, cost=to_amount(cost),
         provider=provider, model=model, prompt_tokens=prompt_tokens,
         completion_tokens=completion_tokens, power_level=power_level,
         metadata=_json(metadata), request_id=request_id,

@@ -36,6 +36,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import Any, Generic, ParamSpec, TypeVar, overload
 
 import psycopg
+from psycopg.pq import TransactionStatus
 from psycopg_pool import AsyncConnectionPool, ConnectionPool
 
 from . import calls, config
@@ -161,23 +162,44 @@ class async_method(Generic[P, R]):
         return method
 
 
+def _autocommit_for(conn: psycopg.Connection[Any] | psycopg.AsyncConnection[Any],
+                    call: Call[Any]) -> bool:
+    """Whether ``call`` must switch ``conn`` to autocommit: a procedure that commits cannot run
+    in a transaction block, so an idle connection runs it in autocommit (one inside a
+    transaction is left as it is, and the server raises 2D000)."""
+    return (call.procedure and not conn.autocommit
+            and conn.info.transaction_status == TransactionStatus.IDLE)
+
+
 def _execute(conn: psycopg.Connection[Any], call: Call[R]) -> R:
+    switch = _autocommit_for(conn, call)
     try:
+        if switch:
+            conn.autocommit = True
         with conn.cursor(row_factory=call.row_factory) as cur:
             cur.execute(call.query, call.args)
             rows = cur.fetchall()
     except psycopg.Error as exc:
         raise translate(exc) from exc
+    finally:
+        if switch and not conn.closed:
+            conn.autocommit = False
     return call.result(rows)
 
 
 async def _execute_async(conn: psycopg.AsyncConnection[Any], call: Call[R]) -> R:
+    switch = _autocommit_for(conn, call)
     try:
+        if switch:
+            await conn.set_autocommit(True)
         async with conn.cursor(row_factory=call.row_factory) as cur:
             await cur.execute(call.query, call.args)
             rows = await cur.fetchall()
     except psycopg.Error as exc:
         raise translate(exc) from exc
+    finally:
+        if switch and not conn.closed:
+            await conn.set_autocommit(False)
     return call.result(rows)
 
 
@@ -260,6 +282,7 @@ class Client:
 
     add_user_credits = sync_method(calls.add_user_credits)
     debit_user_credits = sync_method(calls.debit_user_credits)
+    debit_user_credits_early_release = sync_method(calls.debit_user_credits_early_release)
     get_user_balance = sync_method(calls.get_user_balance)
     refresh_usage_summary = sync_method(calls.refresh_usage_summary)
     ensure_usage_log_partitions = sync_method(calls.ensure_usage_log_partitions)
@@ -372,6 +395,7 @@ class AsyncClient:
 
     add_user_credits = async_method(calls.add_user_credits)
     debit_user_credits = async_method(calls.debit_user_credits)
+    debit_user_credits_early_release = async_method(calls.debit_user_credits_early_release)
     get_user_balance = async_method(calls.get_user_balance)
     refresh_usage_summary = async_method(calls.refresh_usage_summary)
     ensure_usage_log_partitions = async_method(calls.ensure_usage_log_partitions)
