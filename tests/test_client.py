@@ -360,6 +360,9 @@ SCENARIO: list[Step] = [
      _keep("debit", lambda r: r.success and r.credits_remaining == 98)),
     ("get_user_balance", _args("every-user"),
      _check(lambda r: r.credits_remaining == 98 and r.tier == "starter")),
+    # A procedure that commits: the call path (CALL, autocommit) without touching every-user.
+    ("debit_user_credits_early_release", _args("no-such-user", 1, request_id="er-1"),
+     _check(lambda r: not r.success and r.error_code == "unknown_user")),
     ("reserve_credits", _args("every-user", 5, "hold-1"),
      _check(lambda r: r.success and r.amount_held == 5)),
     ("settle_reservation", _args("every-user", "hold-1", 3, "openai", "gpt-4"),

@@ -69,8 +69,12 @@ def test_it_answers_and_journals_as_the_debit_does(conn: psycopg.Connection) -> 
 
 @pytest.mark.parametrize(
     ("cost", "level", "error"),
-    [(Decimal("NaN"), None, InvalidAmountError), (Decimal("-1"), None, InvalidAmountError),
-     (Decimal("0.0000001"), None, InvalidAmountError), (Decimal(1), "turbo", UnknownPowerLevelError)],
+    [
+        (Decimal("NaN"), None, InvalidAmountError),
+        (Decimal("-1"), None, InvalidAmountError),
+        (Decimal("0.0000001"), None, InvalidAmountError),
+        (Decimal(1), "turbo", UnknownPowerLevelError),
+    ],
 )
 def test_bad_input_raises_the_debits_error_and_writes_nothing(
     conn: psycopg.Connection, cost: Decimal, level: str | None, error: type[Exception],
@@ -157,7 +161,7 @@ def test_one_busy_account_stays_exact(db: str) -> None:
                         assert seen == (row[1], cost), f"{key} answered with two ids"
                     else:
                         assert row[4] == "insufficient_credits", row
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:  # reported by the main thread below
             errors.append(exc)
 
     threads = [threading.Thread(target=work, args=(n,)) for n in range(WORKERS)]

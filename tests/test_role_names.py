@@ -316,9 +316,11 @@ def test_later_runs_keep_the_names(cluster: Cluster) -> None:
 
 def test_an_upgrade_from_before_role_names_keeps_the_defaults(cluster: Cluster) -> None:
     dsn = cluster.database()
-    cluster.install(dsn, upto="0052")
+    # Only the schema: today's API and grants name objects of later migrations.
+    cluster.install(dsn, upto="0052", apply_api=False)
     result = cluster.install(dsn)
-    assert result.schema_applied == ["0060"] and result.roles == DEFAULTS
+    later = [f.version for f in litellm_db.installer.schema_files() if f.version > "0052"]
+    assert result.schema_applied == later and later[0] == "0060" and result.roles == DEFAULTS
     with psycopg.connect(dsn) as conn:
         assert dict(conn.execute("select purpose, role_name from litellm.role_names")) == DEFAULTS
 

@@ -57,7 +57,7 @@ begin
 end
 $$;
 
-comment on procedure litellm.debit_user_credits_early_release(
+comment on procedure litellm.debit_user_credits_early_release (
     text, numeric, text, text, bigint, bigint, text, jsonb, text,
     boolean, bigint, numeric, numeric, text, text, boolean
 ) is

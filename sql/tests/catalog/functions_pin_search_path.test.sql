@@ -20,7 +20,10 @@ select is_empty(
     'every function sets search_path = '''''
 );
 select ok(
-    exists (select from pg_proc where pronamespace = 'litellm'::regnamespace and prokind = 'p'),
+    exists (
+        select from pg_proc
+        where pronamespace = 'litellm'::regnamespace and prokind = 'p'
+    ),
     'the package has procedures to check'
 );
 select is_empty(

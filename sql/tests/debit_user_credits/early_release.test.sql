@@ -12,14 +12,19 @@ select throws_ok(
 );
 select is(litellm_test.journal_count('busy'), 1::bigint, 'and writes no journal entry');
 select is(
-    (select credits_remaining from litellm.user_credits where user_id = 'busy'), 10.000000::numeric,
+    (
+        select credits_remaining from litellm.user_credits
+        where user_id = 'busy'
+    ), 10.000000::numeric,
     'and leaves the balance as it was'
 );
 
 select ok(
-    has_function_privilege('litellm_app',
+    has_function_privilege(
+        'litellm_app',
         'litellm.debit_user_credits_early_release(text, numeric, text, text, bigint, bigint, text, jsonb, text,'
-        ' boolean, bigint, numeric, numeric, text, text, boolean)', 'execute'),
+        ' boolean, bigint, numeric, numeric, text, text, boolean)', 'execute'
+    ),
     'the application may call it'
 );
 select ok(
@@ -27,15 +32,19 @@ select ok(
     'the application may set the WAL flush mark, as the procedure does'
 );
 select ok(
-    not has_function_privilege('litellm_analyst',
+    not has_function_privilege(
+        'litellm_analyst',
         'litellm.debit_user_credits_early_release(text, numeric, text, text, bigint, bigint, text, jsonb, text,'
-        ' boolean, bigint, numeric, numeric, text, text, boolean)', 'execute'),
+        ' boolean, bigint, numeric, numeric, text, text, boolean)', 'execute'
+    ),
     'the analyst may not'
 );
 select ok(
-    not has_function_privilege('litellm_end_user',
+    not has_function_privilege(
+        'litellm_end_user',
         'litellm.debit_user_credits_early_release(text, numeric, text, text, bigint, bigint, text, jsonb, text,'
-        ' boolean, bigint, numeric, numeric, text, text, boolean)', 'execute'),
+        ' boolean, bigint, numeric, numeric, text, text, boolean)', 'execute'
+    ),
     'nor may an end user'
 );
 select ok(
