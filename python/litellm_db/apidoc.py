@@ -1,8 +1,9 @@
 """The SQL API reference, generated from the installed catalog.
 
 Every public function's (and procedure's) signature, result, volatility,
-security and COMMENT come from ``pg_proc``; who may execute it comes from its ACL. ``docs/api.md``
-is this module's output, and ``tests/test_docs.py`` fails when the two differ:
+security and COMMENT come from ``pg_proc``; who may execute it comes from its
+ACL. ``docs/api.md`` is this module's output, and ``tests/test_docs.py`` fails
+when the two differ:
 
     litellm-db docs --dsn ... > docs/api.md
 """

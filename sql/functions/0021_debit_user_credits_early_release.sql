@@ -26,12 +26,8 @@ begin
     -- ends with the commit record written, not flushed, so the next charge of
     -- the account starts without waiting for this one's disk flush.
     perform pg_catalog.set_config('synchronous_commit', 'off', true);
-    select d.success, d.transaction_id, d.credits_remaining, d.amount_debited, d.error_code, d.error_message,
-           d.replayed
-    into debit_user_credits_early_release.success, debit_user_credits_early_release.transaction_id,
-         debit_user_credits_early_release.credits_remaining, debit_user_credits_early_release.amount_debited,
-         debit_user_credits_early_release.error_code, debit_user_credits_early_release.error_message,
-         debit_user_credits_early_release.replayed
+    select *
+    into success, transaction_id, credits_remaining, amount_debited, error_code, error_message, replayed
     from litellm.debit_user_credits(
         debit_user_credits_early_release.user_id,
         debit_user_credits_early_release.cost,
@@ -42,17 +38,17 @@ begin
         debit_user_credits_early_release.power_level,
         debit_user_credits_early_release.metadata,
         debit_user_credits_early_release.request_id
-    ) as d;
+    );
     commit;
     -- Then a transaction with the session's own synchronous_commit whose
     -- commit record comes after the debit's in the WAL. setval always writes
     -- a WAL record (and so takes a transaction id), so that commit waits for
     -- the disk: the procedure returns only when the WAL is on disk up to it,
-    -- and so up to the debit. A crash
-    -- before that loses the charge only together with its answer, and the
-    -- WAL is replayed in order, so no later charge that saw this one survives
-    -- without it. This also runs after a replay or a refusal: either may rest
-    -- on a charge that another caller committed early and is not yet on disk.
+    -- and so up to the debit. A crash before that loses the charge only
+    -- together with its answer, and the WAL is replayed in order, so no later
+    -- charge that saw this one survives without it. This also runs after a
+    -- replay or a refusal: either may rest on a charge that another caller
+    -- committed early and is not yet on disk.
     perform pg_catalog.setval('litellm.wal_flush_mark', 1);
 end
 $$;

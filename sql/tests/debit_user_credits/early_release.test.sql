@@ -22,8 +22,7 @@ select is(
 select ok(
     has_function_privilege(
         'litellm_app',
-        'litellm.debit_user_credits_early_release(text, numeric, text, text, bigint, bigint, text, jsonb, text,'
-        ' boolean, bigint, numeric, numeric, text, text, boolean)', 'execute'
+        'litellm.debit_user_credits_early_release'::regproc, 'execute'
     ),
     'the application may call it'
 );
@@ -34,16 +33,14 @@ select ok(
 select ok(
     not has_function_privilege(
         'litellm_analyst',
-        'litellm.debit_user_credits_early_release(text, numeric, text, text, bigint, bigint, text, jsonb, text,'
-        ' boolean, bigint, numeric, numeric, text, text, boolean)', 'execute'
+        'litellm.debit_user_credits_early_release'::regproc, 'execute'
     ),
     'the analyst may not'
 );
 select ok(
     not has_function_privilege(
         'litellm_end_user',
-        'litellm.debit_user_credits_early_release(text, numeric, text, text, bigint, bigint, text, jsonb, text,'
-        ' boolean, bigint, numeric, numeric, text, text, boolean)', 'execute'
+        'litellm.debit_user_credits_early_release'::regproc, 'execute'
     ),
     'nor may an end user'
 );
