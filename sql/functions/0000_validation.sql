@@ -6,7 +6,7 @@ create or replace function litellm._check_user_id(user_id text)
 returns text
 language plpgsql
 immutable
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 begin
     if user_id is null or btrim(user_id) = '' then
@@ -32,7 +32,7 @@ create or replace function litellm._check_amount(amount numeric, argument text, 
 returns numeric
 language plpgsql
 immutable
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 begin
     if amount is null then
@@ -72,7 +72,7 @@ create or replace function litellm._check_text(value text, argument text, max_le
 returns text
 language plpgsql
 immutable
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 begin
     if length(value) > max_length then
@@ -92,7 +92,7 @@ create or replace function litellm._check_metadata(metadata jsonb)
 returns jsonb
 language plpgsql
 immutable
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 begin
     if metadata is null then
@@ -118,7 +118,7 @@ create or replace function litellm._idempotency_conflict(key_name text, key_valu
 returns void
 language plpgsql
 immutable
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 begin
     raise exception using
@@ -136,7 +136,7 @@ create or replace function litellm._check_usd(amount numeric, argument text)
 returns numeric
 language plpgsql
 immutable
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 begin
     if amount is null or amount in ('NaN'::numeric, 'Infinity'::numeric, '-Infinity'::numeric)

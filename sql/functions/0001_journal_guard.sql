@@ -4,7 +4,7 @@ create or replace function litellm._reject_journal_change()
 returns trigger
 language plpgsql
 volatile
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 begin
     raise exception using

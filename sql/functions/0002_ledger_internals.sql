@@ -6,7 +6,7 @@ create or replace function litellm._consume_lots(user_id text, transaction_id bi
 returns void
 language plpgsql
 volatile
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 declare
     v_left numeric := amount;
@@ -73,7 +73,7 @@ create or replace function litellm._return_to_lots(user_id text, transaction_id 
 returns void
 language plpgsql
 volatile
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 declare
     v_left numeric := amount;
@@ -122,7 +122,7 @@ create or replace function litellm._sweep_expired(user_id text)
 returns numeric
 language plpgsql
 volatile
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 declare
     v_balance numeric;
@@ -203,7 +203,7 @@ create or replace function litellm._check_usage_replay(
 returns void
 language plpgsql
 immutable
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 begin
     if prior.transaction_type <> 'usage' then
@@ -233,7 +233,7 @@ create or replace function litellm._monthly_cap(account litellm.user_credits)
 returns numeric
 language sql
 stable
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 begin atomic
     select coalesce(
         account.monthly_cap,  -- noqa: RF01
@@ -257,7 +257,7 @@ create or replace function litellm._refusal(
 )
 language plpgsql
 stable
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 declare
     v_account litellm.user_credits;
@@ -304,7 +304,7 @@ create or replace function litellm._current_month()
 returns date
 language sql
 stable
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 begin atomic
     select date_trunc('month', pg_catalog.now() at time zone 'UTC')::date;
 end;
@@ -328,7 +328,7 @@ create or replace function litellm._grant(
 )
 language plpgsql
 volatile
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 declare
     v_seq bigint;

@@ -20,7 +20,7 @@ language plpgsql
 volatile
 -- definer: the journal and accounts are not writable by the application role.
 security definer
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 declare
     v_user text := litellm._check_user_id(add_user_credits.user_id);

@@ -20,7 +20,7 @@ language sql
 stable
 -- definer: the application role reads accounts only through the API.
 security definer
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 begin atomic
     select
         uc.user_id,

@@ -13,7 +13,7 @@ create or replace function litellm._ensure_usage_log_partition(month date)
 returns text
 language plpgsql
 volatile
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 declare
     v_start date;
@@ -111,7 +111,7 @@ create or replace function litellm._usage_log_partition_state(partition_name tex
 returns text
 language sql
 stable
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 begin atomic
     select
         case
@@ -134,7 +134,7 @@ returns setof text
 language plpgsql
 volatile
 security definer
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 declare
     v_this_month date := date_trunc('month', now() at time zone 'UTC')::date;

@@ -6,7 +6,7 @@ create or replace function litellm._usage_log_defaults()
 returns trigger
 language plpgsql
 volatile
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 begin
     new.prompt_tokens := coalesce(new.prompt_tokens, 0);

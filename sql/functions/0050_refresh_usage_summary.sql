@@ -37,7 +37,7 @@ create or replace function litellm._usage_log_slot(relid oid)
 returns smallint
 language sql
 volatile
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 begin atomic
     select (g.last_value % 2)::smallint
     from litellm.usage_summary_generation as g
@@ -60,7 +60,7 @@ returns trigger
 language plpgsql
 volatile
 security definer
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 declare
     v_slot smallint := litellm._usage_log_slot(tg_relid);
@@ -110,7 +110,7 @@ returns trigger
 language plpgsql
 volatile
 security definer
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 declare
     v_slot smallint := litellm._usage_log_slot(tg_relid);
@@ -179,7 +179,7 @@ create or replace function litellm._usage_log_add_triggers(target regclass)
 returns void
 language plpgsql
 volatile
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 begin
     execute format(
@@ -215,7 +215,7 @@ returns bigint
 language plpgsql
 volatile
 security definer
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 declare
     v_old smallint;

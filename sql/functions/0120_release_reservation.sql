@@ -9,7 +9,7 @@ language plpgsql
 volatile
 -- definer: holds and accounts are not writable by the application role.
 security definer
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 #variable_conflict use_column
 declare

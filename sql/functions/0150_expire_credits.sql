@@ -8,7 +8,7 @@ language plpgsql
 volatile
 -- definer: the journal, lots and accounts are not writable by the application role.
 security definer
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 declare
     v_user text;

@@ -8,7 +8,7 @@ language sql
 stable
 -- definer: the analyst role may audit without reading accounts directly.
 security definer
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 begin atomic
     with journal as (
         select

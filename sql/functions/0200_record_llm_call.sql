@@ -18,7 +18,7 @@ create or replace function litellm._usage_call_cost(
 returns numeric
 language plpgsql
 stable
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 declare
     v_tier text;
@@ -81,7 +81,7 @@ returns table (
 )
 language plpgsql
 volatile
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 declare
     v_user text := litellm._check_user_id(_record_llm_call.user_id);
@@ -322,7 +322,7 @@ returns table (
 language sql
 volatile
 security definer
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 begin atomic
     select
         r.success,

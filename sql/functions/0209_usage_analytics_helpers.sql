@@ -5,7 +5,7 @@ create or replace function litellm._usage_since(days integer)
 returns date
 language plpgsql
 stable
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 begin
     if days is null or days not between 1 and 36600 then
@@ -25,7 +25,7 @@ create or replace function litellm._usage_max_rows(max_rows integer)
 returns integer
 language plpgsql
 immutable
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 begin
     if max_rows < 1 then

@@ -15,7 +15,7 @@ returns table (
 )
 language plpgsql
 stable
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 declare
     v_since date := litellm._usage_since(_usage_by_operation.days);
@@ -62,7 +62,7 @@ returns table (
 )
 language sql
 stable
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 begin atomic
     select
         u.service_name,

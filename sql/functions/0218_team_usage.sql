@@ -12,7 +12,7 @@ returns table (
 )
 language plpgsql
 stable
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 declare
     v_since date := litellm._usage_since(_team_usage.days);
@@ -48,7 +48,7 @@ returns table (
 )
 language sql
 stable
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 begin atomic
     select
         t.organization_id,

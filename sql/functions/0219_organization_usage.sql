@@ -10,7 +10,7 @@ returns table (
 )
 language plpgsql
 stable
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 declare
     v_since date := litellm._usage_since(organization_usage.days);

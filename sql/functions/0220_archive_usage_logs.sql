@@ -16,7 +16,7 @@ create or replace function litellm._usage_archive_name(partition_name text)
 returns text
 language plpgsql
 stable
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 declare
     v_name text := partition_name;
@@ -44,7 +44,7 @@ returns table (
 )
 language plpgsql
 volatile
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 declare
     v_cutoff timestamptz;

@@ -5,7 +5,7 @@ create or replace function litellm._price_key(value text, argument text)
 returns text
 language plpgsql
 immutable
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 begin
     if value is null or btrim(value) = '' then
@@ -34,7 +34,7 @@ create or replace function litellm.set_model_price(
 returns table (price_id bigint, action text)
 language plpgsql
 volatile
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 declare
     v_provider text := lower(litellm._price_key(set_model_price.provider, 'provider'));

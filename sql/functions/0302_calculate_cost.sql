@@ -10,7 +10,7 @@ create or replace function litellm.calculate_cost(
 returns numeric
 language plpgsql
 stable
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 declare
     v_provider text := lower(btrim(calculate_cost.provider));

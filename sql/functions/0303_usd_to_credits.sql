@@ -6,7 +6,7 @@ create or replace function litellm.usd_to_credits(usd numeric)
 returns numeric
 language plpgsql
 stable
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 declare
     v_usd numeric := litellm._check_usd(usd_to_credits.usd, 'usd');

@@ -15,7 +15,7 @@ language plpgsql
 volatile
 -- definer: it reads the journal to recognise a replayed charge of a since-retired package.
 security definer
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 declare
     v_user text := litellm._check_user_id(purchase_credit_package.user_id);

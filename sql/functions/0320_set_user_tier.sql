@@ -8,7 +8,7 @@ language plpgsql
 volatile
 -- definer: accounts and the tier history are not writable by the application role.
 security definer
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 declare
     v_user text := litellm._check_user_id(set_user_tier.user_id);

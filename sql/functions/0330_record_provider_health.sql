@@ -9,7 +9,7 @@ create or replace function litellm._health_status(
 returns text
 language plpgsql
 stable
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 declare
     v_thresholds litellm.health_thresholds;
@@ -52,7 +52,7 @@ create or replace function litellm.record_provider_health(
 returns setof litellm.provider_health
 language plpgsql
 volatile
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 declare
     v_provider text := lower(litellm._price_key(record_provider_health.provider, 'provider'));

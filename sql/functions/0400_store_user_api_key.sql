@@ -6,7 +6,7 @@ create or replace function litellm._check_provider(provider text)
 returns text
 language plpgsql
 immutable
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 declare
     v_provider text := lower(btrim(provider));
@@ -29,7 +29,7 @@ create or replace function litellm._check_fernet_token(value text, argument text
 returns text
 language plpgsql
 immutable
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 begin
     -- A Fernet token is urlsafe base64 of at least 73 bytes (version, time,
@@ -59,7 +59,7 @@ create or replace function litellm._check_key_id(encryption_key_id text, require
 returns text
 language plpgsql
 immutable
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 begin
     if encryption_key_id is null and not required then
@@ -98,7 +98,7 @@ language plpgsql
 volatile
 -- definer: user_provider_keys and user_credits are not writable by the application role.
 security definer
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 declare
     v_user text := litellm._check_user_id(store_user_api_key.user_id);

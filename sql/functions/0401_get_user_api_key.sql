@@ -11,7 +11,7 @@ language plpgsql
 volatile
 -- definer: the application role cannot read user_provider_keys directly.
 security definer
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 declare
     v_user text := litellm._check_user_id(get_user_api_key.user_id);

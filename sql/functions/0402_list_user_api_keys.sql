@@ -14,7 +14,7 @@ language sql
 stable
 -- definer: the application role cannot read user_provider_keys directly.
 security definer
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 begin atomic
     select
         k.provider,

@@ -8,7 +8,7 @@ language plpgsql
 volatile
 -- definer: user_provider_keys is not writable by the application role.
 security definer
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 declare
     v_user text := litellm._check_user_id(set_user_api_key_enabled.user_id);

@@ -14,7 +14,7 @@ language plpgsql
 stable
 -- definer: the application role cannot read user_provider_keys directly.
 security definer
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 declare
     v_key_id text := litellm._check_key_id(list_user_api_keys_to_rotate.current_key_id, true);

@@ -9,7 +9,7 @@ language plpgsql
 volatile
 -- definer: user_provider_keys is not writable by the application role.
 security definer
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 declare
     v_key_id text := litellm._check_key_id(rotate_user_api_keys.current_key_id, true);

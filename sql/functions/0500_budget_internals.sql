@@ -7,7 +7,7 @@ create or replace function litellm._check_hierarchy_id(value text, argument text
 returns text
 language plpgsql
 immutable
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 begin
     if value is null or btrim(value) = '' then
@@ -28,7 +28,7 @@ create or replace function litellm._budget_period_start(period text, instant tim
 returns date
 language sql
 immutable
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 begin atomic
     select case period
         when 'daily' then (instant at time zone 'UTC')::date
@@ -46,7 +46,7 @@ create or replace function litellm._budget_period_end(period text, period_start 
 returns date
 language sql
 immutable
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 begin atomic
     select case period
         when 'daily' then period_start + 1
@@ -62,7 +62,7 @@ create or replace function litellm._budget_level_name(level text, model text)
 returns text
 language sql
 immutable
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 begin atomic
     select case when model is null then level else 'model:' || model end;
 end;
@@ -74,7 +74,7 @@ create or replace function litellm._sync_budget_subject(user_id text)
 returns void
 language plpgsql
 volatile
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 declare
     v_primary text;
@@ -125,7 +125,7 @@ create or replace function litellm._team_memberships_sync_subject()
 returns trigger
 language plpgsql
 volatile
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 begin
     if tg_op <> 'INSERT' then
@@ -149,7 +149,7 @@ create or replace function litellm._budgets_sync_subject()
 returns trigger
 language plpgsql
 volatile
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 begin
     if tg_op <> 'INSERT' and old.level in ('user', 'membership') then

@@ -8,7 +8,7 @@ language plpgsql
 volatile
 -- definer: the application role does not write the hierarchy tables directly.
 security definer
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 declare
     v_id text := litellm._check_hierarchy_id(create_organization.organization_id, 'organization_id');

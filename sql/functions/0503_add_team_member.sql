@@ -9,7 +9,7 @@ language plpgsql
 volatile
 -- definer: the application role does not write the hierarchy tables directly.
 security definer
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 declare
     v_user text := litellm._check_user_id(add_team_member.user_id);

@@ -15,7 +15,7 @@ language plpgsql
 volatile
 -- definer: the application role does not write budgets directly.
 security definer
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 #variable_conflict use_column
 declare

@@ -21,7 +21,7 @@ returns table (
 )
 language sql
 stable
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 begin atomic
     with subject as (
         select

@@ -2,7 +2,7 @@ create or replace function litellm._check_max_rows(max_rows integer)
 returns integer
 language plpgsql
 immutable
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 begin
     if max_rows is null or max_rows < 1 or max_rows > 10000 then
@@ -44,7 +44,7 @@ returns table (
 )
 language sql
 stable
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 begin atomic
     select
         a.alert_id,

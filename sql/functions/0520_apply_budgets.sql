@@ -20,7 +20,7 @@ create or replace function litellm._lock_budget_counter(budget_id bigint, period
 returns litellm.budget_counters
 language plpgsql
 volatile
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 declare
     v_period text := _lock_budget_counter.period;
@@ -94,7 +94,7 @@ create or replace function litellm._budget_team(user_id text, team_id text)
 returns text
 language sql
 stable
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 begin atomic
     select coalesce(
         _budget_team.team_id,  -- noqa: RF01
@@ -120,7 +120,7 @@ create or replace function litellm._apply_budgets(
 returns table (ok boolean, level text, budget_id bigint, error_message text)
 language plpgsql
 volatile
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 #variable_conflict use_column
 declare

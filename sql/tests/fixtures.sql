@@ -8,7 +8,7 @@ create or replace function litellm_test.funded_user(uid text, credits numeric)
 returns text
 language plpgsql
 volatile
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 begin
     perform litellm.add_user_credits(uid, credits, 'purchase', 'test', null, null, 'fixture');
@@ -21,7 +21,7 @@ create or replace function litellm_test.journal_count(uid text)
 returns bigint
 language sql
 stable
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
     select count(*) from litellm.credit_transactions as t where t.user_id = uid;
 $$;
@@ -32,7 +32,7 @@ create or replace function litellm_test.age_past_expiry(uid text)
 returns void
 language plpgsql
 volatile
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 begin
     update litellm.credit_lots as l
@@ -52,7 +52,7 @@ create or replace function litellm_test.age_one_month(uid text)
 returns void
 language sql
 volatile
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
     update litellm.user_credits as uc
     set month_start = (uc.month_start - interval '1 month')::date
@@ -66,7 +66,7 @@ create or replace function litellm_test.analytics_usage_log()
 returns bigint
 language plpgsql
 volatile
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
 declare
     v_rows bigint;
@@ -124,7 +124,7 @@ create or replace function litellm_test.usage_summary_from_log(user_pattern text
 returns setof litellm_test.usage_summary_rows
 language sql
 stable
-set search_path = ''
+set search_path = pg_catalog, pg_temp
 as $$
     select
         (l.created_at at time zone 'UTC')::date as date,
