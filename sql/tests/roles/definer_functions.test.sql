@@ -1,12 +1,12 @@
--- SECURITY DEFINER functions: search_path pinned, owned by the schema's owner, never for end users.
+-- SECURITY DEFINER functions: search_path pinned with pg_temp last, owned by the schema's owner, never for end users.
 begin;
 select plan(3);
 
 select is_empty(
     $$ select p.oid::regprocedure::text from pg_proc as p
        where p.pronamespace = 'litellm'::regnamespace and p.prosecdef
-         and not coalesce('search_path=""' = any(p.proconfig), false) $$,
-    'every SECURITY DEFINER function pins search_path to '''''
+         and not coalesce('search_path=pg_catalog, pg_temp' = any(p.proconfig), false) $$,
+    'every SECURITY DEFINER function pins search_path to pg_catalog, pg_temp'
 );
 select is_empty(
     $$ select p.oid::regprocedure::text from pg_proc as p
