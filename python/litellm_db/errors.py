@@ -97,6 +97,13 @@ class InvalidTransactionTypeError(InvalidInputError):
     codes = ("LD005",)
 
 
+class CreditLimitError(InvalidInputError):
+    """Crediting would take an account's purchased and granted credits to 10^14 or more (LD070)."""
+
+    sqlstate = "LD070"
+    codes = ("LD070",)
+
+
 class UnknownPackageError(InvalidInputError):
     """``package_id`` is not a row of ``litellm.credit_packages`` (LD006)."""
 

@@ -332,7 +332,12 @@ set search_path = pg_catalog, pg_temp
 as $$
 declare
     v_seq bigint;
+    v_account litellm.user_credits;
 begin
+    -- Every balance and running total of the account is at most what it was
+    -- ever credited (purchased plus granted), so keeping that sum below the
+    -- columns' limit (10^14) keeps all of them in range. Checked in the same
+    -- statement that writes: nothing is written when it would not fit.
     update litellm.user_credits as uc
     set credits_remaining = uc.credits_remaining + _grant.amount,
         total_purchased = uc.total_purchased + case when _grant.transaction_type = 'purchase' then _grant.amount else 0 end,
@@ -344,7 +349,17 @@ begin
         end,
         updated_at = pg_catalog.now()
     where uc.user_id = _grant.user_id
+      and uc.total_purchased + uc.total_granted + _grant.amount < 1e14
     returning uc.credits_remaining, uc.last_seq into balance, v_seq;
+    if not found then
+        select uc.* into v_account from litellm.user_credits as uc where uc.user_id = _grant.user_id;
+        raise exception using
+            errcode = 'LD070',
+            message = format('crediting %s would take the credits of user %s to 10^14 or more', _grant.amount,
+                             _grant.user_id),
+            detail = format('purchased %s, granted %s so far', v_account.total_purchased, v_account.total_granted),
+            hint = 'An account can be credited less than 100000000000000 credits in all.';
+    end if;
 
     insert into litellm.credit_transactions (
         user_id, seq, transaction_type, amount, balance_after, payment_method,
@@ -364,4 +379,5 @@ end
 $$;
 
 comment on function litellm._grant(text, numeric, text, timestamptz, text, text, integer, text, text, jsonb) is
-'Adds credits to a locked, existing account: balance and totals, the journal entry, and its lot.';
+'Adds credits to a locked, existing account: balance and totals, the journal entry, and its lot. Raises LD070, '
+'writing nothing, when the account''s purchased and granted credits would reach 10^14.';

@@ -112,4 +112,5 @@ comment on function litellm.add_user_credits(text, numeric, text, text, text, in
 'Credits a user (creating the account when new) and journals it as a new lot. transaction_type: purchase, bonus, '
 'trial or promo; the lot''s priority and default validity come from credit_types, or expires_at sets its expiry. '
 'Idempotent by stripe_transaction_id (global) and by idempotency_key (per user): a replay returns the original entry with replayed = true; '
-'a replay with different arguments raises LD101. Raises LD001, LD004, LD005, LD006, LD007, LD008.';
+'a replay with different arguments raises LD101. Raises LD001, LD004, LD005, LD006, LD007, LD008, '
+'LD070 (the account''s credits would reach 10^14).';

@@ -98,4 +98,4 @@ comment on function litellm.adjust_credits(text, numeric, text, text, timestampt
 'Corrects a balance with a reason: a positive amount adds a lot (priority of adjustment, optional expiry), a negative '
 'one removes credits from the lots in consumption order, never below what live holds need. Idempotent by '
 'idempotency_key (per user). Raises LD203 (unknown user), LD301 (not enough available), LD001, LD004, LD007, LD008, '
-'LD101.';
+'LD070 (the account''s credits would reach 10^14), LD101.';

@@ -90,5 +90,5 @@ comment on function litellm.purchase_credit_package(text, integer, text, text) i
 'Credits a user with a package from litellm.credit_packages, paid by the charge charge_id, through add_user_credits '
 '(a purchase entry with the package id; the account is created when new). Idempotent by charge_id: a replay returns the '
 'original entry with replayed = true, even after the package was retired; the same charge for another user or package '
-'raises LD101. Raises LD001, LD004, LD006 (unknown package), LD007, LD031 (charge_id missing), LD101, '
-'LD320 (the package is retired: active = false).';
+'raises LD101. Raises LD001, LD004, LD006 (unknown package), LD007, LD031 (charge_id missing), LD070, '
+'LD101, LD320 (the package is retired: active = false).';
