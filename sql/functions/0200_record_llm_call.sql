@@ -104,6 +104,8 @@ declare
     v_amount numeric := 0;
     v_code text;
     v_message text;
+    v_replayed boolean := false;
+    v_logged litellm.llm_usage_log;
 begin
     -- Arguments: the debit's codes for what the debit also checks, LD021 for the rest.
     if _record_llm_call.provider is null or btrim(_record_llm_call.provider) = '' then
@@ -230,7 +232,8 @@ begin
     v_log_id := pg_catalog.nextval('litellm.llm_usage_log_id_seq');
 
     if v_success and v_cost > 0 then
-        select d.success, d.transaction_id, d.credits_remaining, d.amount_debited, d.error_code, d.error_message
+        select d.success, d.transaction_id, d.credits_remaining, d.amount_debited, d.error_code, d.error_message,
+               d.replayed
         into v_debit
         from litellm.debit_user_credits(
             user_id => v_user,
@@ -248,6 +251,26 @@ begin
             v_charged := true;
             v_tx := v_debit.transaction_id;
             v_amount := v_debit.amount_debited;
+            -- The request id was charged before, by a debit or a settlement
+            -- (or by this function under the other key). No new charge: the
+            -- answer says so. If that charge's call is logged already (its
+            -- journal entry names the row, written in the same transaction, so
+            -- with the same created_at), that row is the answer; otherwise this
+            -- call's row is written, linked to the earlier charge.
+            v_replayed := v_debit.replayed;
+            if v_replayed then
+                select l.* into v_logged
+                from litellm.credit_transactions as t
+                inner join litellm.llm_usage_log as l
+                    on l.user_id = t.user_id and l.created_at = t.created_at
+                       and l.id = (t.metadata ->> 'usage_log_id')::bigint and l.transaction_id = t.id
+                where t.id = v_tx and jsonb_typeof(t.metadata -> 'usage_log_id') = 'number';
+                if v_logged.id is not null then
+                    return query select true, true, v_tx, v_logged.id, coalesce(v_balance, 0), v_amount,
+                        null::text, null::text, true;
+                    return;
+                end if;
+            end if;
         else
             v_code := v_debit.error_code;
             v_message := v_debit.error_message;
@@ -272,7 +295,8 @@ begin
         case when not v_charged and v_cost > 0 then v_cost end, v_code, v_request_metadata, v_response_metadata
     );
 
-    return query select v_code is null, v_charged, v_tx, v_log_id, coalesce(v_balance, 0), v_amount, v_code, v_message, false;
+    return query select v_code is null, v_charged, v_tx, v_log_id, coalesce(v_balance, 0), v_amount, v_code, v_message,
+        v_replayed;
 end
 $$;
 
@@ -350,7 +374,9 @@ comment on function litellm.record_llm_call(
 'the user cannot pay for has happened anyway: it is logged with cost_credits 0, uncharged_credits = cost and '
 'billing_error, and the result has success = false, charged = false and error_code insufficient_credits (or unknown_user). '
 'Idempotent by request_id, else litellm_call_id, per user: a replay (also a concurrent one) writes nothing and returns the '
-'original row with replayed = true (credits_remaining: the balance after the original debit, or the current balance when '
+'original row with replayed = true. A request id already charged by debit_user_credits, its early-release procedure or '
+'settle_reservation is not charged again: the result has replayed = true and that charge''s transaction_id, and the '
+'call is logged (linked to that charge) only if that charge''s call was not logged already (credits_remaining: the balance after the original debit, or the current balance when '
 'it was not charged); a replay that differs in provider, model, success, tokens or a given cost raises LD101. Raises '
 'LD001, LD002, LD003, LD004, LD007 (as the debit does), LD020, LD021 (provider or model missing, latency_ms negative, '
 'cost_usd not a finite amount >= 0); with cost NULL, the errors of calculate_cost() pass through (LD222 for a model '

@@ -1,6 +1,7 @@
 -- A call whose hold was settled (settle_reservation journals the charge under
 -- the request id) and is then recorded with the same request id and amount is
--- not charged again: the debit replays the settlement and the log row links to it.
+-- not charged again: the debit replays the settlement, the answer says replayed
+-- and the log row links to it.
 begin;
 select plan(4);
 
@@ -13,8 +14,8 @@ select results_eq(
     $$ select success, charged, transaction_id, amount_charged, replayed
        from litellm.record_llm_call('tap-held', 'openai', 'gpt-4', 100, 50, 0.75, request_id => 'held-1',
                                     power_level => 'balanced') $$,
-    $$ select true, true, transaction_id, 0.750000::numeric, false from settled $$,
-    'the call is logged as charged by the settlement'
+    $$ select true, true, transaction_id, 0.750000::numeric, true from settled $$,
+    'the call is logged as charged by the settlement: no new charge, so replayed'
 );
 select is(
     (
