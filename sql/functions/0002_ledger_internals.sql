@@ -381,3 +381,17 @@ $$;
 comment on function litellm._grant(text, numeric, text, timestamptz, text, text, integer, text, text, jsonb) is
 'Adds credits to a locked, existing account: balance and totals, the journal entry, and its lot. Raises LD070, '
 'writing nothing, when the account''s purchased and granted credits would reach 10^14.';
+
+create or replace function litellm._flush_at_commit()
+returns bigint
+language sql
+volatile
+begin atomic
+    select pg_catalog.setval('litellm.wal_flush_mark'::regclass, 1);
+end;
+
+comment on function litellm._flush_at_commit() is
+'Makes the calling transaction''s commit wait until the WAL is on disk up to it (as synchronous_commit says), even '
+'when it wrote nothing else: setval always writes a WAL record, so the transaction gets an id and its commit record '
+'comes after every commit it has seen. A replay calls it before it answers, since the charge it reports may have been '
+'committed without waiting for the disk (debit_user_credits_early_release).';

@@ -188,6 +188,9 @@ begin
             if found then
                 perform litellm._check_usage_replay(v_prior, v_key, v_cost, debit_user_credits.provider,
                                                     debit_user_credits.model, v_prompt, v_completion, v_level);
+                -- This answer reports a charge that may not be on disk yet
+                -- (committed early by the procedure): the commit waits for it.
+                perform litellm._flush_at_commit();
                 return query select true, v_prior.id, v_prior.balance_after, -v_prior.amount, null::text, null::text, true;
                 return;
             end if;
@@ -258,6 +261,7 @@ begin
         where t.user_id = v_user and t.idempotency_key = v_key;
         perform litellm._check_usage_replay(v_prior, v_key, v_cost, debit_user_credits.provider,
                                             debit_user_credits.model, v_prompt, v_completion, v_level);
+        perform litellm._flush_at_commit();
         return query select true, v_prior.id, v_prior.balance_after, -v_prior.amount, null::text, null::text, true;
         return;
     end if;
@@ -280,5 +284,6 @@ comment on function litellm.debit_user_credits(text, numeric, text, text, bigint
 'a refused debit returns success = false with error_code insufficient_credits, monthly_cap_exceeded, budget_exceeded '
 '(a user, membership, team or organisation budget; the message names it) or unknown_user, and writes nothing. The '
 'team whose budgets apply is metadata->>''team_id'', else the user''s primary team. '
-'Idempotent by request_id (or metadata->>''request_id''): a replay returns the original result with replayed = true; a replay with '
+'Idempotent by request_id (or metadata->>''request_id''): a replay returns the original result with replayed = true '
+'(once that charge is on disk, as synchronous_commit says, even if it was committed early); a replay with '
 'different arguments raises LD101. Raises LD001, LD002, LD003, LD004, LD007 for bad input.';

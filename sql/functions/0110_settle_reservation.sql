@@ -79,6 +79,7 @@ begin
         select t.* into v_prior from litellm.credit_transactions as t where t.id = v_hold.transaction_id;
         perform litellm._check_usage_replay(v_prior, v_key, v_cost, settle_reservation.provider,
                                             settle_reservation.model, v_prompt, v_completion, v_level);
+        perform litellm._flush_at_commit();
         return query select true, v_prior.id, v_prior.balance_after, v_hold.settled_amount,
             greatest(v_hold.amount - v_hold.settled_amount, 0), v_cost - v_hold.settled_amount, true;
         return;

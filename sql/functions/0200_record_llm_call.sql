@@ -201,6 +201,8 @@ begin
                 select t.balance_after into v_prior_balance
                 from litellm.credit_transactions as t
                 where t.id = v_prior.transaction_id;
+                -- The answer reports a charge: only once it is on disk.
+                perform litellm._flush_at_commit();
             else
                 select uc.credits_remaining into v_prior_balance
                 from litellm.user_credits as uc
