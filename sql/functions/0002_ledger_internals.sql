@@ -126,18 +126,37 @@ set search_path = pg_catalog, pg_temp
 as $$
 declare
     v_balance numeric;
+    v_held numeric;
+    v_room numeric;
+    v_take numeric;
     v_seq bigint;
     v_lot record;
     v_id bigint;
     v_expired numeric := 0;
-    v_released numeric := 0;
     v_hold record;
 begin
-    select uc.credits_remaining, uc.last_seq into v_balance, v_seq
+    select uc.credits_remaining, uc.credits_held, uc.last_seq into v_balance, v_held, v_seq
     from litellm.user_credits as uc
     where uc.user_id = _sweep_expired.user_id
     for no key update;
 
+    -- Expired holds first: what the live holds still need is known only then.
+    for v_hold in
+        update litellm.credit_holds as h
+        set status = 'expired', resolved_at = pg_catalog.now()
+        where h.user_id = _sweep_expired.user_id and h.status = 'held' and h.expires_at <= pg_catalog.now()
+        returning h.amount, h.metadata ->> 'budget_team' as team
+    loop
+        v_held := v_held - v_hold.amount;
+        perform litellm._apply_budgets(_sweep_expired.user_id, v_hold.team, null, v_hold.amount, 'release');
+    end loop;
+
+    -- Credits that live holds need do not expire: at most the balance less
+    -- what is held expires, soonest-expired lot first. What an expired lot
+    -- keeps stays in it (no debit takes it: it is expired); the holds'
+    -- settlements take it first, and once a hold ends the next sweep expires
+    -- what is no longer needed.
+    v_room := greatest(v_balance - v_held, 0);
     for v_lot in
         select l.lot_id, l.remaining
         from litellm.credit_lots as l
@@ -145,38 +164,36 @@ begin
         order by l.expires_at, l.lot_id
         for update
     loop
-        v_balance := v_balance - v_lot.remaining;
+        v_take := least(v_lot.remaining, v_room);
+        exit when v_take = 0;
+        v_balance := v_balance - v_take;
         v_seq := v_seq + 1;
         insert into litellm.credit_transactions (
             user_id, seq, transaction_type, amount, balance_after, description
         ) values (
-            _sweep_expired.user_id, v_seq, 'expiry', -v_lot.remaining, v_balance,
-            format('lot %s expired', v_lot.lot_id)
+            _sweep_expired.user_id, v_seq, 'expiry', -v_take, v_balance,
+            case
+                when v_take = v_lot.remaining then format('lot %s expired', v_lot.lot_id)
+                else format('lot %s expired; %s kept for live holds', v_lot.lot_id, v_lot.remaining - v_take)
+            end
         )
         returning id into v_id;
-        update litellm.credit_lots as l set remaining = 0 where l.lot_id = v_lot.lot_id;
+        update litellm.credit_lots as l set remaining = l.remaining - v_take where l.lot_id = v_lot.lot_id;
         insert into litellm.credit_allocations (transaction_id, lot_id, user_id, amount)
-        values (v_id, v_lot.lot_id, _sweep_expired.user_id, v_lot.remaining);
-        v_expired := v_expired + v_lot.remaining;
+        values (v_id, v_lot.lot_id, _sweep_expired.user_id, v_take);
+        v_expired := v_expired + v_take;
+        v_room := v_room - v_take;
     end loop;
 
-    for v_hold in
-        update litellm.credit_holds as h
-        set status = 'expired', resolved_at = pg_catalog.now()
-        where h.user_id = _sweep_expired.user_id and h.status = 'held' and h.expires_at <= pg_catalog.now()
-        returning h.amount, h.metadata ->> 'budget_team' as team
-    loop
-        v_released := v_released + v_hold.amount;
-        perform litellm._apply_budgets(_sweep_expired.user_id, v_hold.team, null, v_hold.amount, 'release');
-    end loop;
-
+    -- Kept credits in expired lots are not due again until a hold ends
+    -- (settle_reservation and release_reservation then make the account due).
     update litellm.user_credits as uc
     set credits_remaining = v_balance,
         last_seq = v_seq,
-        credits_held = uc.credits_held - v_released,
+        credits_held = v_held,
         next_expiry_at = least(
             (select min(l.expires_at) from litellm.credit_lots as l
-             where l.user_id = uc.user_id and not l.depleted and l.expires_at is not null),
+             where l.user_id = uc.user_id and not l.depleted and l.expires_at > pg_catalog.now()),
             (select min(h.expires_at) from litellm.credit_holds as h
              where h.user_id = uc.user_id and h.status = 'held')
         ),
@@ -187,8 +204,42 @@ end
 $$;
 
 comment on function litellm._sweep_expired(text) is
-'Locks the user''s account, journals an expiry entry for what is left of each expired lot, marks expired holds (and '
-'releases them from the budgets), and recomputes next_expiry_at. Returns the credits expired.';
+'Locks the user''s account, marks expired holds (and releases them from the budgets), journals an expiry entry for '
+'what is left of each expired lot except what the live holds need (at most balance less held expires; the rest stays '
+'in the expired lot for the holds'' settlements), and recomputes next_expiry_at. Returns the credits expired.';
+
+create or replace function litellm._consume_kept_lots(user_id text, transaction_id bigint, amount numeric)
+returns numeric
+language plpgsql
+volatile
+set search_path = pg_catalog, pg_temp
+as $$
+declare
+    v_left numeric := amount;
+    v_take numeric;
+    v_lot record;
+begin
+    for v_lot in
+        select l.lot_id, l.remaining
+        from litellm.credit_lots as l
+        where l.user_id = _consume_kept_lots.user_id and not l.depleted and l.expires_at <= pg_catalog.now()
+        order by l.expires_at, l.lot_id
+        for update
+    loop
+        exit when v_left = 0;
+        v_take := least(v_lot.remaining, v_left);
+        update litellm.credit_lots as l set remaining = l.remaining - v_take where l.lot_id = v_lot.lot_id;
+        insert into litellm.credit_allocations (transaction_id, lot_id, user_id, amount)
+        values (_consume_kept_lots.transaction_id, v_lot.lot_id, _consume_kept_lots.user_id, v_take);
+        v_left := v_left - v_take;
+    end loop;
+    return v_left;
+end
+$$;
+
+comment on function litellm._consume_kept_lots(text, bigint, numeric) is
+'For a hold''s settlement: takes up to amount from the user''s expired lots that a sweep kept for live holds (soonest '
+'expired first) as allocations of the given journal entry, and returns what is left to take from unexpired lots.';
 
 create or replace function litellm._check_usage_replay(
     prior litellm.credit_transactions,

@@ -43,23 +43,25 @@ begin atomic
         uc.updated_at
     from litellm.user_credits as uc
     -- Lots and holds past their expiry that no sweep has reached yet count
-    -- for nothing, as they will once swept.
-    cross join
-        lateral (
-            select coalesce(sum(l.remaining), 0) as expired
-            from litellm.credit_lots as l
-            where l.user_id = uc.user_id and not l.depleted and l.expires_at <= pg_catalog.now()
-        ) as x
+    -- for nothing, as they will once swept; except that, as in a sweep, no
+    -- more expires than the balance less what live holds need.
     cross join
         lateral (
             select coalesce(sum(ch.amount), 0) as held
             from litellm.credit_holds as ch
             where ch.user_id = uc.user_id and ch.status = 'held' and ch.expires_at > pg_catalog.now()
         ) as h
+    cross join
+        lateral (
+            select least(coalesce(sum(l.remaining), 0), greatest(uc.credits_remaining - h.held, 0)) as expired
+            from litellm.credit_lots as l
+            where l.user_id = uc.user_id and not l.depleted and l.expires_at <= pg_catalog.now()
+        ) as x
     where uc.user_id = get_user_balance.user_id;  -- noqa: RF01
 end;
 
 comment on function litellm.get_user_balance(text) is
-'The user''s balance as of now: credits_remaining (expired lots excluded), credits_held by live reservations, '
+'The user''s balance as of now: credits_remaining (expired lots excluded, except what live reservations need: that '
+'does not expire while they live), credits_held by live reservations, '
 'credits_available = remaining - held, tier, effective monthly cap and this month''s spending, running totals and '
 'the next lot expiry. No row for an unknown user.';

@@ -107,6 +107,10 @@ begin
         ));
         v_charge := v_hold.amount + least(v_cost - v_hold.amount, v_extra_room);
     end if;
+    -- Held credits never expire under their hold, so the balance covers the
+    -- hold; this bound only matters for an account already inconsistent
+    -- (verify_ledger() reports it): the rest is reported as uncovered.
+    v_charge := least(v_charge, greatest(v_account.credits_remaining, 0));
 
     -- Budgets: the hold's amount stops being held; the charge is spent. What
     -- the hold covered can never be refused; an overage beyond a budget is
@@ -127,6 +131,11 @@ begin
         month_spent = case when uc.month_start = v_month then uc.month_spent else 0 end + v_charge,
         month_start = v_month,
         last_seq = uc.last_seq + 1,
+        -- Credits an expired lot kept for the holds are due once a hold ends.
+        next_expiry_at = least(uc.next_expiry_at, (
+            select min(l.expires_at) from litellm.credit_lots as l
+            where l.user_id = uc.user_id and not l.depleted and l.expires_at <= pg_catalog.now()
+        )),
         updated_at = pg_catalog.now()
     where uc.user_id = v_user
     returning uc.* into v_account;
@@ -151,7 +160,8 @@ begin
             hint = 'Release the reservation instead.';
     end if;
 
-    perform litellm._consume_lots(v_user, v_id, v_charge);
+    -- Credits kept from expiry for the holds are taken first.
+    perform litellm._consume_lots(v_user, v_id, litellm._consume_kept_lots(v_user, v_id, v_charge));
 
     update litellm.credit_holds as h
     set status = 'settled', settled_amount = v_charge, transaction_id = v_id, resolved_at = pg_catalog.now()
@@ -166,6 +176,6 @@ comment on function litellm.settle_reservation(text, text, numeric, text, text, 
 'Charges the actual cost of a reserved call and releases the rest of its hold, journalling a usage entry keyed by the '
 'request id (so a later debit with that request id is a replay). A cost above the hold is charged as far as the '
 'available balance, the monthly cap and the budgets allow; what is left is returned as amount_uncovered (the balance never goes '
-'below zero). Idempotent: settling again with the same arguments returns the original result with replayed = true; '
+'below zero). Held credits do not expire while the hold lives, so the hold itself is always covered. Idempotent: settling again with the same arguments returns the original result with replayed = true; '
 'other arguments raise LD101. Raises LD201 (no such reservation), LD302 (expired), LD303 (released), LD001, LD002, '
 'LD003, LD004, LD007.';

@@ -39,7 +39,13 @@ begin
     set status = v_status, resolved_at = pg_catalog.now()
     where h.hold_id = v_hold.hold_id;
     update litellm.user_credits as uc
-    set credits_held = uc.credits_held - v_hold.amount, updated_at = pg_catalog.now()
+    set credits_held = uc.credits_held - v_hold.amount,
+        -- Credits an expired lot kept for the holds are due once a hold ends.
+        next_expiry_at = least(uc.next_expiry_at, (
+            select min(l.expires_at) from litellm.credit_lots as l
+            where l.user_id = uc.user_id and not l.depleted and l.expires_at <= pg_catalog.now()
+        )),
+        updated_at = pg_catalog.now()
     where uc.user_id = v_user;
     perform litellm._apply_budgets(v_user, v_hold.metadata ->> 'budget_team', null, v_hold.amount, 'release');
     return query select v_status = 'released', v_status,

@@ -148,6 +148,13 @@ begin atomic
     where uc.credits_held <> coalesce(h.held, 0)
     union all
     select
+        uc.user_id,
+        'held amount exceeds the balance' as problem,
+        format('credits_held %s, balance %s', uc.credits_held, uc.credits_remaining) as detail
+    from litellm.user_credits as uc
+    where uc.credits_held > uc.credits_remaining
+    union all
+    select
         h.user_id,
         'hold in an impossible state' as problem,
         format(
@@ -166,5 +173,6 @@ comment on function litellm.verify_ledger() is
 'The auditor: one row per broken invariant (empty result = healthy). Checks, per account: balance = sum of the '
 'journal = last balance_after = sum of lot remainders; the journal sequence is 1..last_seq without gaps and never '
 'went below zero; running totals match the journal; every lot''s remainder equals its amount less its allocations and '
-'every consuming entry is fully allocated; credits_held equals the live holds; no hold is in an impossible state. '
+'every consuming entry is fully allocated; credits_held equals the live holds and does not exceed the balance; no '
+'hold is in an impossible state. '
 'Reads everything: run it off-peak on large ledgers.';
