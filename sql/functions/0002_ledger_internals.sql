@@ -1,6 +1,6 @@
 -- Internal steps shared by the functions that move credits. Each expects the
--- caller to hold the user's user_credits row lock (see the lock order in
--- sql/schema/0010_ledger.sql) and to have written the journal entry it names.
+-- caller to hold the user's user_credits row lock (see "Lock order" in
+-- docs/ledger.md) and to have written the journal entry it names.
 
 create or replace function litellm._consume_lots(user_id text, transaction_id bigint, amount numeric)
 returns void
@@ -141,6 +141,13 @@ begin
     for no key update;
 
     -- Expired holds first: what the live holds still need is known only then.
+    -- Releasing them touches the budget counters of the teams they were made
+    -- in: all of those are locked first, in lock order.
+    perform litellm._lock_budget_counters(
+        array_agg(h.user_id), array_agg(h.metadata ->> 'budget_team'), array_agg(null::text)
+    )
+    from litellm.credit_holds as h
+    where h.user_id = _sweep_expired.user_id and h.status = 'held' and h.expires_at <= pg_catalog.now();
     for v_hold in
         update litellm.credit_holds as h
         set status = 'expired', resolved_at = pg_catalog.now()
@@ -207,6 +214,33 @@ comment on function litellm._sweep_expired(text) is
 'Locks the user''s account, marks expired holds (and releases them from the budgets), journals an expiry entry for '
 'what is left of each expired lot except what the live holds need (at most balance less held expires; the rest stays '
 'in the expired lot for the holds'' settlements), and recomputes next_expiry_at. Returns the credits expired.';
+
+create or replace function litellm._sweep_expired_before(user_id text, team_id text, model text)
+returns numeric
+language plpgsql
+volatile
+set search_path = pg_catalog, pg_temp
+as $$
+begin
+    -- The account, then every budget counter that the sweep's releases and the
+    -- caller's next charge or hold (in team_id, for model) will touch, in lock
+    -- order; then the sweep, which finds them locked.
+    perform from litellm.user_credits as uc where uc.user_id = _sweep_expired_before.user_id for no key update;
+    perform litellm._lock_budget_counters(
+        array[_sweep_expired_before.user_id] || array_agg(h.user_id),
+        array[_sweep_expired_before.team_id] || array_agg(h.metadata ->> 'budget_team'),
+        array[_sweep_expired_before.model] || array_agg(null::text)
+    )
+    from litellm.credit_holds as h
+    where h.user_id = _sweep_expired_before.user_id and h.status = 'held' and h.expires_at <= pg_catalog.now();
+    return litellm._sweep_expired(_sweep_expired_before.user_id);
+end
+$$;
+
+comment on function litellm._sweep_expired_before(text, text, text) is
+'_sweep_expired() for a function that then charges or holds credits of user_id in team_id (NULL: the primary team) '
+'for model: locks the account and, in lock order, the budget counters of both the sweep and that charge before '
+'sweeping. Returns the credits expired.';
 
 create or replace function litellm._consume_kept_lots(user_id text, transaction_id bigint, amount numeric)
 returns numeric

@@ -197,7 +197,7 @@ begin
         end if;
         v_refusal := litellm._refusal(v_user, v_cost);
         if v_refusal.sweep_due and attempt = 1 then
-            perform litellm._sweep_expired(v_user);
+            perform litellm._sweep_expired_before(v_user, v_metadata ->> 'team_id', debit_user_credits.model);
             continue;
         end if;
         return query select false, null::bigint, v_refusal.balance, 0::numeric, v_refusal.error_code,
@@ -206,7 +206,7 @@ begin
     end loop;
 
     -- Budgets of the user, membership, team and organisation (sql/schema/0051):
-    -- their counters are locked after the account row, as the lock order says.
+    -- their counters are locked after the account row (docs/ledger.md, "Lock order").
     -- A refusal journals nothing (the account gets its charge back below). A
     -- replay must not touch the budgets, so the journal is asked first.
     if (v_team is not null or v_check_budgets)

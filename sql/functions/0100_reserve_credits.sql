@@ -76,7 +76,7 @@ begin
 
         v_refusal := litellm._refusal(v_user, v_amount);
         if v_refusal.sweep_due and attempt = 1 then
-            perform litellm._sweep_expired(v_user);
+            perform litellm._sweep_expired_before(v_user, v_metadata ->> 'team_id', null);
             continue;
         end if;
         return query select false, null::bigint, 0::numeric, null::numeric, null::timestamptz,

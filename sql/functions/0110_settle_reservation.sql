@@ -61,10 +61,16 @@ begin
             errcode = 'LD003', message = format('unknown power level %s', quote_literal(settle_reservation.power_level));
     end if;
 
-    -- Lock order: the account, then its hold.
+    -- Lock order: the account, then its hold (and, sweeping, the budget
+    -- counters of the expired holds and of this hold's team at once).
     select uc.* into v_account from litellm.user_credits as uc where uc.user_id = v_user for no key update;
     if v_account.next_expiry_at <= pg_catalog.now() then
-        perform litellm._sweep_expired(v_user);
+        perform litellm._sweep_expired_before(
+            v_user,
+            (select h.metadata ->> 'budget_team' from litellm.credit_holds as h
+             where h.user_id = v_user and h.request_id = v_key),
+            settle_reservation.model
+        );
         select uc.* into v_account from litellm.user_credits as uc where uc.user_id = v_user;
     end if;
     select h.* into v_hold from litellm.credit_holds as h

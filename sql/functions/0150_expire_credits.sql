@@ -19,9 +19,9 @@ begin
     if max_users is null or max_users < 1 then
         raise exception using errcode = 'LD007', message = 'max_users must be at least 1';
     end if;
-    -- Every account is locked, in user_id order, before the first sweep: a
-    -- sweep releases holds from budget counters, and a transaction holding a
-    -- counter must never wait for an account row (the documented lock order).
+    -- The lock order of docs/ledger.md: every account, in user_id order, then
+    -- every budget counter that releasing their expired holds touches, in lock
+    -- order, before the first sweep.
     select array_agg(d.user_id order by d.user_id) into v_due
     from (
         select uc.user_id from litellm.user_credits as uc
@@ -30,6 +30,11 @@ begin
         limit max_users
         for no key update
     ) as d;
+    perform litellm._lock_budget_counters(
+        array_agg(h.user_id), array_agg(h.metadata ->> 'budget_team'), array_agg(null::text)
+    )
+    from litellm.credit_holds as h
+    where h.user_id = any(v_due) and h.status = 'held' and h.expires_at <= pg_catalog.now();
     foreach v_user in array coalesce(v_due, '{}'::text[])
     loop
         v_expired := v_expired + litellm._sweep_expired(v_user);

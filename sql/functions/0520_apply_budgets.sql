@@ -2,19 +2,16 @@
 --
 --   select * from litellm._apply_budgets(user_id, team_id, model, amount, kind [, tags])
 --
--- is called by a function that already holds the user's user_credits row lock
--- (step 2 of the lock order in sql/schema/0010_ledger.sql). It returns one row:
--- ok = true when every budget that applies allowed the amount and was updated;
--- ok = false with the level, budget_id and a message when one refused, and
--- then it changed no amount at all.
+-- is called by a function that already holds the user's user_credits row lock.
+-- It returns one row: ok = true when every budget that applies allowed the
+-- amount and was updated; ok = false with the level, budget_id and a message
+-- when one refused, and then it changed no amount at all.
 --
--- Lock order, continuing the ledger's: (1) idempotency advisory lock, (2) the
--- user's user_credits row, (3) lots, (4) holds, then (5) budget_counters rows,
--- by level -- user, membership, team, organization -- then budget_id, and for
--- one budget an older period's row before a newer one. Counter rows are the
--- last locks a transaction takes: a transaction that holds one never waits for
--- a user's account row, so debits of different users sharing a team budget
--- queue on the counter and never deadlock.
+-- Locks follow the order in docs/ledger.md ("Lock order"). Budget counters
+-- come last, in the order of _budgets_applying()'s (lock_rank, budget_id); a
+-- transaction that will call _apply_budgets for more than one charge, hold or
+-- release of different teams or models (a sweep of expired holds, then a
+-- charge) first locks all their counters with _lock_budget_counters().
 
 create or replace function litellm._lock_budget_counter(budget_id bigint, period text)
 returns litellm.budget_counters
@@ -89,6 +86,89 @@ $$;
 comment on function litellm._lock_budget_counter(bigint, text) is
 'Locks and returns the budget''s counter row for the current period (UTC, by the clock), creating it on the first '
 'charge of the period and moving the held amount of the newest earlier row into it. For _apply_budgets().';
+
+create or replace function litellm._budgets_applying(
+    user_id text,
+    team_id text,
+    organization_id text,
+    charge_model text,
+    user_budgets boolean,
+    membership_budgets boolean
+)
+returns table (
+    budget_id bigint,
+    level text,
+    model text,
+    period text,
+    hard_limit numeric,
+    soft_thresholds numeric [],
+    lock_rank integer
+)
+language sql
+stable
+begin atomic
+    select b.budget_id, b.level, b.model, b.period, b.hard_limit, b.soft_thresholds, b.lock_rank
+    from (
+        select b1.*, 1 as lock_rank
+        from litellm.budgets as b1
+        where _budgets_applying.user_budgets and b1.level = 'user'  -- noqa: RF01
+          and b1.user_id = _budgets_applying.user_id  -- noqa: RF01
+        union all
+        select b2.*, 2 as lock_rank
+        from litellm.budgets as b2
+        where _budgets_applying.membership_budgets and b2.level = 'membership'  -- noqa: RF01
+          and b2.user_id = _budgets_applying.user_id  -- noqa: RF01
+          and b2.team_id = _budgets_applying.team_id  -- noqa: RF01
+        union all
+        select b3.*, 3 as lock_rank
+        from litellm.budgets as b3
+        where b3.level = 'team' and b3.team_id = _budgets_applying.team_id  -- noqa: RF01
+        union all
+        select b4.*, 4 as lock_rank
+        from litellm.budgets as b4
+        where b4.level = 'organization' and b4.organization_id = _budgets_applying.organization_id  -- noqa: RF01
+    ) as b
+    where b.active and (b.model is null or b.model = _budgets_applying.charge_model);  -- noqa: RF01
+end;
+
+comment on function litellm._budgets_applying(text, text, text, text, boolean, boolean) is
+'The active budgets a charge of user_id in team_id (of organization_id) for charge_model applies to: the user''s '
+'(when user_budgets), the membership''s (when membership_budgets), the team''s and the organisation''s, each for all '
+'models or for charge_model. lock_rank (1 user, 2 membership, 3 team, 4 organisation) then budget_id is the order in which their '
+'counters are locked, everywhere.';
+
+create or replace function litellm._lock_budget_counters(user_ids text [], team_ids text [], models text [])
+returns void
+language plpgsql
+volatile
+set search_path = pg_catalog, pg_temp
+as $$
+declare
+    v_budget record;
+begin
+    -- Every counter first, in the one order; the charges, holds and releases
+    -- that follow in the transaction then find their rows locked already.
+    for v_budget in
+        select distinct b.lock_rank, b.budget_id, b.period
+        from unnest(user_ids, team_ids, models) as x (user_id, team_id, model)
+        left join litellm.budget_subjects as s on x.user_id = s.user_id
+        cross join lateral (select litellm._budget_team(x.user_id, x.team_id) as team_id) as t
+        left join litellm.teams as tm on t.team_id = tm.team_id
+        cross join lateral litellm._budgets_applying(
+            x.user_id, t.team_id, tm.organization_id, x.model,
+            coalesce(s.has_user_budgets, false), coalesce(s.has_membership_budgets, false)
+        ) as b
+        order by b.lock_rank, b.budget_id
+    loop
+        perform litellm._lock_budget_counter(v_budget.budget_id, v_budget.period);
+    end loop;
+end
+$$;
+
+comment on function litellm._lock_budget_counters(text [], text [], text []) is
+'Locks, in lock order, the current counter of every budget that charges of user_ids[i] in team_ids[i] (NULL: the '
+'user''s primary team) for models[i] apply to. Called before a transaction''s several _apply_budgets() calls, so that '
+'all its counter locks are taken in one order. Call it with the users'' account rows locked.';
 
 create or replace function litellm._budget_team(user_id text, team_id text)
 returns text
@@ -191,7 +271,7 @@ begin
         select t.organization_id into v_org from litellm.teams as t where t.team_id = v_team;
     end if;
 
-    -- Every applicable budget's counter, in the fixed lock order. A charge or
+    -- Every applicable budget's counter, in lock order. A charge or
     -- hold first tries one UPDATE of the current period's row that checks the
     -- limit in its WHERE clause (the common case: one statement per budget).
     -- Otherwise (no row yet for this period, the limit reached, a release or
@@ -200,33 +280,12 @@ begin
     -- budgets already charged (exactly: charges and holds only ever add) and
     -- returns, so no amount changes.
     for v_budget in
-        select
-            b.budget_id,
-            b.level,
-            b.model,
-            b.period,
-            b.hard_limit,
-            b.soft_thresholds
-        from (
-            select b1.*, 1 as rank
-            from litellm.budgets as b1
-            where coalesce(v_subject.has_user_budgets, false) and b1.level = 'user' and b1.user_id = v_user
-            union all
-            select b2.*, 2 as rank
-            from litellm.budgets as b2
-            where coalesce(v_subject.has_membership_budgets, false)
-              and b2.level = 'membership' and b2.user_id = v_user and b2.team_id = v_team
-            union all
-            select b3.*, 3 as rank
-            from litellm.budgets as b3
-            where b3.level = 'team' and b3.team_id = v_team
-            union all
-            select b4.*, 4 as rank
-            from litellm.budgets as b4
-            where b4.level = 'organization' and b4.organization_id = v_org
+        select b.budget_id, b.level, b.model, b.period, b.hard_limit, b.soft_thresholds
+        from litellm._budgets_applying(
+            v_user, v_team, v_org, v_model,
+            coalesce(v_subject.has_user_budgets, false), coalesce(v_subject.has_membership_budgets, false)
         ) as b
-        where b.active and (b.model is null or b.model = v_model)
-        order by b.rank, b.budget_id
+        order by b.lock_rank, b.budget_id
     loop
         v_counter := null;
         v_applied := false;
@@ -398,5 +457,5 @@ comment on function litellm._apply_budgets(text, text, text, numeric, text, text
 'model:<name>), its budget_id and a message, having changed no amount. A charge crossing a soft threshold records '
 'budget_alerts once per budget, period and threshold and sends NOTIFY litellm_budget_alerts. Charges and refunds in '
 'a team are attributed in spend_daily, with tags in spend_tag_daily. Call it with the user''s account row locked; '
-'locks counters in the order level, budget_id, period. Raises LD050 (unknown kind, bad tags), LD001 (bad amount), '
+'locks counters in the order of _budgets_applying(). Raises LD050 (unknown kind, bad tags), LD001 (bad amount), '
 'LD004 (bad user_id), LD007 (team_id or model over 255 characters).';
