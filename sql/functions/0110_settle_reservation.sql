@@ -182,6 +182,7 @@ comment on function litellm.settle_reservation(text, text, numeric, text, text, 
 'Charges the actual cost of a reserved call and releases the rest of its hold, journalling a usage entry keyed by the '
 'request id (so a later debit with that request id is a replay). A cost above the hold is charged as far as the '
 'available balance, the monthly cap and the budgets allow; what is left is returned as amount_uncovered (the balance never goes '
-'below zero). Held credits do not expire while the hold lives, so the hold itself is always covered. Idempotent: settling again with the same arguments returns the original result with replayed = true; '
+'below zero). Held credits do not expire while the hold lives, so the hold itself is always covered. Idempotent: '
+'settling again with the same arguments returns the original result with replayed = true; '
 'other arguments raise LD101. Raises LD201 (no such reservation), LD302 (expired), LD303 (released), LD001, LD002, '
 'LD003, LD004, LD007.';

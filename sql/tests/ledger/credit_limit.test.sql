@@ -21,7 +21,10 @@ select results_eq(
     'nothing was written'
 );
 select is(litellm_test.journal_count('rich'), 1::bigint, 'no journal entry');
-select is((select count(*) from litellm.credit_lots where user_id = 'rich'), 1::bigint, 'no lot');
+select is((
+    select count(*) from litellm.credit_lots
+    where user_id = 'rich'
+), 1::bigint, 'no lot');
 
 -- Spending does not give the room back: the limit is on what was ever credited,
 -- which bounds every total (spent included) however often credits come and go.

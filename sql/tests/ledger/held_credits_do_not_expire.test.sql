@@ -95,9 +95,13 @@ select results_eq(
 -- account (written directly here) charges what there is instead of raising 23514.
 select litellm_test.funded_user('broken', 10);
 select litellm.reserve_credits('broken', 8, 'broken-call', interval '1 hour');
-update litellm.user_credits set credits_remaining = 5 where user_id = 'broken';
+update litellm.user_credits set credits_remaining = 5
+where user_id = 'broken';
 select ok(
-    exists (select from litellm.verify_ledger() where user_id = 'broken' and problem = 'held amount exceeds the balance'),
+    exists (
+        select from litellm.verify_ledger()
+        where user_id = 'broken' and problem = 'held amount exceeds the balance'
+    ),
     'verify_ledger() reports credits_held above the balance'
 );
 select results_eq(

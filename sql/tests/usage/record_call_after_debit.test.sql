@@ -27,7 +27,10 @@ select results_eq(
     'recorded again: the same row'
 );
 select is(
-    (select count(*) from litellm.llm_usage_log where user_id = 'tap-after-debit'),
+    (
+        select count(*) from litellm.llm_usage_log
+        where user_id = 'tap-after-debit'
+    ),
     1::bigint,
     'one log row for the request id'
 );
@@ -43,17 +46,26 @@ select results_eq(
     'the same request under the other key: replayed, the original row'
 );
 select is(
-    (select count(*) from litellm.llm_usage_log where user_id = 'tap-after-debit'),
+    (
+        select count(*) from litellm.llm_usage_log
+        where user_id = 'tap-after-debit'
+    ),
     2::bigint,
     'no second row for it'
 );
 select is(
-    (select count(*) from litellm.credit_transactions where user_id = 'tap-after-debit' and transaction_type = 'usage'),
+    (
+        select count(*) from litellm.credit_transactions
+        where user_id = 'tap-after-debit' and transaction_type = 'usage'
+    ),
     2::bigint,
     'two charges in all'
 );
 select is(
-    (select credits_remaining from litellm.user_credits where user_id = 'tap-after-debit'),
+    (
+        select credits_remaining from litellm.user_credits
+        where user_id = 'tap-after-debit'
+    ),
     8.500000::numeric,
     'each charged once'
 );
