@@ -17,6 +17,13 @@ is read from /proc before and after. Three variants, alternating:
 * function -- ``litellm.debit_user_credits``: the wrapper's cost plus its checks
   (power level, monthly cap, budgets, lot freshness, replays).
 
+Two more variants, run only when named with ``--variants``, measure the other
+calls made once per request or payment with the same loop:
+
+* record_llm_call  -- ``litellm.record_llm_call`` with a cost and a fresh
+  request id: the debit plus the usage log row and its queue;
+* add_user_credits -- ``litellm.add_user_credits`` with a fresh Stripe charge id.
+
 The server must run on this machine (the throwaway cluster does; a
 LITELLM_DB_BENCH_DSN server must be local). Prints microseconds of CPU per
 debit and the ratios; writes bench/results/debit_cost.json.
@@ -108,6 +115,13 @@ begin
         elsif variant = 'wrapper' then
             perform * from debit_cost.wrapper(
                 v_user, 0.000001, 'openai', 'gpt-4', 10, 20, 'balanced', '{}', v_key);
+        elsif variant = 'record_llm_call' then
+            perform * from litellm.record_llm_call(
+                user_id => v_user, provider => 'openai', model => 'gpt-4', prompt_tokens => 10,
+                completion_tokens => 20, cost => 0.000001, request_id => v_key);
+        elsif variant = 'add_user_credits' then
+            perform * from litellm.add_user_credits(
+                v_user, 0.000001, 'purchase', 'stripe', v_key);
         else
             perform * from litellm.debit_user_credits(
                 v_user, 0.000001, 'openai', 'gpt-4', 10, 20, 'balanced', '{}', v_key);
@@ -119,6 +133,7 @@ $$;
 """
 
 VARIANTS = ("floor", "wrapper", "function")
+MORE_VARIANTS = ("record_llm_call", "add_user_credits")
 
 
 def backend_cpu_seconds(pid: int) -> float:
@@ -136,7 +151,10 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--debits", type=int, default=3000, help="debits per run")
     ap.add_argument("--rounds", type=int, default=7, help="alternating runs per variant")
+    ap.add_argument("--variants", nargs="+", choices=VARIANTS + MORE_VARIANTS, default=list(VARIANTS),
+                    help="which variants to run (default: %(default)s)")
     args = ap.parse_args()
+    variants = tuple(args.variants)
 
     with bench_server(durable=False) as server:
         db = new_database(server, synchronous_commit="off", users=USERS)
@@ -149,9 +167,9 @@ def main() -> int:
                          .replace("@FLOOR_STATEMENT@", looped))
             pid = conn.execute("select pg_backend_pid()").fetchone()[0]
             conn.execute("call debit_cost.run('function', 200)")  # warm the caches
-            runs: dict[str, list[float]] = {v: [] for v in VARIANTS}
+            runs: dict[str, list[float]] = {v: [] for v in variants}
             for _ in range(args.rounds):
-                for variant in VARIANTS:
+                for variant in variants:
                     before = backend_cpu_seconds(pid)
                     conn.execute("call debit_cost.run(%s, %s)", (variant, args.debits))
                     runs[variant].append((backend_cpu_seconds(pid) - before) * 1e6 / args.debits)
@@ -159,17 +177,19 @@ def main() -> int:
 
     us = {v: statistics.median(values) for v, values in runs.items()}
     print(f"backend CPU per debit, median of {args.rounds} runs of {args.debits}:")
-    for variant in VARIANTS:
+    for variant in variants:
         each = ", ".join(f"{x:.0f}" for x in runs[variant])
-        print(f"  {variant:<9} {us[variant]:7.0f} us   (runs: {each})")
-    print(f"floor / function {us['floor'] / us['function']:.2f}x   "
-          f"floor / wrapper {us['floor'] / us['wrapper']:.2f}x   "
-          f"wrapper / function {us['wrapper'] / us['function']:.2f}x")
+        print(f"  {variant:<16} {us[variant]:7.0f} us   (runs: {each})")
+    ratios = {}
+    if set(VARIANTS) <= set(variants):
+        ratios = {"floor_vs_function": us["floor"] / us["function"],
+                  "floor_vs_wrapper": us["floor"] / us["wrapper"]}
+        print(f"floor / function {us['floor'] / us['function']:.2f}x   "
+              f"floor / wrapper {us['floor'] / us['wrapper']:.2f}x   "
+              f"wrapper / function {us['wrapper'] / us['function']:.2f}x")
     print(f"verify_ledger() rows after the runs: {bad[0] if bad else '?'}")
     write_results("debit_cost", {"debits": args.debits, "rounds": args.rounds,
-                                 "microseconds": us, "runs": runs,
-                                 "floor_vs_function": us["floor"] / us["function"],
-                                 "floor_vs_wrapper": us["floor"] / us["wrapper"]})
+                                 "microseconds": us, "runs": runs, **ratios})
     return 0
 
 
