@@ -390,6 +390,15 @@ class PriceAlreadyInForceError(RefusedError):
     codes = ("LD322",)
 
 
+
+class BusyError(RefusedError):
+    """Busy, retry: the call waited longer than its bound (5 s) for a lock another transaction
+    held, and gave up with nothing written (LD340). Retrying is safe; if it keeps failing, a
+    long-running transaction holds the same account, budget or key."""
+
+    sqlstate = "LD340"
+    codes = ("LD340",)
+
 # -- integrity (LD9xx) -------------------------------------------------------------------------
 
 

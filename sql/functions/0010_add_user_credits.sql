@@ -21,6 +21,7 @@ volatile
 -- definer: the journal and accounts are not writable by the application role.
 security definer
 set search_path = pg_catalog, pg_temp
+set lock_timeout = '5s'
 as $$
 declare
     v_user text := litellm._check_user_id(add_user_credits.user_id);
@@ -57,10 +58,16 @@ begin
             message = format('unknown credit package %s', add_user_credits.package_id);
     end if;
 
-    -- Lock order: the charge id's advisory lock, then the user's row. A charge
-    -- id is global, so concurrent replays for different users queue here.
+    insert into litellm.user_credits as uc (user_id) values (v_user)
+    on conflict on constraint user_credits_pkey do nothing;
+
+    perform from litellm.user_credits as uc where uc.user_id = v_user for no key update;
+
+    -- A charge id is global. Its replays for this user queue on the account
+    -- row above and then find the original. A first use of the same id by
+    -- another user at the same moment waits on the journal's unique index
+    -- (in _grant) and ends in the unique_violation handler below.
     if v_charge is not null then
-        perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended('litellm.charge:' || v_charge, 0));
         select t.* into v_prior
         from litellm.credit_transactions as t
         where t.stripe_transaction_id = v_charge;
@@ -79,11 +86,6 @@ begin
             return;
         end if;
     end if;
-
-    insert into litellm.user_credits as uc (user_id) values (v_user)
-    on conflict on constraint user_credits_pkey do nothing;
-
-    perform from litellm.user_credits as uc where uc.user_id = v_user for no key update;
 
     if v_key is not null then
         select t.* into v_prior
@@ -105,6 +107,17 @@ begin
         add_user_credits.package_id, add_user_credits.description, v_key, v_metadata
     );
     return query select v_entry.transaction_id, v_entry.balance, v_amount, false;
+exception
+    when lock_not_available then
+        perform litellm._lock_timeout_error('litellm.add_user_credits', sqlerrm);
+    when unique_violation then
+        select t.* into v_prior
+        from litellm.credit_transactions as t
+        where t.stripe_transaction_id = v_charge;
+        if v_charge is null or not found or v_prior.user_id = v_user then
+            raise;
+        end if;
+        perform litellm._idempotency_conflict('stripe_transaction_id', v_charge, 'user_id', v_prior.user_id, v_user);
 end
 $$;
 

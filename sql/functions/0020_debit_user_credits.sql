@@ -23,6 +23,7 @@ volatile
 -- definer: the journal and accounts are not writable by the application role.
 security definer
 set search_path = pg_catalog, pg_temp
+set lock_timeout = '5s'
 as $$
 #variable_conflict use_column
 declare
@@ -275,6 +276,9 @@ begin
     amount_debited := v_cost;
     replayed := false;
     return next;
+exception
+    when lock_not_available then
+        perform litellm._lock_timeout_error('litellm.debit_user_credits', sqlerrm);
 end
 $$;
 

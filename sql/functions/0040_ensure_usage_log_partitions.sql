@@ -9,6 +9,32 @@
 -- not created ahead) briefly locks the parent so that no insert in flight is
 -- routed to the default partition across the attach.
 
+create or replace function litellm._usage_log_month_begun(month date)
+returns boolean
+language sql
+stable
+begin atomic
+    select (pg_catalog.date_trunc('month', month::timestamp) at time zone 'UTC') <= pg_catalog.now() + interval '1 day';
+end;
+
+comment on function litellm._usage_log_month_begun(date) is
+'Whether the UTC month containing month has begun (or begins within a day): its partition is then created under an '
+'ACCESS EXCLUSIVE lock on llm_usage_log, which only the owner may take (see ensure_usage_log_partitions).';
+
+create or replace function litellm._session_owns_usage_log()
+returns boolean
+language sql
+stable
+begin atomic
+    select pg_catalog.pg_has_role(session_user, c.relowner, 'MEMBER')
+    from pg_catalog.pg_class as c
+    where c.oid = 'litellm.llm_usage_log'::regclass;
+end;
+
+comment on function litellm._session_owns_usage_log() is
+'Whether the session''s login (session_user, which SET ROLE and SECURITY DEFINER do not change) is a member of the '
+'role that owns llm_usage_log (or a superuser).';
+
 create or replace function litellm._ensure_usage_log_partition(month date)
 returns text
 language plpgsql
@@ -42,7 +68,7 @@ begin
     -- before the attach would fail its recheck after it; ACCESS EXCLUSIVE
     -- makes those inserts wait and route again (this is the catch-up case,
     -- when partitions were not created ahead).
-    if v_start::timestamp at time zone 'UTC' <= now() + interval '1 day' then
+    if litellm._usage_log_month_begun(v_start) then
         lock table litellm.llm_usage_log in access exclusive mode;
     else
         lock table litellm.llm_usage_log in share update exclusive mode;
@@ -135,10 +161,15 @@ language plpgsql
 volatile
 security definer
 set search_path = pg_catalog, pg_temp
+set lock_timeout = '5s'
 as $$
 declare
     v_this_month date := date_trunc('month', now() at time zone 'UTC')::date;
+    v_owner boolean := litellm._session_owns_usage_log();
+    v_current_attached boolean;
+    v_month date;
     v_name text;
+    v_skipped text [] := '{}';
 begin
     if months_ahead is null or months_ahead not between 0 and 120 then
         raise exception using
@@ -151,18 +182,45 @@ begin
             message = format('months_behind must be between 0 and 120, got %s', coalesce(months_behind::text, 'NULL')),
             hint = 'For an older month call litellm._ensure_usage_log_partition(month) as the owner.';
     end if;
+    -- Only the owner creates a month that has begun: that locks the log
+    -- against inserts (ACCESS EXCLUSIVE), and a session that then kept its
+    -- transaction open would stop usage logging. Any other session creates
+    -- only months still ahead (SHARE UPDATE EXCLUSIVE, which inserts do not
+    -- wait for), and only while this month's partition exists: attaching
+    -- locks the default partition, which takes every insert when it does not.
+    v_current_attached := litellm._usage_log_partition_state('llm_usage_log_p' || to_char(v_this_month, 'YYYYMM'))
+                          = 'attached';
     for i in -months_behind..months_ahead loop
-        v_name := litellm._ensure_usage_log_partition((v_this_month + make_interval(months => i))::date);
+        v_month := (v_this_month + make_interval(months => i))::date;
+        if not v_owner and (litellm._usage_log_month_begun(v_month) or not v_current_attached) then
+            if litellm._usage_log_partition_state('llm_usage_log_p' || to_char(v_month, 'YYYYMM')) <> 'attached' then
+                v_skipped := v_skipped || ('llm_usage_log_p' || to_char(v_month, 'YYYYMM'));
+            end if;
+            continue;
+        end if;
+        v_name := litellm._ensure_usage_log_partition(v_month);
         if v_name is not null then
             return next v_name;
         end if;
     end loop;
+    if cardinality(v_skipped) > 0 then
+        raise warning using
+            message = format('usage log partitions missing: %s', array_to_string(v_skipped, ', ')),
+            detail = 'Their rows go to the default partition. Creating them locks the usage log against inserts, '
+                     'which only the owner may do.',
+            hint = 'As the owner: SELECT * FROM litellm.ensure_usage_log_partitions(3, <months back>);';
+    end if;
     return;
+exception
+    when lock_not_available then
+        perform litellm._lock_timeout_error('litellm.ensure_usage_log_partitions', sqlerrm);
 end
 $$;
 
 comment on function litellm.ensure_usage_log_partitions(integer, integer) is
 'Creates the monthly partitions of llm_usage_log (UTC months, named llm_usage_log_pYYYYMM) from months_behind months ago '
 'to months_ahead months ahead, moving rows of those months out of the default partition. Returns the names it created '
-'(none when all exist, so it is cheap to call often). Called by the installer and by refresh_usage_summary(). LD007 for '
-'a count outside 0..120.';
+'(none when all exist, so it is cheap to call often). Called by the installer and by refresh_usage_summary(). Only a '
+'session whose login is (a member of) the log''s owner creates a month that has begun (that locks the log against '
+'inserts); any other session creates only months ahead, and only while this month''s partition exists, and is warned '
+'of the missing months it skipped. LD007 for a count outside 0..120.';

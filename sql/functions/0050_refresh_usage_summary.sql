@@ -216,6 +216,7 @@ language plpgsql
 volatile
 security definer
 set search_path = pg_catalog, pg_temp
+set lock_timeout = '5s'
 as $$
 declare
     v_old smallint;
@@ -232,8 +233,8 @@ begin
     end if;
     perform litellm.ensure_usage_log_partitions();
 
-    -- One refresh at a time (key: the bytes "llm_summ" as a big-endian integer).
-    perform pg_catalog.pg_advisory_xact_lock(7812739710307364205);
+    -- One refresh at a time.
+    perform litellm._lock('usage_summary_refresh');
 
     -- Switch writers to the other slot, then wait for the old slot's writers.
     select (g.last_value % 2)::smallint into v_old from litellm.usage_summary_generation as g;
@@ -325,6 +326,9 @@ begin
     ) into v_written;
     execute format('truncate litellm.%I', 'usage_summary_pending_' || v_old);
     return v_written;
+exception
+    when lock_not_available then
+        perform litellm._lock_timeout_error('litellm.refresh_usage_summary', sqlerrm);
 end
 $$;
 

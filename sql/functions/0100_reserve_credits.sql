@@ -20,6 +20,7 @@ volatile
 -- definer: holds and accounts are not writable by the application role.
 security definer
 set search_path = pg_catalog, pg_temp
+set lock_timeout = '5s'
 as $$
 #variable_conflict use_column
 declare
@@ -117,6 +118,9 @@ begin
     end if;
 
     return query select true, v_id, v_amount, v_available, v_expires, null::text, null::text, false;
+exception
+    when lock_not_available then
+        perform litellm._lock_timeout_error('litellm.reserve_credits', sqlerrm);
 end
 $$;
 

@@ -23,6 +23,7 @@ volatile
 -- definer: the journal, holds and accounts are not writable by the application role.
 security definer
 set search_path = pg_catalog, pg_temp
+set lock_timeout = '5s'
 as $$
 #variable_conflict use_column
 declare
@@ -175,6 +176,9 @@ begin
 
     return query select true, v_id, v_account.credits_remaining, v_charge,
         greatest(v_hold.amount - v_charge, 0), v_cost - v_charge, false;
+exception
+    when lock_not_available then
+        perform litellm._lock_timeout_error('litellm.settle_reservation', sqlerrm);
 end
 $$;
 

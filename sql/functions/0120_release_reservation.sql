@@ -10,6 +10,7 @@ volatile
 -- definer: holds and accounts are not writable by the application role.
 security definer
 set search_path = pg_catalog, pg_temp
+set lock_timeout = '5s'
 as $$
 #variable_conflict use_column
 declare
@@ -50,6 +51,9 @@ begin
     perform litellm._apply_budgets(v_user, v_hold.metadata ->> 'budget_team', null, v_hold.amount, 'release');
     return query select v_status = 'released', v_status,
         case when v_status = 'released' then v_hold.amount else 0 end, false;
+exception
+    when lock_not_available then
+        perform litellm._lock_timeout_error('litellm.release_reservation', sqlerrm);
 end
 $$;
 

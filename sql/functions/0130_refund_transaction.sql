@@ -15,6 +15,7 @@ volatile
 -- definer: the journal and accounts are not writable by the application role.
 security definer
 set search_path = pg_catalog, pg_temp
+set lock_timeout = '5s'
 as $$
 #variable_conflict use_column
 declare
@@ -106,6 +107,9 @@ begin
                                    'refund');
 
     return query select v_id, v_account.credits_remaining, v_amount, false;
+exception
+    when lock_not_available then
+        perform litellm._lock_timeout_error('litellm.refund_transaction', sqlerrm);
 end
 $$;
 

@@ -9,6 +9,7 @@ volatile
 -- definer: the journal, lots and accounts are not writable by the application role.
 security definer
 set search_path = pg_catalog, pg_temp
+set lock_timeout = '5s'
 as $$
 declare
     v_user text;
@@ -42,6 +43,9 @@ begin
     end loop;
     return query select v_users, v_expired,
         exists (select from litellm.user_credits as uc where uc.next_expiry_at <= pg_catalog.now());
+exception
+    when lock_not_available then
+        perform litellm._lock_timeout_error('litellm.expire_credits', sqlerrm);
 end
 $$;
 

@@ -82,6 +82,7 @@ returns table (
 language plpgsql
 volatile
 set search_path = pg_catalog, pg_temp
+set lock_timeout = '5s'
 as $$
 declare
     v_user text := litellm._check_user_id(_record_llm_call.user_id);
@@ -160,14 +161,14 @@ begin
     perform litellm._check_text(_record_llm_call.operation, 'operation', 255);
     perform litellm._check_text(_record_llm_call.session_id, 'session_id', 255);
 
-    -- Idempotency: one log row per (user, key). The lock serialises every call
-    -- with this key until commit, so a concurrent replay waits here and then
-    -- finds the original's row.
+    -- Idempotency: one log row per (user, key). The user's call lock (a row
+    -- of the owner-only litellm.locks) serialises this user's keyed calls
+    -- until commit, so a concurrent replay waits here and then finds the
+    -- original's row. The debit below serialises them on the account row
+    -- anyway; this lock also covers calls that are not charged.
     v_key := coalesce(_record_llm_call.request_id, _record_llm_call.litellm_call_id);
     if v_key is not null then
-        perform pg_catalog.pg_advisory_xact_lock(
-            pg_catalog.hashtextextended(format('litellm.call:%s:%s:%s', length(v_user), v_user, v_key), 0)
-        );
+        perform litellm._lock('call:' || v_user);
         if _record_llm_call.request_id is not null then
             select l.* into v_prior
             from litellm.llm_usage_log as l
@@ -299,6 +300,9 @@ begin
 
     return query select v_code is null, v_charged, v_tx, v_log_id, coalesce(v_balance, 0), v_amount, v_code, v_message,
         v_replayed;
+exception
+    when lock_not_available then
+        perform litellm._lock_timeout_error('litellm.record_llm_call', sqlerrm);
 end
 $$;
 
@@ -349,6 +353,7 @@ language sql
 volatile
 security definer
 set search_path = pg_catalog, pg_temp
+set lock_timeout = '5s'
 begin atomic
     select
         r.success,

@@ -45,6 +45,7 @@ returns table (
 language plpgsql
 volatile
 set search_path = pg_catalog, pg_temp
+set lock_timeout = '5s'
 as $$
 declare
     v_cutoff timestamptz;
@@ -134,6 +135,9 @@ begin
         );
         return next;
     end loop;
+exception
+    when lock_not_available then
+        perform litellm._lock_timeout_error('litellm.archive_usage_logs', sqlerrm);
 end
 $$;
 

@@ -7,6 +7,7 @@ returns table (
 language plpgsql
 volatile
 set search_path = pg_catalog, pg_temp
+set lock_timeout = '5s'
 as $$
 declare
     v_archive record;
@@ -34,6 +35,9 @@ begin
         range_end := v_archive.range_end;
         return next;
     end loop;
+exception
+    when lock_not_available then
+        perform litellm._lock_timeout_error('litellm.drop_archived_usage_logs', sqlerrm);
 end
 $$;
 

@@ -35,6 +35,7 @@ returns table (price_id bigint, action text)
 language plpgsql
 volatile
 set search_path = pg_catalog, pg_temp
+set lock_timeout = '5s'
 as $$
 declare
     v_provider text := lower(litellm._price_key(set_model_price.provider, 'provider'));
@@ -77,7 +78,10 @@ begin
             detail = 'Its snapshot would predate the lock that keeps price periods from overlapping.',
             hint = 'Use READ COMMITTED (the default) or SERIALIZABLE.';
     end if;
-    perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended('litellm.model_prices', 0));
+    -- The lock: SHARE ROW EXCLUSIVE on model_prices conflicts with itself and
+    -- with writes, not with reads; only a role that may write the table can
+    -- take it.
+    lock table litellm.model_prices in share row exclusive mode;
 
     -- The period that starts last at or before v_from: in force at v_from
     -- unless it was closed earlier.
@@ -152,6 +156,9 @@ begin
         v_new.price_id, to_jsonb(v_current), to_jsonb(v_new), v_note
     );
     return query select v_new.price_id, case when v_current.price_id is null then 'added' else 'changed' end;
+exception
+    when lock_not_available then
+        perform litellm._lock_timeout_error('litellm.set_model_price', sqlerrm);
 end
 $$;
 

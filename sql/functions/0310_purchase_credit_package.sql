@@ -16,6 +16,7 @@ volatile
 -- definer: it reads the journal to recognise a replayed charge of a since-retired package.
 security definer
 set search_path = pg_catalog, pg_temp
+set lock_timeout = '5s'
 as $$
 declare
     v_user text := litellm._check_user_id(purchase_credit_package.user_id);
@@ -83,6 +84,9 @@ begin
             'discount_percent', v_package.discount_percent
         )
     ) as r;
+exception
+    when lock_not_available then
+        perform litellm._lock_timeout_error('litellm.purchase_credit_package', sqlerrm);
 end
 $$;
 

@@ -9,6 +9,7 @@ volatile
 -- definer: accounts and the tier history are not writable by the application role.
 security definer
 set search_path = pg_catalog, pg_temp
+set lock_timeout = '5s'
 as $$
 declare
     v_user text := litellm._check_user_id(set_user_tier.user_id);
@@ -48,6 +49,9 @@ begin
     values (v_user, v_old, v_tier, v_reason);
 
     return query select v_old, v_tier, true;
+exception
+    when lock_not_available then
+        perform litellm._lock_timeout_error('litellm.set_user_tier', sqlerrm);
 end
 $$;
 

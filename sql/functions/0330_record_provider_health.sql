@@ -53,6 +53,7 @@ returns setof litellm.provider_health
 language plpgsql
 volatile
 set search_path = pg_catalog, pg_temp
+set lock_timeout = '5s'
 as $$
 declare
     v_provider text := lower(litellm._price_key(record_provider_health.provider, 'provider'));
@@ -104,6 +105,9 @@ begin
         notes = excluded.notes,
         last_check = excluded.last_check
     returning ph.*;
+exception
+    when lock_not_available then
+        perform litellm._lock_timeout_error('litellm.record_provider_health', sqlerrm);
 end
 $$;
 

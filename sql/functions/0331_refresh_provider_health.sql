@@ -14,6 +14,7 @@ returns table (
 language plpgsql
 volatile
 set search_path = pg_catalog, pg_temp
+set lock_timeout = '5s'
 as $$
 declare
     v_since timestamptz;
@@ -84,6 +85,9 @@ begin
     select d.provider, d.status, d.avg_latency_ms, d.success_rate, d.request_count, d.error_count, d.last_error
     from derived as d
     order by d.provider;
+exception
+    when lock_not_available then
+        perform litellm._lock_timeout_error('litellm.refresh_provider_health', sqlerrm);
 end
 $$;
 

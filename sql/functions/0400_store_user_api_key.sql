@@ -99,6 +99,7 @@ volatile
 -- definer: user_provider_keys and user_credits are not writable by the application role.
 security definer
 set search_path = pg_catalog, pg_temp
+set lock_timeout = '5s'
 as $$
 declare
     v_user text := litellm._check_user_id(store_user_api_key.user_id);
@@ -134,6 +135,9 @@ begin
         last_used_at = null
     -- xmax is 0 on a freshly inserted row version and set on an updated one.
     returning k.id, k.xmax = 0, k.created_at, k.updated_at;
+exception
+    when lock_not_available then
+        perform litellm._lock_timeout_error('litellm.store_user_api_key', sqlerrm);
 end
 $$;
 

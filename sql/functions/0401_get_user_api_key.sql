@@ -12,6 +12,7 @@ volatile
 -- definer: the application role cannot read user_provider_keys directly.
 security definer
 set search_path = pg_catalog, pg_temp
+set lock_timeout = '5s'
 as $$
 declare
     v_user text := litellm._check_user_id(get_user_api_key.user_id);
@@ -30,6 +31,9 @@ begin
     select k.encrypted_api_key, k.encryption_key_id, k.key_name
     from litellm.user_provider_keys as k
     where k.user_id = v_user and k.provider = v_provider and k.enabled;
+exception
+    when lock_not_available then
+        perform litellm._lock_timeout_error('litellm.get_user_api_key', sqlerrm);
 end
 $$;
 

@@ -9,6 +9,7 @@ volatile
 -- definer: user_provider_keys is not writable by the application role.
 security definer
 set search_path = pg_catalog, pg_temp
+set lock_timeout = '5s'
 as $$
 declare
     v_user text := litellm._check_user_id(set_user_api_key_enabled.user_id);
@@ -24,6 +25,9 @@ begin
         updated_at = case when k.enabled = set_user_api_key_enabled.enabled then k.updated_at else pg_catalog.now() end
     where k.user_id = v_user and k.provider = v_provider;
     return found;
+exception
+    when lock_not_available then
+        perform litellm._lock_timeout_error('litellm.set_user_api_key_enabled', sqlerrm);
 end
 $$;
 

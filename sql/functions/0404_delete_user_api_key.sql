@@ -8,6 +8,7 @@ volatile
 -- definer: user_provider_keys is not writable by the application role.
 security definer
 set search_path = pg_catalog, pg_temp
+set lock_timeout = '5s'
 as $$
 declare
     v_user text := litellm._check_user_id(delete_user_api_key.user_id);
@@ -16,6 +17,9 @@ begin
     delete from litellm.user_provider_keys as k
     where k.user_id = v_user and k.provider = v_provider;
     return found;
+exception
+    when lock_not_available then
+        perform litellm._lock_timeout_error('litellm.delete_user_api_key', sqlerrm);
 end
 $$;
 

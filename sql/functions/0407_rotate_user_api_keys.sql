@@ -10,6 +10,7 @@ volatile
 -- definer: user_provider_keys is not writable by the application role.
 security definer
 set search_path = pg_catalog, pg_temp
+set lock_timeout = '5s'
 as $$
 declare
     v_key_id text := litellm._check_key_id(rotate_user_api_keys.current_key_id, true);
@@ -47,6 +48,9 @@ begin
                 rotate_user_api_keys.new_encrypted_api_keys) as r (key_id, old_token, new_token)
     where k.id = r.key_id and k.encrypted_api_key = r.old_token
     returning k.id;
+exception
+    when lock_not_available then
+        perform litellm._lock_timeout_error('litellm.rotate_user_api_keys', sqlerrm);
 end
 $$;
 

@@ -10,6 +10,7 @@ volatile
 -- definer: the application role cannot read user_provider_keys directly.
 security definer
 set search_path = pg_catalog, pg_temp
+set lock_timeout = '5s'
 as $$
 declare
     v_user text := litellm._check_user_id(get_user_api_keys.user_id);
@@ -25,6 +26,9 @@ begin
     from litellm.user_provider_keys as k
     where k.user_id = v_user and k.enabled
     order by k.provider;
+exception
+    when lock_not_available then
+        perform litellm._lock_timeout_error('litellm.get_user_api_keys', sqlerrm);
 end
 $$;
 

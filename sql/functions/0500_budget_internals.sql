@@ -85,7 +85,7 @@ begin
     -- One recomputation per user at a time. In READ COMMITTED each statement
     -- below takes a new snapshot, so it sees every change committed by the
     -- transactions that held this lock before.
-    perform pg_catalog.pg_advisory_xact_lock(1819045218, pg_catalog.hashtext(_sync_budget_subject.user_id));
+    perform litellm._lock('member:' || _sync_budget_subject.user_id);
 
     select m.team_id into v_primary
     from litellm.team_memberships as m
@@ -119,7 +119,8 @@ $$;
 
 comment on function litellm._sync_budget_subject(text) is
 'Recomputes the user''s budget_subjects row (primary team, whether user or membership budgets exist) from '
-'team_memberships and budgets; deletes it when there is nothing to record. Serialised per user by an advisory lock.';
+'team_memberships and budgets; deletes it when there is nothing to record. Serialised per user by the lock '
+'member:<user_id> (litellm._lock).';
 
 create or replace function litellm._team_memberships_sync_subject()
 returns trigger

@@ -9,6 +9,7 @@ volatile
 -- definer: the application role does not write the hierarchy tables directly.
 security definer
 set search_path = pg_catalog, pg_temp
+set lock_timeout = '5s'
 as $$
 declare
     v_id text := litellm._check_hierarchy_id(create_organization.organization_id, 'organization_id');
@@ -26,6 +27,9 @@ begin
         select o.* into v_row from litellm.organizations as o where o.organization_id = v_id;
     end if;
     return v_row;
+exception
+    when lock_not_available then
+        perform litellm._lock_timeout_error('litellm.create_organization', sqlerrm);
 end
 $$;
 

@@ -10,6 +10,7 @@ volatile
 -- definer: the application role does not write the hierarchy tables directly.
 security definer
 set search_path = pg_catalog, pg_temp
+set lock_timeout = '5s'
 as $$
 declare
     v_id text := litellm._check_hierarchy_id(create_team.team_id, 'team_id');
@@ -39,6 +40,9 @@ begin
         select t.* into v_row from litellm.teams as t where t.team_id = v_id;
     end if;
     return v_row;
+exception
+    when lock_not_available then
+        perform litellm._lock_timeout_error('litellm.create_team', sqlerrm);
 end
 $$;
 

@@ -10,6 +10,7 @@ volatile
 -- definer: the application role does not write the hierarchy tables directly.
 security definer
 set search_path = pg_catalog, pg_temp
+set lock_timeout = '5s'
 as $$
 declare
     v_user text := litellm._check_user_id(add_team_member.user_id);
@@ -33,7 +34,7 @@ begin
 
     -- One membership change per user at a time (the lock _sync_budget_subject
     -- takes), so two concurrent calls cannot both make a primary membership.
-    perform pg_catalog.pg_advisory_xact_lock(1819045218, pg_catalog.hashtext(v_user));
+    perform litellm._lock('member:' || v_user);
 
     if v_primary is null then
         -- Not given: an existing membership keeps its flag; a new one is
@@ -63,6 +64,9 @@ begin
         select m.* into v_row from litellm.team_memberships as m where m.user_id = v_user and m.team_id = v_team;
     end if;
     return v_row;
+exception
+    when lock_not_available then
+        perform litellm._lock_timeout_error('litellm.add_team_member', sqlerrm);
 end
 $$;
 

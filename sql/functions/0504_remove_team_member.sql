@@ -5,6 +5,7 @@ volatile
 -- definer: the application role does not write the hierarchy tables directly.
 security definer
 set search_path = pg_catalog, pg_temp
+set lock_timeout = '5s'
 as $$
 declare
     v_user text := litellm._check_user_id(remove_team_member.user_id);
@@ -12,6 +13,9 @@ declare
 begin
     delete from litellm.team_memberships as m where m.user_id = v_user and m.team_id = v_team;
     return found;
+exception
+    when lock_not_available then
+        perform litellm._lock_timeout_error('litellm.remove_team_member', sqlerrm);
 end
 $$;
 

@@ -16,6 +16,7 @@ volatile
 -- definer: the application role does not write budgets directly.
 security definer
 set search_path = pg_catalog, pg_temp
+set lock_timeout = '5s'
 as $$
 #variable_conflict use_column
 declare
@@ -123,6 +124,9 @@ begin
           and b.period = v_period;
     end if;
     return v_row;
+exception
+    when lock_not_available then
+        perform litellm._lock_timeout_error('litellm.set_budget', sqlerrm);
 end
 $$;
 
