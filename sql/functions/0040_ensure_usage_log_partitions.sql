@@ -194,7 +194,7 @@ begin
         v_month := (v_this_month + make_interval(months => i))::date;
         if not v_owner and (litellm._usage_log_month_begun(v_month) or not v_current_attached) then
             if litellm._usage_log_partition_state('llm_usage_log_p' || to_char(v_month, 'YYYYMM')) <> 'attached' then
-                v_skipped := v_skipped || ('llm_usage_log_p' || to_char(v_month, 'YYYYMM'));
+                v_skipped := array_append(v_skipped, 'llm_usage_log_p' || to_char(v_month, 'YYYYMM'));
             end if;
             continue;
         end if;
@@ -214,6 +214,7 @@ begin
 exception
     when lock_not_available then
         perform litellm._lock_timeout_error('litellm.ensure_usage_log_partitions', sqlerrm);
+        raise;  -- not reached: _lock_timeout_error raises LD340
 end
 $$;
 

@@ -329,6 +329,7 @@ begin
 exception
     when lock_not_available then
         perform litellm._lock_timeout_error('litellm.refresh_usage_summary', sqlerrm);
+        raise;  -- not reached: _lock_timeout_error raises LD340
 end
 $$;
 

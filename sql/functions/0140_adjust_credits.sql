@@ -95,6 +95,7 @@ begin
 exception
     when lock_not_available then
         perform litellm._lock_timeout_error('litellm.adjust_credits', sqlerrm);
+        raise;  -- not reached: _lock_timeout_error raises LD340
 end
 $$;
 

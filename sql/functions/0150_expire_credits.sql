@@ -46,6 +46,7 @@ begin
 exception
     when lock_not_available then
         perform litellm._lock_timeout_error('litellm.expire_credits', sqlerrm);
+        raise;  -- not reached: _lock_timeout_error raises LD340
 end
 $$;
 

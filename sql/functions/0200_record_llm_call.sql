@@ -303,6 +303,7 @@ begin
 exception
     when lock_not_available then
         perform litellm._lock_timeout_error('litellm.record_llm_call', sqlerrm);
+        raise;  -- not reached: _lock_timeout_error raises LD340
 end
 $$;
 

@@ -38,6 +38,7 @@ begin
 exception
     when lock_not_available then
         perform litellm._lock_timeout_error('litellm.drop_archived_usage_logs', sqlerrm);
+        raise;  -- not reached: _lock_timeout_error raises LD340
 end
 $$;
 

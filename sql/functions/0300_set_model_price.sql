@@ -159,6 +159,7 @@ begin
 exception
     when lock_not_available then
         perform litellm._lock_timeout_error('litellm.set_model_price', sqlerrm);
+        raise;  -- not reached: _lock_timeout_error raises LD340
 end
 $$;
 

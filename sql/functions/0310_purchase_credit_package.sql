@@ -87,6 +87,7 @@ begin
 exception
     when lock_not_available then
         perform litellm._lock_timeout_error('litellm.purchase_credit_package', sqlerrm);
+        raise;  -- not reached: _lock_timeout_error raises LD340
 end
 $$;
 

@@ -52,6 +52,7 @@ begin
 exception
     when lock_not_available then
         perform litellm._lock_timeout_error('litellm.set_user_tier', sqlerrm);
+        raise;  -- not reached: _lock_timeout_error raises LD340
 end
 $$;
 

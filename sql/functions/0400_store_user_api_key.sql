@@ -138,6 +138,7 @@ begin
 exception
     when lock_not_available then
         perform litellm._lock_timeout_error('litellm.store_user_api_key', sqlerrm);
+        raise;  -- not reached: _lock_timeout_error raises LD340
 end
 $$;
 

@@ -28,6 +28,7 @@ begin
 exception
     when lock_not_available then
         perform litellm._lock_timeout_error('litellm.set_user_api_key_enabled', sqlerrm);
+        raise;  -- not reached: _lock_timeout_error raises LD340
 end
 $$;
 

@@ -51,6 +51,7 @@ begin
 exception
     when lock_not_available then
         perform litellm._lock_timeout_error('litellm.rotate_user_api_keys', sqlerrm);
+        raise;  -- not reached: _lock_timeout_error raises LD340
 end
 $$;
 

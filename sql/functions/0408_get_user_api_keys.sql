@@ -29,6 +29,7 @@ begin
 exception
     when lock_not_available then
         perform litellm._lock_timeout_error('litellm.get_user_api_keys', sqlerrm);
+        raise;  -- not reached: _lock_timeout_error raises LD340
 end
 $$;
 

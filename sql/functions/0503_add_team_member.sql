@@ -67,6 +67,7 @@ begin
 exception
     when lock_not_available then
         perform litellm._lock_timeout_error('litellm.add_team_member', sqlerrm);
+        raise;  -- not reached: _lock_timeout_error raises LD340
 end
 $$;
 

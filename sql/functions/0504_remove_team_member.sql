@@ -16,6 +16,7 @@ begin
 exception
     when lock_not_available then
         perform litellm._lock_timeout_error('litellm.remove_team_member', sqlerrm);
+        raise;  -- not reached: _lock_timeout_error raises LD340
 end
 $$;
 
