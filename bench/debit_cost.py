@@ -151,8 +151,8 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--debits", type=int, default=3000, help="debits per run")
     ap.add_argument("--rounds", type=int, default=7, help="alternating runs per variant")
-    ap.add_argument("--variants", nargs="+", choices=VARIANTS + MORE_VARIANTS, default=list(VARIANTS),
-                    help="which variants to run (default: %(default)s)")
+    ap.add_argument("--variants", nargs="+", choices=VARIANTS + MORE_VARIANTS,
+                    default=list(VARIANTS), help="which variants to run (default: %(default)s)")
     args = ap.parse_args()
     variants = tuple(args.variants)
 

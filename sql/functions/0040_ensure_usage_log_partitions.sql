@@ -169,7 +169,7 @@ declare
     v_current_attached boolean;
     v_month date;
     v_name text;
-    v_skipped text [] := '{}';
+    v_skipped text [] := array[]::text [];
 begin
     if months_ahead is null or months_ahead not between 0 and 120 then
         raise exception using
