@@ -9,7 +9,7 @@ keys and hold them, and the package's calls queued behind it for as long as it l
   the old code used, computed as the old code did; every package function still completes.
 * A call held up by a lock a package session really holds (an account row, a user's call lock,
   the refresh, a membership change, a price change, a Stripe charge id being inserted) fails
-  with LD340 after the 5 s bound instead of hanging.
+  with 55P03 (lock_not_available) after the 5 s bound instead of hanging.
 * ``ensure_usage_log_partitions`` called by the application, and held open, does not stop usage
   logging: only the owner creates a month that has begun.
 """
@@ -163,21 +163,21 @@ HOLDS: dict[str, tuple[str, str]] = {
 
 
 @pytest.mark.parametrize("name", list(HOLDS))
-def test_a_call_held_up_by_a_package_lock_fails_with_ld340_after_the_bound(
+def test_a_call_held_up_by_a_package_lock_fails_after_the_bound(
         db: str, logins: dict[str, str], name: str) -> None:
     with connect(db) as owner:
         setup_ledger(owner)
     hold, call = HOLDS[name]
     user = None if name == "set_model_price" else logins["app"]
     state, elapsed = hold_then_call(db, lambda c: c.execute(hold).fetchall(), user, call)
-    assert state == "LD340", f"{name}: {state} after {elapsed:.1f}s"
+    assert state == "55P03", f"{name}: {state} after {elapsed:.1f}s"
     assert BOUND - 0.5 < elapsed < BOUND + 5, f"{name} gave up after {elapsed:.1f}s"
 
 
 def test_python_client_raises_busy_error(db: str) -> None:
     from litellm_db.errors import BusyError, RefusedError, error_class
 
-    assert error_class("LD340") is BusyError
+    assert error_class("55P03") is BusyError
     assert issubclass(BusyError, RefusedError)
 
 
@@ -271,7 +271,7 @@ def test_the_bound_is_the_functions_own(db: str) -> None:
         started = time.monotonic()
         with pytest.raises(psycopg.Error) as caught:
             victim.execute("select * from litellm.debit_user_credits('victim', 0.01)")
-        assert caught.value.diag.sqlstate == "LD340"
+        assert caught.value.diag.sqlstate == "55P03"
         assert time.monotonic() - started < BOUND + 5
         assert victim.execute("show lock_timeout").fetchone() == ("0",)
         holder.rollback()

@@ -393,11 +393,11 @@ class PriceAlreadyInForceError(RefusedError):
 
 class BusyError(RefusedError):
     """Busy, retry: the call waited longer than its bound (5 s) for a lock another transaction
-    held, and gave up with nothing written (LD340). Retrying is safe; if it keeps failing, a
-    long-running transaction holds the same account, budget or key."""
+    held, and gave up with nothing written (PostgreSQL's lock_not_available, 55P03). Retrying is
+    safe; if it keeps failing, a long-running transaction holds the same account, budget or key."""
 
-    sqlstate = "LD340"
-    codes = ("LD340",)
+    sqlstate = "55P03"
+    codes = ("55P03",)
 
 # -- integrity (LD9xx) -------------------------------------------------------------------------
 

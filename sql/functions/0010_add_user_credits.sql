@@ -108,9 +108,6 @@ begin
     );
     return query select v_entry.transaction_id, v_entry.balance, v_amount, false;
 exception
-    when lock_not_available then
-        perform litellm._lock_timeout_error('litellm.add_user_credits', sqlerrm);
-        raise;  -- not reached: _lock_timeout_error raises LD340
     when unique_violation then
         select t.* into v_prior
         from litellm.credit_transactions as t

@@ -276,10 +276,6 @@ begin
     amount_debited := v_cost;
     replayed := false;
     return next;
-exception
-    when lock_not_available then
-        perform litellm._lock_timeout_error('litellm.debit_user_credits', sqlerrm);
-        raise;  -- not reached: _lock_timeout_error raises LD340
 end
 $$;
 

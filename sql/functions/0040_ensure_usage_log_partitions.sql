@@ -211,10 +211,6 @@ begin
             hint = 'As the owner: SELECT * FROM litellm.ensure_usage_log_partitions(3, <months back>);';
     end if;
     return;
-exception
-    when lock_not_available then
-        perform litellm._lock_timeout_error('litellm.ensure_usage_log_partitions', sqlerrm);
-        raise;  -- not reached: _lock_timeout_error raises LD340
 end
 $$;
 

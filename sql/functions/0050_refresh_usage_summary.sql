@@ -326,10 +326,6 @@ begin
     ) into v_written;
     execute format('truncate litellm.%I', 'usage_summary_pending_' || v_old);
     return v_written;
-exception
-    when lock_not_available then
-        perform litellm._lock_timeout_error('litellm.refresh_usage_summary', sqlerrm);
-        raise;  -- not reached: _lock_timeout_error raises LD340
 end
 $$;
 

@@ -118,10 +118,6 @@ begin
     end if;
 
     return query select true, v_id, v_amount, v_available, v_expires, null::text, null::text, false;
-exception
-    when lock_not_available then
-        perform litellm._lock_timeout_error('litellm.reserve_credits', sqlerrm);
-        raise;  -- not reached: _lock_timeout_error raises LD340
 end
 $$;
 

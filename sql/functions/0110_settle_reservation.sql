@@ -176,10 +176,6 @@ begin
 
     return query select true, v_id, v_account.credits_remaining, v_charge,
         greatest(v_hold.amount - v_charge, 0), v_cost - v_charge, false;
-exception
-    when lock_not_available then
-        perform litellm._lock_timeout_error('litellm.settle_reservation', sqlerrm);
-        raise;  -- not reached: _lock_timeout_error raises LD340
 end
 $$;
 

@@ -51,10 +51,6 @@ begin
     perform litellm._apply_budgets(v_user, v_hold.metadata ->> 'budget_team', null, v_hold.amount, 'release');
     return query select v_status = 'released', v_status,
         case when v_status = 'released' then v_hold.amount else 0 end, false;
-exception
-    when lock_not_available then
-        perform litellm._lock_timeout_error('litellm.release_reservation', sqlerrm);
-        raise;  -- not reached: _lock_timeout_error raises LD340
 end
 $$;
 

@@ -107,10 +107,6 @@ begin
                                    'refund');
 
     return query select v_id, v_account.credits_remaining, v_amount, false;
-exception
-    when lock_not_available then
-        perform litellm._lock_timeout_error('litellm.refund_transaction', sqlerrm);
-        raise;  -- not reached: _lock_timeout_error raises LD340
 end
 $$;
 

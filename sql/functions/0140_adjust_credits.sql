@@ -92,10 +92,6 @@ begin
     perform litellm._consume_lots(v_user, v_id, -v_amount);
 
     return query select v_id, v_account.credits_remaining, false;
-exception
-    when lock_not_available then
-        perform litellm._lock_timeout_error('litellm.adjust_credits', sqlerrm);
-        raise;  -- not reached: _lock_timeout_error raises LD340
 end
 $$;
 

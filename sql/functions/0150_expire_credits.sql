@@ -43,10 +43,6 @@ begin
     end loop;
     return query select v_users, v_expired,
         exists (select from litellm.user_credits as uc where uc.next_expiry_at <= pg_catalog.now());
-exception
-    when lock_not_available then
-        perform litellm._lock_timeout_error('litellm.expire_credits', sqlerrm);
-        raise;  -- not reached: _lock_timeout_error raises LD340
 end
 $$;
 

@@ -300,10 +300,6 @@ begin
 
     return query select v_code is null, v_charged, v_tx, v_log_id, coalesce(v_balance, 0), v_amount, v_code, v_message,
         v_replayed;
-exception
-    when lock_not_available then
-        perform litellm._lock_timeout_error('litellm.record_llm_call', sqlerrm);
-        raise;  -- not reached: _lock_timeout_error raises LD340
 end
 $$;
 

@@ -135,10 +135,6 @@ begin
         );
         return next;
     end loop;
-exception
-    when lock_not_available then
-        perform litellm._lock_timeout_error('litellm.archive_usage_logs', sqlerrm);
-        raise;  -- not reached: _lock_timeout_error raises LD340
 end
 $$;
 

@@ -35,10 +35,6 @@ begin
         range_end := v_archive.range_end;
         return next;
     end loop;
-exception
-    when lock_not_available then
-        perform litellm._lock_timeout_error('litellm.drop_archived_usage_logs', sqlerrm);
-        raise;  -- not reached: _lock_timeout_error raises LD340
 end
 $$;
 

@@ -156,10 +156,6 @@ begin
         v_new.price_id, to_jsonb(v_current), to_jsonb(v_new), v_note
     );
     return query select v_new.price_id, case when v_current.price_id is null then 'added' else 'changed' end;
-exception
-    when lock_not_available then
-        perform litellm._lock_timeout_error('litellm.set_model_price', sqlerrm);
-        raise;  -- not reached: _lock_timeout_error raises LD340
 end
 $$;
 

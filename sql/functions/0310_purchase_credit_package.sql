@@ -84,10 +84,6 @@ begin
             'discount_percent', v_package.discount_percent
         )
     ) as r;
-exception
-    when lock_not_available then
-        perform litellm._lock_timeout_error('litellm.purchase_credit_package', sqlerrm);
-        raise;  -- not reached: _lock_timeout_error raises LD340
 end
 $$;
 

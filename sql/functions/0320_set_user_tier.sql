@@ -49,10 +49,6 @@ begin
     values (v_user, v_old, v_tier, v_reason);
 
     return query select v_old, v_tier, true;
-exception
-    when lock_not_available then
-        perform litellm._lock_timeout_error('litellm.set_user_tier', sqlerrm);
-        raise;  -- not reached: _lock_timeout_error raises LD340
 end
 $$;
 

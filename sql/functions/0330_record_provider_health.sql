@@ -105,10 +105,6 @@ begin
         notes = excluded.notes,
         last_check = excluded.last_check
     returning ph.*;
-exception
-    when lock_not_available then
-        perform litellm._lock_timeout_error('litellm.record_provider_health', sqlerrm);
-        raise;  -- not reached: _lock_timeout_error raises LD340
 end
 $$;
 

@@ -85,10 +85,6 @@ begin
     select d.provider, d.status, d.avg_latency_ms, d.success_rate, d.request_count, d.error_count, d.last_error
     from derived as d
     order by d.provider;
-exception
-    when lock_not_available then
-        perform litellm._lock_timeout_error('litellm.refresh_provider_health', sqlerrm);
-        raise;  -- not reached: _lock_timeout_error raises LD340
 end
 $$;
 

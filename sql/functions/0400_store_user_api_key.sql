@@ -135,10 +135,6 @@ begin
         last_used_at = null
     -- xmax is 0 on a freshly inserted row version and set on an updated one.
     returning k.id, k.xmax = 0, k.created_at, k.updated_at;
-exception
-    when lock_not_available then
-        perform litellm._lock_timeout_error('litellm.store_user_api_key', sqlerrm);
-        raise;  -- not reached: _lock_timeout_error raises LD340
 end
 $$;
 

@@ -31,10 +31,6 @@ begin
     select k.encrypted_api_key, k.encryption_key_id, k.key_name
     from litellm.user_provider_keys as k
     where k.user_id = v_user and k.provider = v_provider and k.enabled;
-exception
-    when lock_not_available then
-        perform litellm._lock_timeout_error('litellm.get_user_api_key', sqlerrm);
-        raise;  -- not reached: _lock_timeout_error raises LD340
 end
 $$;
 

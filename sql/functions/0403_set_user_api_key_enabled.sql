@@ -25,10 +25,6 @@ begin
         updated_at = case when k.enabled = set_user_api_key_enabled.enabled then k.updated_at else pg_catalog.now() end
     where k.user_id = v_user and k.provider = v_provider;
     return found;
-exception
-    when lock_not_available then
-        perform litellm._lock_timeout_error('litellm.set_user_api_key_enabled', sqlerrm);
-        raise;  -- not reached: _lock_timeout_error raises LD340
 end
 $$;
 

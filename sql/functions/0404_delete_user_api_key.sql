@@ -17,10 +17,6 @@ begin
     delete from litellm.user_provider_keys as k
     where k.user_id = v_user and k.provider = v_provider;
     return found;
-exception
-    when lock_not_available then
-        perform litellm._lock_timeout_error('litellm.delete_user_api_key', sqlerrm);
-        raise;  -- not reached: _lock_timeout_error raises LD340
 end
 $$;
 

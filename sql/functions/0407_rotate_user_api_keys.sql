@@ -48,10 +48,6 @@ begin
                 rotate_user_api_keys.new_encrypted_api_keys) as r (key_id, old_token, new_token)
     where k.id = r.key_id and k.encrypted_api_key = r.old_token
     returning k.id;
-exception
-    when lock_not_available then
-        perform litellm._lock_timeout_error('litellm.rotate_user_api_keys', sqlerrm);
-        raise;  -- not reached: _lock_timeout_error raises LD340
 end
 $$;
 

@@ -26,10 +26,6 @@ begin
     from litellm.user_provider_keys as k
     where k.user_id = v_user and k.enabled
     order by k.provider;
-exception
-    when lock_not_available then
-        perform litellm._lock_timeout_error('litellm.get_user_api_keys', sqlerrm);
-        raise;  -- not reached: _lock_timeout_error raises LD340
 end
 $$;
 

@@ -27,10 +27,6 @@ begin
         select o.* into v_row from litellm.organizations as o where o.organization_id = v_id;
     end if;
     return v_row;
-exception
-    when lock_not_available then
-        perform litellm._lock_timeout_error('litellm.create_organization', sqlerrm);
-        raise;  -- not reached: _lock_timeout_error raises LD340
 end
 $$;
 

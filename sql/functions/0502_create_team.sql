@@ -40,10 +40,6 @@ begin
         select t.* into v_row from litellm.teams as t where t.team_id = v_id;
     end if;
     return v_row;
-exception
-    when lock_not_available then
-        perform litellm._lock_timeout_error('litellm.create_team', sqlerrm);
-        raise;  -- not reached: _lock_timeout_error raises LD340
 end
 $$;
 

@@ -64,10 +64,6 @@ begin
         select m.* into v_row from litellm.team_memberships as m where m.user_id = v_user and m.team_id = v_team;
     end if;
     return v_row;
-exception
-    when lock_not_available then
-        perform litellm._lock_timeout_error('litellm.add_team_member', sqlerrm);
-        raise;  -- not reached: _lock_timeout_error raises LD340
 end
 $$;
 

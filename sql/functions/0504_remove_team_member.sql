@@ -13,10 +13,6 @@ declare
 begin
     delete from litellm.team_memberships as m where m.user_id = v_user and m.team_id = v_team;
     return found;
-exception
-    when lock_not_available then
-        perform litellm._lock_timeout_error('litellm.remove_team_member', sqlerrm);
-        raise;  -- not reached: _lock_timeout_error raises LD340
 end
 $$;
 

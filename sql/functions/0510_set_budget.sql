@@ -124,10 +124,6 @@ begin
           and b.period = v_period;
     end if;
     return v_row;
-exception
-    when lock_not_available then
-        perform litellm._lock_timeout_error('litellm.set_budget', sqlerrm);
-        raise;  -- not reached: _lock_timeout_error raises LD340
 end
 $$;
 
