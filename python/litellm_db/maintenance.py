@@ -4,7 +4,7 @@ The jobs are the rows of ``litellm.maintenance_jobs``; ``litellm.run_maintenance
 runs one and records its outcome there. Two ways to run them:
 
 * pg_cron (``schedule``): each job becomes a pg_cron job named
-  ``litellm-db:<database>:<job>`` that runs ``select * from litellm.run_maintenance('<job>')``
+  ``litellm:<database>:<job>`` that runs ``select * from litellm.run_maintenance('<job>')``
   on the job's cron schedule. Registering again updates the jobs in place.
 * anything else (``maintain``): one round runs every job whose cron schedule
   fired since it last started (``--all``: every job); ``--every SECONDS`` repeats
@@ -13,6 +13,7 @@ runs one and records its outcome there. Two ways to run them:
 
 from __future__ import annotations
 
+import hashlib
 import signal
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -47,7 +48,7 @@ JOB_ORDER = ("ensure_usage_log_partitions", "refresh_usage_summary", "refresh_pr
              "expire_credits", "archive_usage_logs")
 """The order of a round: partitions before the refresh, the refresh before health."""
 
-CRON_PREFIX = "litellm-db"
+CRON_PREFIX = "litellm"
 
 
 class CronError(LiteLLMDBError):
@@ -226,6 +227,12 @@ class Stopper:
 
 
 def cron_job_name(dbname: str, job: str) -> str:
+    """``litellm:<database>:<job>``; pg_cron keeps 63 bytes of a name, so a long database
+    name is shortened and made unique with a hash."""
+    room = 63 - len(f"{CRON_PREFIX}::") - max(len(j) for j in JOB_ORDER)
+    if len(dbname.encode()) > room:
+        digest = hashlib.sha256(dbname.encode()).hexdigest()[:8]
+        dbname = dbname.encode()[: room - 9].decode(errors="ignore") + "~" + digest
     return f"{CRON_PREFIX}:{dbname}:{job}"
 
 

@@ -139,7 +139,7 @@ def add_parsers(sub: Any) -> None:
     schedule = sub.add_parser(
         "schedule", help="register the maintenance jobs with pg_cron (install, list, remove)",
         description="Register each maintenance job with pg_cron on its default schedule (or"
-                    " --set JOB=CRON), as pg_cron jobs named litellm-db:<database>:<job> that"
+                    " --set JOB=CRON), as pg_cron jobs named litellm:<database>:<job> that"
                     " run as the connecting role; registering again updates them in place."
                     " `list` shows them with pg_cron's and run_maintenance's latest outcome;"
                     " `remove` unschedules them. Needs pg_cron loaded (shared_preload_libraries,"
