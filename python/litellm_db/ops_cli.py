@@ -155,6 +155,16 @@ def add_parsers(sub: Any) -> None:
                           help="only this job (repeatable; default: all)")
     _cli._add_json(schedule)
 
+    metrics = sub.add_parser(
+        "metrics", help="print the Prometheus postgres_exporter query file",
+        description="Print the query configuration for the Prometheus postgres_exporter"
+                    " (--extend.query-path) that exposes balances, holds, usage, refused"
+                    " charges, budgets, provider health, ledger problems, summary lag and"
+                    " maintenance jobs as litellm_* metrics; docs/metrics.md shows the wiring.",
+        epilog="Exit codes: 0 ok.")
+    metrics.add_argument("--path", action="store_true",
+                         help="print where the installed file is instead of its contents")
+
 
 # -- analytics ----------------------------------------------------------------------------
 
@@ -279,12 +289,26 @@ def _cmd_schedule(args: argparse.Namespace, env: Mapping[str, str], io: Any) -> 
     return EXIT_OK
 
 
+def metrics_query_file() -> Any:
+    """The packaged postgres_exporter query file (an importlib.resources Traversable)."""
+    from importlib.resources import files
+
+    return files("litellm_db").joinpath("metrics", "queries.yaml")
+
+
+def _cmd_metrics(args: argparse.Namespace, env: Mapping[str, str], io: Any) -> int:
+    resource = metrics_query_file()
+    io.out.write(f"{resource}\n" if args.path else resource.read_text())
+    return EXIT_OK
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, Mapping[str, str], Any], int]] = {
     "usage": _cmd_usage,
     "top": _cmd_top,
     "transactions": _cmd_transactions,
     "maintain": _cmd_maintain,
     "schedule": _cmd_schedule,
+    "metrics": _cmd_metrics,
 }
 
 
