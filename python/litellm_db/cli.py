@@ -22,6 +22,7 @@ Commands::
     litellm-db transactions USER_ID [--limit N] [--json|--csv]
     litellm-db maintain [--all | --job JOB ...] [--every SECONDS] [--json]
     litellm-db schedule [install|list|remove] [--set JOB=CRON] [--json]
+    litellm-db report [PERIOD] [WHOSE] [-o FILE] [--json]
     litellm-db metrics [--path]
 
 Every command that works on a database takes ``--dsn`` or ``--data-dir``.

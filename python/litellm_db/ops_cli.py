@@ -155,6 +155,23 @@ def add_parsers(sub: Any) -> None:
                           help="only this job (repeatable; default: all)")
     _cli._add_json(schedule)
 
+    report = sub.add_parser(
+        "report", help="write a self-contained HTML spend report",
+        description="Write one HTML file (charts inlined, opens offline) for a period: spend"
+                    " and requests per day by provider, top users, teams and models, failure"
+                    " rate and latency by provider, credits purchased vs consumed, budgets and"
+                    " their burn-down, and balances that run out within a week. Reads through"
+                    " the SQL API with an analyst's rights. Needs the report extra (plotly).",
+        epilog=_EPILOG)
+    _cli._add_target_args(report)
+    _add_period(report)
+    _add_filters(report)
+    report.add_argument("-o", "--output", metavar="FILE",
+                        help="where to write it ('-': standard output; default:"
+                             " litellm-report-FROM-TO.html in the current directory)")
+    report.add_argument("--json", action="store_true",
+                        help="print the report's figures as JSON instead of writing HTML")
+
     metrics = sub.add_parser(
         "metrics", help="print the Prometheus postgres_exporter query file",
         description="Print the query configuration for the Prometheus postgres_exporter"
@@ -289,6 +306,35 @@ def _cmd_schedule(args: argparse.Namespace, env: Mapping[str, str], io: Any) -> 
     return EXIT_OK
 
 
+def _cmd_report(args: argparse.Namespace, env: Mapping[str, str], io: Any) -> int:
+    from . import report
+
+    if not args.json:
+        report.require_plotly()
+    with _cli._database(args, env, ("usage_between", "usage report function"),
+                        ("credit_flow_daily", "credit flow function")) as conn:
+        period = _period(args, conn)
+        with _cli._progress(io, args, report.STEPS, "query") as bar:
+            def step(what: str) -> None:
+                bar.set_description(what)
+                bar.update(1)
+
+            data = report.collect(conn, period, _filters(args), step=step)
+    if args.json:
+        _cli._emit_json(data.as_dict(), io.out)
+        return EXIT_OK
+    page = report.render_html(data)
+    if args.output == "-":
+        io.out.write(page)
+        return EXIT_OK
+    path = args.output or f"litellm-report-{period.start}-{period.end}.html"
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(page)
+    what = "no usage in the period" if data.empty else f"{len(page) // 1024} KiB"
+    io.out.write(f"Wrote {path} ({what}): {period}, {data.filters.describe()}.\n")
+    return EXIT_OK
+
+
 def metrics_query_file() -> Any:
     """The packaged postgres_exporter query file (an importlib.resources Traversable)."""
     from importlib.resources import files
@@ -309,6 +355,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Mapping[str, str], Any], int]]
     "maintain": _cmd_maintain,
     "schedule": _cmd_schedule,
     "metrics": _cmd_metrics,
+    "report": _cmd_report,
 }
 
 
