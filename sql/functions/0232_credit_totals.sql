@@ -25,6 +25,7 @@ begin atomic
         from litellm.user_credits as uc
         group by uc.tier
     ),
+
     holds as (
         select
             uc.tier,
@@ -35,13 +36,14 @@ begin atomic
         where h.status = 'held' and h.expires_at > pg_catalog.now()
         group by uc.tier
     )
+
     select
         t.tier,
-        coalesce(a.accounts, 0),
-        coalesce(a.credits_remaining, 0),
-        coalesce(a.credits_held, 0),
-        coalesce(h.live_holds, 0),
-        coalesce(h.live_hold_credits, 0)
+        coalesce(a.accounts, 0) as accounts,
+        coalesce(a.credits_remaining, 0) as credits_remaining,
+        coalesce(a.credits_held, 0) as credits_held,
+        coalesce(h.live_holds, 0) as live_holds,
+        coalesce(h.live_hold_credits, 0) as live_hold_credits
     from litellm.tiers as t
     left join accounts as a on t.tier = a.tier
     left join holds as h on t.tier = h.tier
