@@ -191,3 +191,18 @@ def test_transactions_are_the_journal_newest_first(seeded: str) -> None:
         == [(r["seq"], r["transaction_type"], r["amount"], r["balance_after"])
             for r in theirs]
     assert ours[0]["transaction_type"] == "usage"
+
+
+OPERATOR_COMMANDS = ["usage", "top", "transactions", "maintain", "schedule", "report", "metrics"]
+
+
+@pytest.mark.parametrize("command", OPERATOR_COMMANDS)
+def test_every_operator_command_has_help(command: str,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    assert run([command, "--help"])[0] == 0
+    shown = capsys.readouterr().out
+    assert shown.startswith(f"usage: litellm-db {command}")
+    if command != "metrics":
+        assert "--dsn" in shown and "--data-dir" in shown
+    code, out, _err = run(["--help"])
+    assert code == 0 and command in out

@@ -217,14 +217,15 @@ class Rendered:
     png: bytes
 
 
-def chromium(url: str, out: Path, size: str = "1280,3000") -> Rendered:
+def chromium(url: str, out: Path, size: str = "1280,3000", profile: Path | None = None
+             ) -> Rendered:
     browser = shutil.which("chromium") or shutil.which("chromium-browser")
     if browser is None:
         pytest.fail("chromium is not installed (scripts/test.sh installs it)")
     common = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
               "--no-first-run", "--disable-extensions", "--disable-background-networking",
               "--host-resolver-rules=MAP * ~NOTFOUND",  # offline: no name resolves
-              f"--user-data-dir={out.parent / 'chromium-profile'}",
+              f"--user-data-dir={profile or out.parent / 'chromium-profile'}",
               "--virtual-time-budget=10000", f"--window-size={size}"]
     shot = subprocess.run([*common, "--enable-logging=stderr", "--v=0",
                            f"--screenshot={out}", url],
@@ -293,7 +294,7 @@ def rendered(pages: dict[str, Path]) -> dict[str, Rendered]:
 
 
 def test_the_report_renders_in_chromium(rendered: dict[str, Rendered],
-                                        pages: dict[str, Path]) -> None:
+                                        pages: dict[str, Path], tmp_path: Path) -> None:
     page = rendered["full"]
     assert page.console == [], page.console
     assert 'class="render-error"' not in page.dom
@@ -305,7 +306,8 @@ def test_the_report_renders_in_chromium(rendered: dict[str, Rendered],
     share, colours = ink(page.png)
     assert share > 0.05 and colours > 50, (share, colours)
     if os.environ.get("LITELLM_DB_UPDATE_SCREENSHOT"):
-        shot = chromium(pages["full"].as_uri(), REPO / "docs" / "report.png", "1100,1500")
+        shot = chromium(pages["full"].as_uri(), REPO / "docs" / "report.png", "1100,1500",
+                        profile=tmp_path / "chromium-profile")
         assert shot.console == []
 
 
@@ -328,3 +330,27 @@ def test_a_script_error_is_caught(tmp_path: Path) -> None:
     shown = chromium(path.as_uri(), tmp_path / "broken.png", "800,600")
     assert any("undefinedCall" in line for line in shown.console), shown.console
     assert 'class="render-error"' in shown.dom
+
+
+class _TtyErr(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_on_a_terminal_and_quiet_when_piped(analyst: str) -> None:
+    for err in (_TtyErr(), io.StringIO()):
+        out = io.StringIO()
+        code = cli.main(["report", "--dsn", analyst, "--json"], env={}, stdin=io.StringIO(),
+                        stdout=out, stderr=err)
+        assert code == 0
+        json.loads(out.getvalue())  # standard output stays the document
+    # --json is for scripts: no bar even on a terminal; the HTML path shows one.
+    err = _TtyErr()
+    code = cli.main(["report", "--dsn", analyst, "-o", "-"], env={}, stdin=io.StringIO(),
+                    stdout=io.StringIO(), stderr=err)
+    assert code == 0
+    assert "budgets" in err.getvalue() and "query" in err.getvalue(), err.getvalue()
+    err = io.StringIO()
+    code = cli.main(["report", "--dsn", analyst, "-o", "-"], env={}, stdin=io.StringIO(),
+                    stdout=io.StringIO(), stderr=err)
+    assert code == 0 and err.getvalue() == ""

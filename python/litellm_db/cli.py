@@ -797,8 +797,11 @@ def _cmd_refresh(args: argparse.Namespace, env: Mapping[str, str], io: _IO) -> i
 
 
 def _cmd_archive(args: argparse.Namespace, env: Mapping[str, str], io: _IO) -> int:
-    with _database(args, env, ("archive_usage_logs", "usage log archiving")) as conn:
+    with _database(args, env, ("archive_usage_logs", "usage log archiving")) as conn, \
+            _progress(io, args, 1, "step") as bar:
+        bar.set_description("archiving (waits for statements on the log)")
         rows = Client(conn).archive_usage_logs(older_than=timedelta(days=args.older_than_days))
+        bar.update(1)
     docs = [_as_dict(r) for r in rows]
     if args.json:
         _emit_json({"archived": docs}, io.out)
