@@ -110,26 +110,35 @@ def parse_cron(expression: str) -> list[set[int]]:
 def cron_matches(expression: str, when: datetime) -> bool:
     """Whether ``expression`` fires in the UTC minute of ``when`` (cron's day rule: when both
     day fields are restricted, either may match)."""
+    return _matcher(expression)(when)
+
+
+def _matcher(expression: str) -> Callable[[datetime], bool]:
     minute, hour, dom, month, dow = parse_cron(expression)
     fields = expression.split()
-    when = when.astimezone(UTC)
-    day_ok = when.day in dom
-    weekday_ok = (when.isoweekday() % 7) in dow
     both_restricted = fields[2] != "*" and fields[4] != "*"
-    days = (day_ok or weekday_ok) if both_restricted else (day_ok and weekday_ok)
-    return when.minute in minute and when.hour in hour and when.month in month and days
+
+    def matches(when: datetime) -> bool:
+        when = when.astimezone(UTC)
+        day_ok = when.day in dom
+        weekday_ok = (when.isoweekday() % 7) in dow
+        days = (day_ok or weekday_ok) if both_restricted else (day_ok and weekday_ok)
+        return when.minute in minute and when.hour in hour and when.month in month and days
+
+    return matches
 
 
 def due(expression: str, last_started: datetime | None, now: datetime) -> bool:
     """Whether the schedule fired in a minute after ``last_started``'s, up to ``now``."""
     if last_started is None:
         return True
+    matches = _matcher(expression)
     minute = last_started.astimezone(UTC).replace(second=0, microsecond=0) + timedelta(minutes=1)
     end = now.astimezone(UTC)
     if end - minute > timedelta(days=366):
         return True
     while minute <= end:
-        if cron_matches(expression, minute):
+        if matches(minute):
             return True
         minute += timedelta(minutes=1)
     return False
