@@ -45,6 +45,39 @@ if ! have_pg_tools; then
         libtap-parser-sourcehandler-pgtap-perl >/dev/null
 fi
 
+# pg_cron (`litellm-db schedule`), the Prometheus exporter (the metrics query
+# file) and Chromium (the report renders without errors): the tests of the
+# operators' commands run the real programs.
+have_ops_tools() {
+    local major
+    major=$(ls /usr/lib/postgresql 2>/dev/null | sort -n | tail -1)
+    [ -n "$major" ] && [ -f "/usr/share/postgresql/$major/extension/pg_cron.control" ] || return 1
+    command -v prometheus-postgres-exporter >/dev/null 2>&1 || return 1
+    command -v chromium >/dev/null 2>&1 || return 1
+}
+
+if [ -z "${LITELLM_DB_TEST_DSN:-}" ] && ! have_ops_tools; then
+    SUDO=""
+    if [ "$(id -u)" -ne 0 ]; then
+        if sudo -n true 2>/dev/null; then SUDO="sudo -n"; else
+            echo "scripts/test.sh: pg_cron, prometheus-postgres-exporter or chromium is missing and" >&2
+            echo "  this user cannot install packages; as root run:" >&2
+            echo "  apt-get install postgresql-NN-cron prometheus-postgres-exporter chromium" >&2
+            exit 1
+        fi
+    fi
+    export DEBIAN_FRONTEND=noninteractive
+    echo "==> installing pg_cron, prometheus-postgres-exporter and chromium with apt"
+    $SUDO apt-get update -qq
+    major=$(ls /usr/lib/postgresql | sort -n | tail -1)
+    $SUDO apt-get install -y -qq --no-install-recommends \
+        "postgresql-$major-cron" prometheus-postgres-exporter chromium >/dev/null
+    # The exporter's package starts a service for the local server: the tests run their own.
+    if command -v systemctl >/dev/null 2>&1; then
+        $SUDO systemctl disable --now prometheus-postgres-exporter >/dev/null 2>&1 || true
+    fi
+fi
+
 PYTHON=${PYTHON:-python3}
 if [ ! -x .venv/bin/python ]; then
     echo "==> creating .venv"

@@ -169,6 +169,17 @@ litellm._usage_since(integer),
 litellm._usage_max_rows(integer)
 to litellm_app, litellm_analyst;
 grant select on litellm.usage_log_archives to litellm_analyst;
+-- Usage over a date range, credits in and out per day, balances per tier: what
+-- `litellm-db usage`, `top` and `report` and the metrics exporter read (as the
+-- analyst). credit_flow_daily and credit_totals are definers that return totals only.
+grant execute on function
+litellm.usage_between(date, date, text, text, text, text, text, integer),
+litellm.credit_flow_daily(date, date, text),
+litellm.credit_totals()
+to litellm_analyst;
+-- Maintenance (sql/schema/0090): the analyst and the exporter read the jobs'
+-- outcomes; run_maintenance() is the owner's (it runs as its caller).
+grant select on litellm.maintenance_jobs to litellm_analyst;
 
 -- USD to credits by the database's rate (sql/functions/0303): the LiteLLM logger
 -- converts LiteLLM's dollar cost with it. Runs as the caller, so its argument

@@ -7,7 +7,7 @@ import inspect
 import re
 import threading
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -337,6 +337,8 @@ def _keep(name: str, predicate: Callable[[Any], bool] = lambda r: True
     return check
 
 
+TODAY = datetime.now(UTC).date()
+
 SCENARIO: list[Step] = [
     ("add_user_credits", _args("every-user", 100, "purchase", description="start"),
      _check(lambda r: r.credits_remaining == 100 and not r.replayed)),
@@ -394,6 +396,12 @@ SCENARIO: list[Step] = [
     ("usage_by_operation", _args(), _check(lambda r: any(x.operation == "op" for x in r))),
     ("team_usage", _args(), _check(lambda r: any(x.team_id == "team" for x in r))),
     ("organization_usage", _args(), _check(lambda r: any(x.organization_id == "org" for x in r))),
+    ("usage_between", _args(TODAY - timedelta(days=1), TODAY + timedelta(days=1), "user"),
+     _check(lambda r: any(x.subject == "every-user" and x.request_count == 2 for x in r))),
+    ("credit_flow_daily", _args(TODAY - timedelta(days=1), TODAY + timedelta(days=1), "every-user"),
+     _check(lambda r: sum(d.purchased for d in r) > 0)),
+    ("credit_totals", _args(), _check(lambda r: sum(t.accounts for t in r) >= 1)),
+    ("run_maintenance", _args("expire_credits"), _check(lambda r: r.status == "ok")),
     ("record_provider_health", _args("every-prov", "healthy", 100, 99),
      _check(lambda r: r.status == "healthy")),
     ("refresh_provider_health", _args(dry_run=True),

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -62,6 +62,7 @@ TIMESTAMP = st.one_of(
     st.integers(-10**6, 10**8).map(lambda s: datetime.now(UTC) + timedelta(seconds=s)),
 )
 INT32 = COUNT.filter(lambda v: v is None or -(2**31) <= v < 2**31)
+DATE = st.one_of(st.sampled_from([None, date(1, 1, 1), date(9999, 12, 31)]), st.dates())
 MONTHS = st.one_of(st.sampled_from([None, -1, 0, 121, 2**31 - 1]), st.integers(-5, 200))
 
 # function -> {argument: (valid value, strategy of malformed values)}
@@ -163,6 +164,17 @@ ARGUMENTS: dict[str, dict[str, tuple[Any, st.SearchStrategy[Any]]]] = {
     },
     "team_usage": {"days": (30, INT32), "organization_id": (None, TEXT)},
     "organization_usage": {"days": (30, INT32)},
+    "usage_between": {
+        "from_date": (date(2026, 1, 1), DATE), "to_date": (date(2026, 1, 31), DATE),
+        "group_by": ("day", NAME), "user_id": (None, USER), "team_id": (None, TEXT),
+        "organization_id": (None, TEXT), "tenant_id": (None, TEXT), "max_rows": (None, INT32),
+    },
+    "credit_flow_daily": {
+        "from_date": (date(2026, 1, 1), DATE), "to_date": (date(2026, 1, 31), DATE),
+        "user_id": (None, USER),
+    },
+    "credit_totals": {},
+    "run_maintenance": {"job": ("expire_credits", NAME)},
     "archive_usage_logs": {"older_than": (timedelta(days=90), INTERVAL)},
     "drop_archived_usage_logs": {"older_than": (timedelta(days=400), INTERVAL)},
 }

@@ -1160,3 +1160,89 @@ def get_daily_spend(
     """Spend per UTC day and model for a user, membership, team, organisation or tag."""
     return Call.many("get_daily_spend", DailySpend, user_id=user_id, team_id=team_id,
                      organization_id=organization_id, tag=tag, days=days)
+
+
+# -- reports and maintenance -------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class UsageRow:
+    """Usage over a date range, grouped (``usage_between``): the columns not grouped on are
+    ``None``; ``subject`` is the user, team, organisation or tenant."""
+
+    date: date | None
+    subject: str | None
+    provider: str | None
+    model: str | None
+    request_count: int
+    success_count: int
+    failure_count: int
+    total_tokens: int
+    avg_latency_ms: Decimal | None
+    total_cost: Decimal
+    total_cost_usd: Decimal | None
+
+
+@dataclass(frozen=True, slots=True)
+class CreditFlow:
+    """Credits in and out on one UTC day (``credit_flow_daily``)."""
+
+    date: date
+    purchased: Decimal
+    granted: Decimal
+    consumed: Decimal
+    refunded: Decimal
+    expired: Decimal
+    adjusted: Decimal
+    entries: int
+
+
+@dataclass(frozen=True, slots=True)
+class TierTotals:
+    """Balances and live holds of one tier (``credit_totals``)."""
+
+    tier: str
+    accounts: int
+    credits_remaining: Decimal
+    credits_held: Decimal
+    live_holds: int
+    live_hold_credits: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class MaintenanceRun:
+    """The outcome of one maintenance job (``run_maintenance``): ok, failed or skipped."""
+
+    status: str
+    result: Any
+    error: str | None
+    duration_ms: Decimal
+
+
+def usage_between(
+    from_date: date, to_date: date, group_by: str | None = None, user_id: str | None = None,
+    team_id: str | None = None, organization_id: str | None = None,
+    tenant_id: str | None = None, max_rows: int | None = None,
+) -> Call[list[UsageRow]]:
+    """Usage from ``from_date`` to ``to_date`` (UTC, both included) grouped by ``group_by``
+    (day, day_provider, provider, model, user, team, organization or tenant)."""
+    return Call.many("usage_between", UsageRow, from_date=from_date, to_date=to_date,
+                     group_by=group_by, user_id=user_id, team_id=team_id,
+                     organization_id=organization_id, tenant_id=tenant_id, max_rows=max_rows)
+
+
+def credit_flow_daily(from_date: date, to_date: date,
+                      user_id: str | None = None) -> Call[list[CreditFlow]]:
+    """Credits purchased, granted, consumed, refunded, expired and adjusted per UTC day."""
+    return Call.many("credit_flow_daily", CreditFlow, from_date=from_date, to_date=to_date,
+                     user_id=user_id)
+
+
+def credit_totals() -> Call[list[TierTotals]]:
+    """Accounts, balances and live holds per tier."""
+    return Call.many("credit_totals", TierTotals)
+
+
+def run_maintenance(job: str) -> Call[MaintenanceRun]:
+    """Run one maintenance job and record its outcome (call it in autocommit, as the owner)."""
+    return Call.one("run_maintenance", MaintenanceRun, job=job)

@@ -17,6 +17,13 @@ Commands::
     litellm-db pricing import [--json]
     litellm-db keys rotate [--batch-size N] [--json]
     litellm-db keys generate [--json]
+    litellm-db usage [--by day|provider|model] [PERIOD] [WHOSE] [--json|--csv]
+    litellm-db top KIND [PERIOD] [WHOSE] [--limit N] [--json|--csv]
+    litellm-db transactions USER_ID [--limit N] [--json|--csv]
+    litellm-db maintain [--all | --job JOB ...] [--every SECONDS] [--json]
+    litellm-db schedule [install|list|remove] [--set JOB=CRON] [--json]
+    litellm-db report [PERIOD] [WHOSE] [-o FILE] [--json]
+    litellm-db metrics [--path]
 
 Every command that works on a database takes ``--dsn`` or ``--data-dir``.
 Database: ``--dsn``, else ``DATABASE_URL``, else ``POSTGRES_*``, else (or with
@@ -59,7 +66,7 @@ from typing import Any, TextIO
 
 import psycopg
 
-from . import apidoc, config, embedded, installer
+from . import apidoc, config, embedded, installer, ops_cli
 from ._version import __version__
 from .client import Client
 from .demo import load_demo_data
@@ -243,6 +250,7 @@ def build_parser() -> argparse.ArgumentParser:
     stop = server_sub.add_parser("stop", help="stop it (fast shutdown)")
     _add_target_args(stop, dsn=False)
     _add_operations(sub)
+    ops_cli.add_parsers(sub)
     return parser
 
 
@@ -408,6 +416,10 @@ def _jsonable(value: Any) -> Any:
 
 def _emit_json(doc: dict[str, Any], out: TextIO) -> None:
     out.write(json.dumps(_jsonable(doc), indent=2) + "\n")
+
+
+def _emit_json_line(doc: dict[str, Any], out: TextIO) -> None:
+    out.write(json.dumps(_jsonable(doc)) + "\n")
 
 
 def _confirm_reset(conn: psycopg.Connection, target: Target, io: _IO) -> None:
@@ -597,6 +609,7 @@ def _cmd_status(args: argparse.Namespace, env: Mapping[str, str], io: _IO) -> in
             problems: list[Any] | None = None
             if state and not args.no_verify and _has_function(conn, "verify_ledger"):
                 problems = Client(conn).verify_ledger()
+            jobs, job_lines = ops_cli.status_lines(conn) if state else ([], [])
         except psycopg.Error as exc:
             raise translate(exc) from exc
         server_version = conn.info.server_version
@@ -618,6 +631,7 @@ def _cmd_status(args: argparse.Namespace, env: Mapping[str, str], io: _IO) -> in
         "ledger": None if problems is None else {
             "ok": not problems, "problems": [_as_dict(p) for p in problems],
         },
+        "maintenance": jobs,
     }
     if args.json:
         _emit_json(doc, out)
@@ -643,6 +657,8 @@ def _cmd_status(args: argparse.Namespace, env: Mapping[str, str], io: _IO) -> in
             if problems is not None:
                 out.write("Ledger: verified.\n" if not problems else
                           f"Ledger: {len(problems)} problem(s); run `{PROG} verify`.\n")
+            if job_lines:
+                out.write("Maintenance:\n" + "".join(line + "\n" for line in job_lines))
     if not current:
         return EXIT_NOT_CURRENT
     return EXIT_OK if not problems else EXIT_CHECK_FAILED
@@ -781,8 +797,11 @@ def _cmd_refresh(args: argparse.Namespace, env: Mapping[str, str], io: _IO) -> i
 
 
 def _cmd_archive(args: argparse.Namespace, env: Mapping[str, str], io: _IO) -> int:
-    with _database(args, env, ("archive_usage_logs", "usage log archiving")) as conn:
+    with _database(args, env, ("archive_usage_logs", "usage log archiving")) as conn, \
+            _progress(io, args, 1, "step") as bar:
+        bar.set_description("archiving (waits for statements on the log)")
         rows = Client(conn).archive_usage_logs(older_than=timedelta(days=args.older_than_days))
+        bar.update(1)
     docs = [_as_dict(r) for r in rows]
     if args.json:
         _emit_json({"archived": docs}, io.out)
@@ -926,7 +945,8 @@ def main(argv: Sequence[str] | None = None, *, env: Mapping[str, str] | None = N
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
     try:
         io = _IO(stdin=stdin or sys.stdin, out=out, err=err)
-        return _COMMANDS[args.command](args, os.environ if env is None else env, io)
+        command = _COMMANDS.get(args.command) or ops_cli.COMMANDS[args.command]
+        return command(args, os.environ if env is None else env, io)
     except _Refused as exc:
         err.write(f"{PROG}: error: {_one_line(exc)}\n")
         return EXIT_USAGE

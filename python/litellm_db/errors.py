@@ -390,6 +390,28 @@ class PriceAlreadyInForceError(RefusedError):
     codes = ("LD322",)
 
 
+class UsageGroupingError(RefusedError):
+    """``usage_between``: an unknown grouping, or a user with a team, organisation or tenant
+    (LD360)."""
+
+    sqlstate = "LD360"
+    codes = ("LD360",)
+
+
+class UnknownMaintenanceJobError(RefusedError):
+    """``run_maintenance`` of a job that is not in ``maintenance_jobs`` (LD361)."""
+
+    sqlstate = "LD361"
+    codes = ("LD361",)
+
+
+class InvalidDateRangeError(RefusedError):
+    """``usage_between`` or ``credit_flow_daily``: a NULL date, an end before the start, or a
+    range of 36600 days or more (LD362)."""
+
+    sqlstate = "LD362"
+    codes = ("LD362",)
+
 
 class BusyError(RefusedError):
     """Busy, retry: the call waited longer than its bound (5 s) for a lock another transaction
@@ -398,6 +420,7 @@ class BusyError(RefusedError):
 
     sqlstate = "55P03"
     codes = ("55P03",)
+
 
 # -- integrity (LD9xx) -------------------------------------------------------------------------
 
