@@ -13,6 +13,7 @@ returns table (
 language plpgsql
 volatile
 set search_path = pg_catalog, pg_temp
+set lock_timeout = '5s'
 as $$
 declare
     v_job text := run_maintenance.job;
@@ -56,8 +57,8 @@ begin
                 from litellm.ensure_usage_log_partitions() as p (p);
             when 'archive_usage_logs' then
                 -- Detaching a partition waits for every statement on the log and blocks
-                -- inserts meanwhile: give up after 5 s and let the next run try again.
-                perform pg_catalog.set_config('lock_timeout', '5s', true);
+                -- inserts meanwhile: after 5 s (the function's lock_timeout) the job
+                -- fails, and the next run tries again.
                 select pg_catalog.jsonb_build_object('archived', coalesce(pg_catalog.jsonb_agg(a.archived_as), '[]'::jsonb))
                 into v_result
                 from litellm.archive_usage_logs() as a;
