@@ -112,6 +112,8 @@ def shared_org(conn: psycopg.Connection, db: str) -> str:
                      (TEAM_LIMIT, team))
     for n, user in enumerate(USERS):
         conn.execute("select litellm_test.funded_user(%s, 1000)", (user,))
+        # No monthly cap: the only refusals this test expects are the budgets'.
+        conn.execute("select litellm.set_user_tier(%s, 'enterprise')", (user,))
         for k, team in enumerate(TEAMS):
             conn.execute("select litellm.add_team_member(%s, %s, is_primary => %s)",
                          (user, team, k == n % len(TEAMS)))
