@@ -597,6 +597,7 @@ def _cmd_status(args: argparse.Namespace, env: Mapping[str, str], io: _IO) -> in
             problems: list[Any] | None = None
             if state and not args.no_verify and _has_function(conn, "verify_ledger"):
                 problems = Client(conn).verify_ledger()
+            warning = installer.public_schema_warning(conn)
         except psycopg.Error as exc:
             raise translate(exc) from exc
         server_version = conn.info.server_version
@@ -618,6 +619,7 @@ def _cmd_status(args: argparse.Namespace, env: Mapping[str, str], io: _IO) -> in
         "ledger": None if problems is None else {
             "ok": not problems, "problems": [_as_dict(p) for p in problems],
         },
+        "warnings": [warning] if warning else [],
     }
     if args.json:
         _emit_json(doc, out)
@@ -643,6 +645,8 @@ def _cmd_status(args: argparse.Namespace, env: Mapping[str, str], io: _IO) -> in
             if problems is not None:
                 out.write("Ledger: verified.\n" if not problems else
                           f"Ledger: {len(problems)} problem(s); run `{PROG} verify`.\n")
+        if warning:
+            out.write(f"warning: {warning}\n")
     if not current:
         return EXIT_NOT_CURRENT
     return EXIT_OK if not problems else EXIT_CHECK_FAILED
