@@ -435,6 +435,24 @@ def test_a_function_in_public_does_not_shadow_the_api(hostile: Hostile) -> None:
                             ).fetchall() == []
 
 
+def test_a_closer_match_in_public_does_not_reach_the_client(hostile: Hostile) -> None:
+    """Unqualified, add_user_credits('u', 5) would pick public's (integer) over litellm's
+    (numeric) whatever the path's order; the client names the schema and the arguments."""
+    make_public_writable(hostile)
+    nobody = hostile.login("nobody")
+    app = hostile.login("app", "litellm_app")
+    hostile.install()
+    with hostile.connect(nobody) as conn:
+        conn.execute("create function public.add_user_credits(user_id text, amount integer)"
+                     " returns void language sql as ''")
+        conn.execute("grant execute on function public.add_user_credits(text, integer)"
+                     " to public")
+    with hostile.connect(app) as conn:
+        litellm_db.client.Client(conn).add_user_credits("u", 5)
+        assert conn.execute("select credits_remaining from litellm.get_user_balance('u')"
+                            ).fetchone() == (5,)
+
+
 def test_a_writable_public_schema_is_warned_about(hostile: Hostile) -> None:
     assert not [w for w in hostile.install().warnings if "schema public" in w]
     code, out, _ = run_cli(["status", "--no-verify", "--dsn", hostile.dsn()])

@@ -780,7 +780,7 @@ def untrusted_objects(conn: psycopg.Connection, owners: Iterable[str] = ()) -> l
     ).fetchall()
     found = [
         f"{kind} {name} belongs to {owner}, who is not you, a role you are a member of, a"
-        f" superuser or the package's owner role: the installer will not use what another"
+        f" superuser or the package's owner role: litellm-db will not use what another"
         f" role may have made (drop it, or run as {owner})"
         for kind, name, owner in rows
     ]
