@@ -13,6 +13,13 @@ Layout of the shipped SQL (``litellm_db/sql``, the repository's ``sql/``):
 Everything runs in one transaction under an advisory lock, so concurrent
 installers queue and a failure leaves the database as it was.
 
+The database is not trusted to steer the install (docs/security.md, "The
+installer and the database it installs into"): the transaction pins the
+settings that change what the SQL means (:data:`PINNED_SETTINGS`); package
+schemas, objects, triggers, policies or rules that the installer did not make
+are refused (:func:`untrusted_objects`); the database's stored ``search_path``
+is read as schema names (:func:`split_search_path`), never pasted as SQL.
+
 Role names: the shipped SQL names the package's four group roles by their
 default names (``litellm_owner``, ``litellm_app``, ``litellm_analyst``,
 ``litellm_end_user``). They are placeholders, like Flyway's: every file is
