@@ -177,6 +177,7 @@ def test_the_stored_search_path_is_read_as_schema_names(hostile: Hostile, stored
     "a" * 70 + ',"' + "b" * 70 + '"',
     '"' + "é" * 40 + '"',
     "$user,public",
+    'a"b,c',
     '""',
     "",
 ])
@@ -195,7 +196,7 @@ def test_search_paths_are_split_as_the_server_splits_them(
         assert searched[0] == list(dict.fromkeys(n for n in names if n and n != "$user"))
 
 
-@pytest.mark.parametrize("value", ["a,,b", "a,", '"a', "a b", ",a"])
+@pytest.mark.parametrize("value", ["a,,b", "a,", '"a', "a b", ",a", '"a"b'])
 def test_a_search_path_the_server_refuses_is_not_split(conn: psycopg.Connection,
                                                        value: str) -> None:
     assert split_search_path(value) is None
