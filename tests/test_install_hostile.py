@@ -360,6 +360,7 @@ def test_policies_rules_and_triggers_the_package_did_not_create_are_refused(
 def test_the_package_creates_only_what_the_shipped_sql_says(conn: psycopg.Connection) -> None:
     """The lists the installer checks against, read from the shipped SQL, cover a fresh install."""
     expected = installer.expected_package_objects()
+    assert installer.untrusted_objects(conn) == []  # with the database's search_path
     conn.execute("set search_path = pg_catalog")
     triggers = conn.execute(
         "select coalesce(pg_partition_root(c.oid), c.oid)::regclass::text, t.tgname,"

@@ -766,16 +766,21 @@ def untrusted_objects(conn: psycopg.Connection, owners: Iterable[str] = ()) -> l
         owned (sort, kind, name, owner) as (
             select 1, 'schema', ns.nspname::text, ns.nspowner from ns
             union all
-            select 2, 'relation', c.oid::pg_catalog.regclass::text, c.relowner
+            select 2, 'relation', pg_catalog.format('%%I.%%I', ns.nspname, c.relname), c.relowner
             from pg_catalog.pg_class as c inner join ns on c.relnamespace = ns.oid
             union all
-            select 3, 'function', p.oid::pg_catalog.regprocedure::text, p.proowner
+            select 3, 'function', pg_catalog.format('%%I.%%I(%%s)', ns.nspname, p.proname,
+                                                    pg_catalog.oidvectortypes(p.proargtypes)),
+                   p.proowner
             from pg_catalog.pg_proc as p inner join ns on p.pronamespace = ns.oid
             union all
-            select 4, 'type', t.oid::pg_catalog.regtype::text, t.typowner
+            select 4, 'type', pg_catalog.format('%%I.%%I', ns.nspname, t.typname), t.typowner
             from pg_catalog.pg_type as t inner join ns on t.typnamespace = ns.oid
             union all
-            select 5, 'operator', o.oid::pg_catalog.regoperator::text, o.oprowner
+            select 5, 'operator', pg_catalog.format('%%I.%%s(%%s, %%s)', ns.nspname, o.oprname,
+                                                    pg_catalog.format_type(o.oprleft, null),
+                                                    pg_catalog.format_type(o.oprright, null)),
+                   o.oprowner
             from pg_catalog.pg_operator as o inner join ns on o.oprnamespace = ns.oid
         )
         select o.kind, o.name, pg_catalog.pg_get_userbyid(o.owner)
@@ -794,14 +799,18 @@ def untrusted_objects(conn: psycopg.Connection, owners: Iterable[str] = ()) -> l
     expected = expected_package_objects()
     for table, archived, ancestors, name, function in conn.execute(
         """
-        select c.oid::pg_catalog.regclass::text, n.nspname <> %(schema)s,
-               array[c.oid::pg_catalog.regclass::text]
-               || array(select a.relid::pg_catalog.regclass::text
-                        from pg_catalog.pg_partition_ancestors(c.oid) as a),
-               t.tgname::text, t.tgfoid::pg_catalog.regproc::text
+        select pg_catalog.format('%%I.%%I', n.nspname, c.relname), n.nspname <> %(schema)s,
+               array[pg_catalog.format('%%I.%%I', n.nspname, c.relname)]
+               || array(select pg_catalog.format('%%I.%%I', an.nspname, ac.relname)
+                        from pg_catalog.pg_partition_ancestors(c.oid) as a
+                        inner join pg_catalog.pg_class as ac on ac.oid = a.relid
+                        inner join pg_catalog.pg_namespace as an on an.oid = ac.relnamespace),
+               t.tgname::text, pg_catalog.format('%%I.%%I', fn.nspname, f.proname)
         from pg_catalog.pg_trigger as t
         inner join pg_catalog.pg_class as c on c.oid = t.tgrelid
         inner join pg_catalog.pg_namespace as n on n.oid = c.relnamespace
+        inner join pg_catalog.pg_proc as f on f.oid = t.tgfoid
+        inner join pg_catalog.pg_namespace as fn on fn.oid = f.pronamespace
         where n.nspname = any(%(schemas)s::text[]) and not t.tgisinternal
         order by 1, 4
         """,
