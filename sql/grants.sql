@@ -5,7 +5,12 @@
 
 revoke all on all functions in schema litellm from public;
 revoke all on all procedures in schema litellm from public;
-alter default privileges in schema litellm revoke execute on functions from public;
+-- Functions and procedures the installing role creates later (in this
+-- database, in any schema) are not executable by PUBLIC either. Per-schema
+-- default privileges (IN SCHEMA litellm) can only add to the global default,
+-- which grants EXECUTE to PUBLIC, so they cannot take it away: this cannot
+-- name the schema.
+alter default privileges revoke execute on functions from public;
 
 grant usage on schema litellm to litellm_app, litellm_analyst;
 

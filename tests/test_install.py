@@ -143,7 +143,7 @@ def test_concurrent_installers_queue_on_the_lock(empty_db: str) -> None:
 
 def test_the_search_path_lets_seed_sql_run_unqualified(empty_db: str) -> None:
     result = install(empty_db)
-    assert result.search_path_set == '"$user", public, litellm'
+    assert result.search_path_set == '"$user", litellm, public'
     with psycopg.connect(empty_db) as conn:  # a new session picks up the setting
         row = conn.execute(
             "select * from add_user_credits('u', 1.5, 'bonus', 'trial', NULL, NULL, 'hi')"
@@ -157,4 +157,4 @@ def test_an_existing_search_path_is_extended_not_replaced(empty_db: str) -> None
     with psycopg.connect(empty_db, autocommit=True) as conn:
         dbname = conn.info.dbname
         conn.execute(f'alter database "{dbname}" set search_path = app, public')
-    assert install(empty_db).search_path_set == "app, public, litellm"
+    assert install(empty_db).search_path_set == "app, litellm, public"

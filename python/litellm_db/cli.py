@@ -610,6 +610,7 @@ def _cmd_status(args: argparse.Namespace, env: Mapping[str, str], io: _IO) -> in
             if state and not args.no_verify and _has_function(conn, "verify_ledger"):
                 problems = Client(conn).verify_ledger()
             jobs, job_lines = ops_cli.status_lines(conn) if state else ([], [])
+            warning = installer.public_schema_warning(conn)
         except psycopg.Error as exc:
             raise translate(exc) from exc
         server_version = conn.info.server_version
@@ -632,6 +633,7 @@ def _cmd_status(args: argparse.Namespace, env: Mapping[str, str], io: _IO) -> in
             "ok": not problems, "problems": [_as_dict(p) for p in problems],
         },
         "maintenance": jobs,
+        "warnings": [warning] if warning else [],
     }
     if args.json:
         _emit_json(doc, out)
@@ -659,6 +661,8 @@ def _cmd_status(args: argparse.Namespace, env: Mapping[str, str], io: _IO) -> in
                           f"Ledger: {len(problems)} problem(s); run `{PROG} verify`.\n")
             if job_lines:
                 out.write("Maintenance:\n" + "".join(line + "\n" for line in job_lines))
+        if warning:
+            out.write(f"warning: {warning}\n")
     if not current:
         return EXIT_NOT_CURRENT
     return EXIT_OK if not problems else EXIT_CHECK_FAILED

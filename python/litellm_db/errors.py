@@ -527,6 +527,16 @@ class RoleNamesChangedError(InstallError):
     """
 
 
+class UnsafeDatabaseError(InstallError):
+    """The database is set up so that someone other than the installer could steer the install.
+
+    A package schema (``litellm``, ``litellm_archive``) or an object in it that
+    belongs to a role the installer does not trust, a trigger, policy or rule on
+    a package table that the package did not create, or a role chosen for every
+    session by the database's settings. Raised before anything is written.
+    """
+
+
 class ConnectionConfigError(LiteLLMDBError):
     """No usable connection could be made from the given settings."""
 

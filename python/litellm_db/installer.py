@@ -13,6 +13,13 @@ Layout of the shipped SQL (``litellm_db/sql``, the repository's ``sql/``):
 Everything runs in one transaction under an advisory lock, so concurrent
 installers queue and a failure leaves the database as it was.
 
+The database is not trusted to steer the install (docs/security.md, "The
+installer and the database it installs into"): the transaction pins the
+settings that change what the SQL means (:data:`PINNED_SETTINGS`); package
+schemas, objects, triggers, policies or rules that the installer did not make
+are refused (:func:`untrusted_objects`); the database's stored ``search_path``
+is read as schema names (:func:`split_search_path`), never pasted as SQL.
+
 Role names: the shipped SQL names the package's four group roles by their
 default names (``litellm_owner``, ``litellm_app``, ``litellm_analyst``,
 ``litellm_end_user``). They are placeholders, like Flyway's: every file is
@@ -27,9 +34,10 @@ roles are cluster-wide, and other databases may use the old ones).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from importlib.resources.abc import Traversable
@@ -42,10 +50,13 @@ from .errors import (
     InstallError,
     InvalidRoleNameError,
     RoleNamesChangedError,
+    UnsafeDatabaseError,
     UnsupportedServerError,
 )
 
 SCHEMA = "litellm"
+#: Where archive_usage_logs() moves old months of the usage log (sql/schema/0020).
+ARCHIVE_SCHEMA = "litellm_archive"
 MIN_SERVER_VERSION = 140000
 # pg_advisory_xact_lock key: the bytes "litellm\0" read as a big-endian integer.
 ADVISORY_LOCK_KEY = int.from_bytes(b"litellm\0", "big") & 0x7FFFFFFFFFFFFFFF
@@ -317,11 +328,17 @@ def install(
     api = api_files()
     checksum = api_checksum(api)
     result = InstallResult()
+    # The package's owner role, as configured for this run (not as the database says).
+    owners = [requested.owner or str(DEFAULT_ROLE_NAMES.owner)]
     try:
         with conn.transaction():
             conn.execute("select pg_catalog.pg_advisory_xact_lock(%s)", (ADVISORY_LOCK_KEY,))
-            conn.execute("set local search_path = pg_catalog")
-            conn.execute("set local client_min_messages = warning")
+            _pin_session(conn)
+            _refuse_untrusted(conn, owners)
+            if not _schema_exists(conn):
+                # Made here, not adopted by bootstrap.sql's "if not exists": a
+                # schema someone creates meanwhile makes this fail instead.
+                conn.execute(sql.SQL("create schema {}").format(sql.Identifier(SCHEMA)))
             _execute(conn, "bootstrap.sql", (sql_root() / "bootstrap.sql").read_text("utf-8"))
             applied = {
                 v: c for v, c in conn.execute(
@@ -383,9 +400,14 @@ def install(
                         "select * from litellm.ensure_usage_log_partitions()"
                     )
                 )
+            # Once more, now that the package is in place: nothing was slipped in meanwhile.
+            _refuse_untrusted(conn, [*owners, str(target.owner)])
             if configure_search_path:
                 value = _configure_search_path(conn, result.warnings)
                 object.__setattr__(result, "search_path_set", value)
+            warning = public_schema_warning(conn)
+            if warning:
+                result.warnings.append(warning)
             result.roles.update(target.as_dict())
     except psycopg.Error as exc:
         raise InstallError(f"installation failed, nothing was changed: {exc}") from exc
@@ -408,13 +430,31 @@ def _recorded_roles(conn: psycopg.Connection) -> RoleNames:
 
 
 def configured_roles(conn: psycopg.Connection) -> RoleNames | None:
-    """The role names recorded in an installed database; None when it is not installed."""
-    exists = conn.execute(
-        "select pg_catalog.to_regclass('litellm.schema_migrations') is not null"
-    ).fetchone()
-    if not exists or not exists[0]:
-        return None
-    return _recorded_roles(conn)
+    """The role names recorded in an installed database; None when it is not installed.
+
+    Raises :class:`UnsafeDatabaseError` when the package's schemas hold what
+    another role made (:func:`untrusted_objects`): reading them could run its code.
+    """
+    with _reading(conn):
+        exists = conn.execute(
+            "select pg_catalog.to_regclass('litellm.schema_migrations') is not null"
+        ).fetchone()
+        if not exists or not exists[0]:
+            return None
+        return _recorded_roles(conn)
+
+
+@contextlib.contextmanager
+def _reading(conn: psycopg.Connection) -> Iterator[None]:
+    """A transaction that reads the package's tables only once they are found safe to read.
+
+    Names resolve in pg_catalog (then the session's own temporary schema), not in
+    the database's search_path; the schemas must hold nothing another role made.
+    """
+    with conn.transaction():
+        conn.execute("select pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true)")
+        _refuse_untrusted(conn, [str(DEFAULT_ROLE_NAMES.owner)])
+        yield
 
 
 def _check_new_role_names(conn: psycopg.Connection, target: RoleNames, purposes: list[str],
@@ -588,11 +628,331 @@ def _check_applied(applied: dict[str, str], files: list[SchemaFile]) -> None:
             )
 
 
+# -- the session the installer runs in ------------------------------------------------------
+
+#: Settings that change what the shipped SQL means, pinned for the installer's
+#: transaction whatever the database, the role or the connection set: a database
+#: owner may store any of them (ALTER DATABASE ... SET) for every session.
+PINNED_SETTINGS = {
+    "search_path": "pg_catalog, pg_temp",      # pg_catalog, then the own temporary schema
+    "check_function_bodies": "on",             # every body is checked as it is created
+    "standard_conforming_strings": "on",       # a backslash in a literal is a backslash
+    "transform_null_equals": "off",            # x = null is null, not x is null
+    "array_nulls": "on",                       # '{null}' is an array holding NULL
+    "datestyle": "ISO, MDY",                   # how date and time literals are read
+    "intervalstyle": "postgres",
+    "timezone": "UTC",
+    "xmloption": "content",
+    "default_tablespace": "",                  # the database's own tablespace
+    "default_table_access_method": "heap",
+    "client_min_messages": "warning",
+}
+
+
+def _pin_session(conn: psycopg.Connection) -> None:
+    """Pin the settings that steer what the install makes, for this transaction only.
+
+    Also refuses a database that chooses the role of every session (``ALTER
+    DATABASE ... SET role``): a superuser's install would run as that role.
+    """
+    for name, value in PINNED_SETTINGS.items():
+        conn.execute("select pg_catalog.set_config(%s, %s, true)", (name, value))
+    row = conn.execute(
+        "select pg_catalog.current_setting('session_replication_role') <> 'origin'"
+    ).fetchone()
+    if row and row[0]:
+        # "replica" would silence the package's triggers, foreign keys included.
+        conn.execute("select pg_catalog.set_config('session_replication_role', 'origin', true)")
+    row = conn.execute(
+        """
+        select d.datname
+        from pg_catalog.pg_db_role_setting as s
+        join pg_catalog.pg_database as d on d.oid = s.setdatabase
+        cross join pg_catalog.unnest(s.setconfig) as c
+        where d.datname = pg_catalog.current_database() and s.setrole = 0
+          and pg_catalog.split_part(c, '=', 1) = 'role'
+        """
+    ).fetchone()
+    if row:
+        dbname = sql.Identifier(row[0]).as_string(conn)
+        raise UnsafeDatabaseError(
+            f"database {row[0]} sets role for every session (ALTER DATABASE {dbname} SET role):"
+            f" the installer will not run as a role the database chooses; remove it"
+            f" (ALTER DATABASE {dbname} RESET role) or choose the role yourself"
+            f" (PGOPTIONS='-c role=...')"
+        )
+
+
+# -- what the package makes, and who may have made what is there ------------------------------
+
+_TRIGGER = re.compile(
+    r"\bcreate\s+(?:or\s+replace\s+)?(?:constraint\s+)?trigger\s+([a-z_][a-z0-9_]*)\s.*?"
+    r"\bon\s+([a-z0-9_.%]+).*?\bexecute\s+(?:function|procedure)\s+([a-z0-9_.]+)\s*\(",
+    re.IGNORECASE | re.DOTALL,
+)
+_POLICY = re.compile(
+    r"\bcreate\s+policy\s+([a-z_][a-z0-9_]*)\s+on\s+litellm\.([a-z_][a-z0-9_]*)", re.IGNORECASE)
+_RULE = re.compile(
+    r"\bcreate\s+(?:or\s+replace\s+)?rule\s+([a-z_][a-z0-9_]*)\s+as\s+on\s+[a-z]+\s+to\s+"
+    r"litellm\.([a-z_][a-z0-9_]*)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class PackageObjects:
+    """The triggers, policies and rules the shipped SQL creates, read from its text."""
+
+    triggers: dict[str, tuple[frozenset[str] | None, str]]
+    """Trigger name -> (the tables it is created on, None when the SQL names them at run
+    time, e.g. each usage-log partition; the function it executes, schema-qualified)."""
+    policies: frozenset[tuple[str, str]]
+    """(table, policy name)."""
+    rules: frozenset[tuple[str, str]]
+    """(table, rule name)."""
+
+
+def expected_package_objects() -> PackageObjects:
+    """What a fresh install creates on the package's tables, from the shipped SQL itself."""
+    triggers: dict[str, tuple[frozenset[str] | None, str]] = {}
+    policies: set[tuple[str, str]] = set()
+    rules: set[tuple[str, str]] = set()
+    for f in [*schema_files(), *api_files()]:
+        for name, table, function in _TRIGGER.findall(f.text):
+            tables: frozenset[str] | None = (
+                frozenset({table.split(".", 1)[1]})
+                if table.startswith(f"{SCHEMA}.") and "%" not in table else None)
+            known, _ = triggers.get(name, (frozenset(), function))
+            triggers[name] = (None if known is None or tables is None else known | tables,
+                              function)
+        policies.update((table, name) for name, table in _POLICY.findall(f.text))
+        rules.update((table, name) for name, table in _RULE.findall(f.text))
+    return PackageObjects(triggers, frozenset(policies), frozenset(rules))
+
+
+def untrusted_objects(conn: psycopg.Connection, owners: Iterable[str] = ()) -> list[str]:
+    """Why the package's schemas are not safe to install into, or to read; [] when they are.
+
+    Trusted owners are the role that runs this, the roles it is a member of (by
+    grant: a superuser's blanket rights do not count), superusers, and
+    ``owners`` (the package's owner role as configured). Anything in ``litellm``
+    or ``litellm_archive`` -- the schemas themselves, relations, functions,
+    types, operators -- belonging to another role could run its owner's code
+    inside an install; so could a trigger, policy or rule on a package table
+    that the shipped SQL does not create (:func:`expected_package_objects`).
+    """
+    rows = conn.execute(
+        """
+        with recursive mine (oid) as (
+            select r.oid from pg_catalog.pg_roles as r where r.rolname = current_user
+            union
+            select a.roleid from pg_catalog.pg_auth_members as a
+            inner join mine on a.member = mine.oid
+        ),
+        trusted (oid) as (
+            select mine.oid from mine
+            union
+            select r.oid from pg_catalog.pg_roles as r
+            where r.rolsuper or r.rolname = any(%(owners)s::text[])
+            union
+            -- the database owner is a member of pg_database_owner without a grant
+            select 'pg_database_owner'::pg_catalog.regrole::oid
+            from pg_catalog.pg_database as d
+            where d.datname = pg_catalog.current_database()
+              and d.datdba in (select mine.oid from mine)
+        ),
+        ns as (
+            select n.oid, n.nspname, n.nspowner from pg_catalog.pg_namespace as n
+            where n.nspname = any(%(schemas)s::text[])
+        ),
+        owned (sort, kind, name, owner) as (
+            select 1, 'schema', ns.nspname::text, ns.nspowner from ns
+            union all
+            select 2, 'relation', pg_catalog.format('%%I.%%I', ns.nspname, c.relname), c.relowner
+            from pg_catalog.pg_class as c inner join ns on c.relnamespace = ns.oid
+            union all
+            select 3, 'function', pg_catalog.format('%%I.%%I(%%s)', ns.nspname, p.proname,
+                                                    pg_catalog.oidvectortypes(p.proargtypes)),
+                   p.proowner
+            from pg_catalog.pg_proc as p inner join ns on p.pronamespace = ns.oid
+            union all
+            select 4, 'type', pg_catalog.format('%%I.%%I', ns.nspname, t.typname), t.typowner
+            from pg_catalog.pg_type as t inner join ns on t.typnamespace = ns.oid
+            union all
+            select 5, 'operator', pg_catalog.format('%%I.%%s(%%s, %%s)', ns.nspname, o.oprname,
+                                                    pg_catalog.format_type(o.oprleft, null),
+                                                    pg_catalog.format_type(o.oprright, null)),
+                   o.oprowner
+            from pg_catalog.pg_operator as o inner join ns on o.oprnamespace = ns.oid
+        )
+        select o.kind, o.name, pg_catalog.pg_get_userbyid(o.owner)
+        from owned as o
+        where o.owner not in (select trusted.oid from trusted)
+        order by o.sort, o.name
+        """,
+        {"owners": list(owners), "schemas": [SCHEMA, ARCHIVE_SCHEMA]},
+    ).fetchall()
+    found = [
+        f"{kind} {name} belongs to {owner}, who is not you, a role you are a member of, a"
+        f" superuser or the package's owner role: litellm-db will not use what another"
+        f" role may have made (drop it, or run as {owner})"
+        for kind, name, owner in rows
+    ]
+    expected = expected_package_objects()
+    for table, archived, ancestors, name, function in conn.execute(
+        """
+        select pg_catalog.format('%%I.%%I', n.nspname, c.relname), n.nspname <> %(schema)s,
+               array[pg_catalog.format('%%I.%%I', n.nspname, c.relname)]
+               || array(select pg_catalog.format('%%I.%%I', an.nspname, ac.relname)
+                        from pg_catalog.pg_partition_ancestors(c.oid) as a
+                        inner join pg_catalog.pg_class as ac on ac.oid = a.relid
+                        inner join pg_catalog.pg_namespace as an on an.oid = ac.relnamespace),
+               t.tgname::text, pg_catalog.format('%%I.%%I', fn.nspname, f.proname)
+        from pg_catalog.pg_trigger as t
+        inner join pg_catalog.pg_class as c on c.oid = t.tgrelid
+        inner join pg_catalog.pg_namespace as n on n.oid = c.relnamespace
+        inner join pg_catalog.pg_proc as f on f.oid = t.tgfoid
+        inner join pg_catalog.pg_namespace as fn on fn.oid = f.pronamespace
+        where n.nspname = any(%(schemas)s::text[]) and not t.tgisinternal
+        order by 1, 4
+        """,
+        {"schema": SCHEMA, "schemas": [SCHEMA, ARCHIVE_SCHEMA]},
+    ):
+        tables, wanted = expected.triggers.get(name, (frozenset(), ""))
+        if function == wanted and (
+            tables is None or archived
+            or any(a == f"{SCHEMA}.{t}" for a in ancestors for t in tables)
+        ):
+            continue
+        found.append(f"trigger {name} on {table} (executing {function}) is one the package did"
+                     f" not create: drop it (DROP TRIGGER {name} ON {table}) and run again")
+    for kind, table, name in conn.execute(
+        """
+        select 'policy', c.relname::text, p.polname::text
+        from pg_catalog.pg_policy as p
+        inner join pg_catalog.pg_class as c on c.oid = p.polrelid
+        inner join pg_catalog.pg_namespace as n on n.oid = c.relnamespace
+        where n.nspname = any(%(schemas)s::text[])
+        union all
+        select 'rule', c.relname::text, r.rulename::text
+        from pg_catalog.pg_rewrite as r
+        inner join pg_catalog.pg_class as c on c.oid = r.ev_class
+        inner join pg_catalog.pg_namespace as n on n.oid = c.relnamespace
+        where n.nspname = any(%(schemas)s::text[]) and r.rulename <> '_RETURN'
+        order by 1, 2, 3
+        """,
+        {"schemas": [SCHEMA, ARCHIVE_SCHEMA]},
+    ):
+        if (table, name) in (expected.policies if kind == "policy" else expected.rules):
+            continue
+        found.append(f"{kind} {name} on {SCHEMA}.{table} is one the package did not create:"
+                     f" drop it (DROP {kind.upper()} {name} ON {SCHEMA}.{table}) and run again")
+    return found
+
+
+def _refuse_untrusted(conn: psycopg.Connection, owners: Iterable[str]) -> None:
+    found = untrusted_objects(conn, owners)
+    if found:
+        more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
+        raise UnsafeDatabaseError(found[0] + more)
+
+
+def _schema_exists(conn: psycopg.Connection) -> bool:
+    row = conn.execute("select pg_catalog.to_regnamespace(%s) is not null", (SCHEMA,)).fetchone()
+    return bool(row and row[0])
+
+
+# -- the database's search_path -------------------------------------------------------------
+
+_SPACE = " \t\n\r\f\v"
+
+
+def _identifier(name: str) -> str:
+    """``name`` cut to 63 bytes (NAMEDATALEN - 1) on a character boundary, as the server does."""
+    data = name.encode()
+    if len(data) <= 63:
+        return name
+    return data[:63].decode(errors="ignore")
+
+
+def split_search_path(value: str) -> list[str] | None:
+    """The schema names in a ``search_path`` value, read as the server reads them; None if invalid.
+
+    The rules of PostgreSQL's ``SplitIdentifierString``: names separated by
+    commas, white space around them ignored; a quoted name is taken as it is
+    (``""`` stands for ``"``), an unquoted one runs to the next comma or space
+    and is lower-cased (ASCII letters only, as for a UTF-8 database); names are
+    cut to 63 bytes. ``$user`` is returned as a name. The value of a setting is
+    data: nothing of it is ever put into SQL except as quoted identifiers.
+    """
+    names: list[str] = []
+    i, end = 0, len(value)
+
+    def skip_space(at: int) -> int:
+        while at < end and value[at] in _SPACE:
+            at += 1
+        return at
+
+    i = skip_space(i)
+    if i == end:
+        return names
+    while True:
+        if value[i] == '"':
+            parts, j = [], i + 1
+            while True:
+                close = value.find('"', j)
+                if close < 0:
+                    return None
+                parts.append(value[j:close])
+                if value[close + 1:close + 2] != '"':
+                    break
+                parts.append('"')
+                j = close + 2
+            name, i = "".join(parts), close + 1
+        else:
+            j = i
+            while j < end and value[j] != "," and value[j] not in _SPACE:
+                j += 1
+            if j == i:
+                return None
+            name = "".join(chr(ord(ch) + 32) if "A" <= ch <= "Z" else ch for ch in value[i:j])
+            i = j
+        names.append(_identifier(name))
+        i = skip_space(i)
+        if i == end:
+            return names
+        if value[i] != ",":
+            return None
+        i = skip_space(i + 1)
+        if i == end:
+            return None
+
+
+def package_search_path(names: list[str]) -> list[str] | None:
+    """``names`` with the package schema just before ``public``; None when it is there already.
+
+    The rest keeps its order, without repeats or empty names; with no ``public``
+    in it the package schema goes last. A path that lists the package schema
+    before ``public`` (or has no ``public``) is left as it is.
+    """
+    if SCHEMA in names and ("public" not in names
+                            or names.index(SCHEMA) < names.index("public")):
+        return None
+    wanted: list[str] = []
+    for name in names:
+        if name and name != SCHEMA and name not in wanted:
+            wanted.append(name)
+    wanted.insert(wanted.index("public") if "public" in wanted else len(wanted), SCHEMA)
+    return wanted
+
+
 def _configure_search_path(conn: psycopg.Connection, warnings: list[str]) -> str | None:
-    """Append the package schema to the database's default search_path.
+    """Put the package schema in the database's default search_path, before ``public``.
 
     The seed's unqualified SQL (``select * from get_user_balance(...)``) then works
-    in every new session. Returns the new value, or None when nothing changed.
+    in every new session, and a function in ``public`` cannot take the place of
+    the package's (except by a better match of argument types: call the API
+    schema-qualified). The stored value is read as schema names
+    (:func:`split_search_path`) and written back as quoted identifiers, never
+    pasted. Returns the new value, or None when nothing changed.
     """
     row = conn.execute(
         """
@@ -601,48 +961,79 @@ def _configure_search_path(conn: psycopg.Connection, warnings: list[str]) -> str
                  or (select rolsuper from pg_catalog.pg_roles where rolname = current_user),
                (select c from pg_catalog.pg_db_role_setting as s,
                        pg_catalog.unnest(s.setconfig) as c
-                 where s.setdatabase = d.oid and s.setrole = 0 and c like 'search_path=%%')
+                 where s.setdatabase = d.oid and s.setrole = 0
+                   and pg_catalog.starts_with(c, 'search_path='))
         from pg_catalog.pg_database as d
         where d.datname = pg_catalog.current_database()
         """
     ).fetchone()
     assert row is not None
     dbname, may_alter, current = row
-    current_value = current.split("=", 1)[1] if current else '"$user", public'
-    if SCHEMA in [p.strip().strip('"') for p in current_value.split(",")]:
+    stored = current.split("=", 1)[1] if current is not None else '"$user", public'
+    names = split_search_path(stored)
+    if names is None:
+        warnings.append(f"the database's search_path is not a list of schema names; it was left"
+                        f" as it is: put {SCHEMA} before public in it")
         return None
-    new_value = f"{current_value}, {SCHEMA}"
+    wanted = package_search_path(names)
+    if wanted is None:
+        return None
+    identifiers = sql.SQL(", ").join(sql.Identifier(name) for name in wanted)
+    shown = conn.execute(
+        "select pg_catalog.string_agg(pg_catalog.quote_ident(u.name), ', ' order by u.n)"
+        " from pg_catalog.unnest(%s::text[]) with ordinality as u (name, n)",
+        (wanted,),
+    ).fetchone()
+    assert shown is not None
+    value: str = shown[0]
     if not may_alter:
+        database = sql.Identifier(dbname).as_string(conn)
         warnings.append(
             f"could not set the database's search_path (you do not own {dbname}); run as its"
-            f" owner: ALTER DATABASE {dbname} SET search_path = {new_value}"
+            f" owner: ALTER DATABASE {database} SET search_path = {value}"
         )
         return None
-    conn.execute(
-        sql.SQL("alter database {} set search_path = {}").format(
-            sql.Identifier(dbname), sql.SQL(new_value)
-        )
-    )
-    return new_value
+    conn.execute(sql.SQL("alter database {} set search_path = {}").format(
+        sql.Identifier(dbname), identifiers))
+    return value
+
+
+def public_schema_warning(conn: psycopg.Connection) -> str | None:
+    """A warning when every role may create objects in schema ``public`` (PostgreSQL 14 does)."""
+    row = conn.execute(
+        "select pg_catalog.has_schema_privilege('public', n.oid, 'CREATE')"
+        " from pg_catalog.pg_namespace as n where n.nspname = 'public'"
+    ).fetchone()
+    if not row or not row[0]:
+        return None
+    return ("schema public is writable by every role (PUBLIC has CREATE on it, PostgreSQL 14's"
+            " default): a function created there can take the place of an API function for"
+            " callers that do not name the schema; call the API as litellm.<function>, and as"
+            " the database owner run REVOKE CREATE ON SCHEMA public FROM PUBLIC")
 
 
 def installed_version(conn: psycopg.Connection) -> dict[str, object] | None:
-    """The recorded state, or None when the package is not installed."""
-    exists = conn.execute(
-        "select pg_catalog.to_regclass('litellm.schema_migrations') is not null"
-    ).fetchone()
-    if not exists or not exists[0]:
-        return None
-    schema = conn.execute(
-        "select max(version) from litellm.schema_migrations where kind = 'schema'"
-    ).fetchone()
-    api = conn.execute(
-        "select package_version, checksum, applied_at from litellm.schema_migrations"
-        " where kind = 'api' order by applied_at desc, version desc limit 1"
-    ).fetchone()
+    """The recorded state, or None when the package is not installed.
+
+    Raises :class:`UnsafeDatabaseError` as :func:`configured_roles` does.
+    """
+    with _reading(conn):
+        exists = conn.execute(
+            "select pg_catalog.to_regclass('litellm.schema_migrations') is not null"
+        ).fetchone()
+        if not exists or not exists[0]:
+            return None
+        roles = _recorded_roles(conn)
+        schema = conn.execute(
+            "select max(version) from litellm.schema_migrations where kind = 'schema'"
+        ).fetchone()
+        api = conn.execute(
+            "select package_version, checksum, applied_at from litellm.schema_migrations"
+            " where kind = 'api' order by applied_at desc, version desc limit 1"
+        ).fetchone()
     latest = max((f.version for f in schema_files()), default=None)
     return {
-        "roles": _recorded_roles(conn).as_dict(),
+        "roles": roles.as_dict(),
         "schema_version": schema[0] if schema else None,
         "latest_schema_version": latest,
         "package_version": api[0] if api else None,

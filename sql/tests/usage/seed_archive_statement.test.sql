@@ -1,7 +1,8 @@
 -- Seed 000's "Archive old logs (90+ days)" runs verbatim: it creates
--- public.llm_usage_log_archive (a name this package never uses) and deletes
--- the rows from the log; the summary keeps them, and archive_usage_logs()
--- works afterwards.
+-- llm_usage_log_archive (a name this package never uses) in the first schema of
+-- the search_path the session may create in (litellm for the package owner, as
+-- the installer puts litellm before public) and deletes the rows from the log;
+-- the summary keeps them, and archive_usage_logs() works afterwards.
 begin;
 select plan(6);
 set local client_min_messages = warning;
@@ -29,11 +30,11 @@ select lives_ok(
 );
 select is(
     (
-        select count(*) from public.llm_usage_log_archive
+        select count(*) from llm_usage_log_archive
         where user_id = 'tap-seed-arch'
     ),
     2::bigint,
-    'public.llm_usage_log_archive holds the old rows'
+    'llm_usage_log_archive holds the old rows'
 );
 select is(
     (
@@ -56,7 +57,7 @@ select results_eq(
 );
 select is(
     (
-        select count(*) from public.llm_usage_log_archive
+        select count(*) from llm_usage_log_archive
         where user_id = 'tap-seed-arch'
     ),
     2::bigint,
