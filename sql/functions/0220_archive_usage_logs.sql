@@ -67,15 +67,15 @@ begin
             c.relname::text as relname,
             c.reltuples,
             true as attached,
-            substring(b.bound from 'FROM \(''([^'']*)''\)')::timestamptz as range_start,
-            substring(b.bound from 'TO \(''([^'']*)''\)')::timestamptz as range_end
+            substring(b.bound from 'FROM [(]''([^'']*)''[)]')::timestamptz as range_start,
+            substring(b.bound from 'TO [(]''([^'']*)''[)]')::timestamptz as range_end
         from pg_catalog.pg_inherits as i
         inner join pg_catalog.pg_class as c on i.inhrelid = c.oid
         cross join lateral (select pg_catalog.pg_get_expr(c.relpartbound, c.oid) as bound) as b
         where
             i.inhparent = 'litellm.llm_usage_log'::regclass
             and not i.inhdetachpending
-            and b.bound ~ '^FOR VALUES FROM \(''[^'']*''\) TO \(''[^'']*''\)$'
+            and b.bound ~ '^FOR VALUES FROM [(]''[^'']*''[)] TO [(]''[^'']*''[)]$'
         union all
         -- ... and months detached by hand but left in schema litellm.
         select
