@@ -41,7 +41,7 @@ import logging
 import os
 import threading
 import uuid
-from collections.abc import Callable, Generator, Mapping
+from collections.abc import AsyncGenerator, Callable, Collection, Generator, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import ROUND_UP, Decimal
@@ -54,26 +54,37 @@ from .calls import Call, CallRecord
 from .client import AsyncClient, Client
 from .errors import (
     ConnectionConfigError,
-    InsufficientCreditsError,
     LiteLLMDBError,
     NotFoundError,
     RefusedError,
 )
+from .litellm_proxy import (
+    HOLD_KEY,
+    PROXY_CALL_TYPES,
+    BillingUnavailableError,
+    ChargeFailedError,
+    NoPayerError,
+    Payer,
+    ProxyHooks,
+    RequestRefusedError,
+    UnpricedModelError,
+    proxy_payer,
+    split_model,
+    usd,
+)
 
-__all__ = ["LiteLLMDBLogger", "RequestRefusedError", "call_facts", "call_user_id"]
+__all__ = [
+    "HOLD_KEY", "BillingUnavailableError", "ChargeFailedError", "LiteLLMDBLogger",
+    "NoPayerError", "Payer", "RequestRefusedError", "UnpricedModelError", "call_facts",
+    "call_user_id", "proxy_payer",
+]
 
 log = logging.getLogger("litellm_db.litellm")
 
-#: Where the pre-call hook leaves the hold for the success/failure callbacks.
-HOLD_KEY = "litellm_db_hold"
 _MICRO = Decimal("0.000001")
 _USD_SCALE = Decimal("0.00000001")
 _UNDEFINED_FUNCTION = "42883"
 _SCALARS = (str, int, float, bool)
-
-
-class RequestRefusedError(InsufficientCreditsError):
-    """The pre-call hook refused a request: the user cannot afford it (HTTP 402 in the proxy)."""
 
 
 # -- reading LiteLLM's callback payload ---------------------------------------------------------
@@ -109,14 +120,7 @@ def call_user_id(kwargs: Mapping[str, Any]) -> str | None:
     return None
 
 
-def _decimal(value: Any) -> Decimal | None:
-    if value is None or isinstance(value, bool):
-        return None
-    try:
-        number = Decimal(repr(value)) if isinstance(value, float) else Decimal(str(value))
-    except ArithmeticError:
-        return None
-    return number if number.is_finite() and number >= 0 else None
+_decimal = usd
 
 
 def _usage(response_obj: Any) -> tuple[int | None, int | None]:
@@ -160,10 +164,12 @@ def call_facts(kwargs: Mapping[str, Any], response_obj: Any, start_time: Any, en
     latency = None
     if isinstance(start_time, datetime) and isinstance(end_time, datetime):
         latency = max(0, int((end_time - start_time).total_seconds() * 1000))
+    provider, model = split_model(
+        _text(slo.get("model") or kwargs.get("model")),
+        _text(slo.get("custom_llm_provider") or kwargs.get("custom_llm_provider")))
     facts: dict[str, Any] = {
-        "provider": _text(slo.get("custom_llm_provider") or kwargs.get("custom_llm_provider"))
-        or "unknown",
-        "model": _text(slo.get("model") or kwargs.get("model")) or "unknown",
+        "provider": provider,
+        "model": model,
         "prompt_tokens": int(prompt or 0),
         "completion_tokens": int(completion or 0),
         "success": success,
@@ -255,7 +261,7 @@ async def _run_async(client: AsyncClient, plan: _Plan) -> Any:
                 reply = await tx.run(step)
 
 
-class LiteLLMDBLogger(CustomLogger):
+class LiteLLMDBLogger(ProxyHooks, CustomLogger):
     """Charges and logs LiteLLM calls through litellm-db (see the module docstring).
 
     ``client`` / ``async_client``: clients to use (build them on a pool: LiteLLM
@@ -268,8 +274,20 @@ class LiteLLMDBLogger(CustomLogger):
     cost with ``reserve_credits`` (when the database has it), else it only
     checks the available balance. ``hold_ttl``: how long an unsettled hold
     lives. ``max_completion_tokens``: the completion size assumed for the worst
-    case when a request sets no ``max_tokens``. ``fallback_estimate``: credits
-    assumed when LiteLLM cannot price the model.
+    case when a request sets no ``max_tokens`` and LiteLLM does not know the
+    model's maximum output. ``fallback_estimate``: credits held for a model
+    neither LiteLLM nor the database can price (``None``, the default: such a
+    request is refused).
+
+    In a LiteLLM proxy (see :mod:`litellm_db.litellm_proxy`): ``default_user_id``
+    pays for requests whose key has no user (``None``: they are refused);
+    ``admin_user_field``: requests made with the master key are charged to their
+    ``user`` field; ``request_metadata_keys``: the proxy's request fields kept
+    in the usage row (by default only the client's own metadata, never its IP
+    address or user agent); ``retry_after``: the ``Retry-After`` seconds of a
+    503; ``db_timeout``: seconds to wait for a connection; ``pool_size``: the
+    hooks' connections per event loop; ``payer``: ``callable(key, data) ->
+    Payer | None`` to decide who pays instead.
     """
 
     def __init__(
@@ -277,8 +295,12 @@ class LiteLLMDBLogger(CustomLogger):
         dsn: str | None = None, credits_per_usd: Decimal | int | str | None = None,
         cost_source: Literal["litellm", "database"] = "litellm", hold: bool = True,
         hold_ttl: timedelta = timedelta(minutes=15), max_completion_tokens: int = 4096,
-        fallback_estimate: Decimal | int | str = Decimal("0.01"),
+        fallback_estimate: Decimal | int | str | None = None,
         user_id: Callable[[Mapping[str, Any]], str | None] = call_user_id,
+        default_user_id: str | None = None, admin_user_field: bool = True,
+        request_metadata_keys: Collection[str] | None = None, retry_after: int = 2,
+        db_timeout: float = 5.0, pool_size: int = 10,
+        payer: Callable[[Any, Mapping[str, Any]], Payer | None] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -292,7 +314,16 @@ class LiteLLMDBLogger(CustomLogger):
         self.hold = hold
         self.hold_ttl = hold_ttl
         self.max_completion_tokens = max_completion_tokens
-        self.fallback_estimate = Decimal(fallback_estimate)
+        self.fallback_estimate = None if fallback_estimate is None else Decimal(fallback_estimate)
+        self.default_user_id = default_user_id
+        self.admin_user_field = admin_user_field
+        self.request_metadata_keys = (None if request_metadata_keys is None
+                                      else frozenset(request_metadata_keys))
+        self.retry_after = retry_after
+        self.db_timeout = db_timeout
+        self.pool_size = pool_size
+        self.payer = payer
+        self._proxy_pools = {}
         self.user_id = user_id
         self.recorded = 0
         """Events recorded (successes and failures), for monitoring."""
@@ -347,6 +378,7 @@ class LiteLLMDBLogger(CustomLogger):
         client = self._async_clients.pop(loop, None)
         if client is not None:
             await client.close()
+        await self.close_proxy_pools()
 
     # -- cost -------------------------------------------------------------------------------
 
@@ -423,6 +455,8 @@ class LiteLLMDBLogger(CustomLogger):
 
     def _plan(self, kwargs: Mapping[str, Any], response_obj: Any, start_time: Any,
               end_time: Any, *, success: bool) -> _Plan | None:
+        if self._managed({"metadata": _metadata(kwargs)}) is not None:
+            return None  # a proxy request: its hooks charged it (or released it) already
         user_id = self.user_id(kwargs)
         if user_id is None:
             self.skipped += 1
@@ -480,26 +514,17 @@ class LiteLLMDBLogger(CustomLogger):
     # -- the proxy's admission check ----------------------------------------------------------
 
     def estimate_usd(self, data: Mapping[str, Any]) -> Decimal | None:
-        """LiteLLM's price of a request's worst case, its prompt plus ``max_tokens`` of completion,
-        in US dollars; ``None`` when LiteLLM cannot price the model."""
-        import litellm
-
-        model = str(data.get("model") or "")
-        completion = (data.get("max_tokens") or data.get("max_completion_tokens")
-                      or self.max_completion_tokens)
-        try:
-            prompt = litellm.token_counter(model=model, messages=data.get("messages") or [])
-            prompt_usd, completion_usd = litellm.cost_per_token(
-                model=model, prompt_tokens=int(prompt), completion_tokens=int(completion))
-        except Exception:  # an unknown model: LiteLLM cannot price it
-            return None
-        return _decimal(prompt_usd + completion_usd) or None
+        """LiteLLM's price of a request's worst case in US dollars (``worst_case_usd``);
+        ``None`` when LiteLLM cannot price the model."""
+        return self.worst_case_usd(data)[0]
 
     def _admission_plan(self, user_id: str, request_id: str, usd: Decimal | None,
                         meta: dict[str, Any]) -> _Plan:
         amount = None if usd is None else (yield from self._credits(usd))
         if amount is None:
             amount = self.fallback_estimate
+        if amount is None:
+            raise UnpricedModelError(f"litellm-db: no price for the model of request {request_id}")
         if self.hold and self._holds_available is not False:
             try:
                 held = yield _Try(calls.reserve_credits(
@@ -534,7 +559,14 @@ class LiteLLMDBLogger(CustomLogger):
 
     async def async_pre_call_hook(self, user_api_key_dict: Any, cache: Any, data: dict[str, Any],
                                   call_type: Any) -> dict[str, Any]:
-        """Refuse (HTTP 402) a request its user cannot afford; hold its worst-case cost."""
+        """Refuse (HTTP 402) a request its user cannot afford; hold its worst-case cost.
+
+        In the proxy (a key is given) for the call types whose answer passes through the
+        post-call hooks, the hooks charge before the answer is served (``proxy_pre_call``);
+        otherwise (the SDK, other call types) the success callback settles the hold."""
+        if user_api_key_dict is not None and str(
+                getattr(call_type, "value", call_type)) in PROXY_CALL_TYPES:
+            return await self.proxy_pre_call(user_api_key_dict, data)
         meta = data.get("metadata")
         if not isinstance(meta, dict):
             meta = {}
@@ -545,6 +577,7 @@ class LiteLLMDBLogger(CustomLogger):
                      "user_api_key_end_user_id": getattr(user_api_key_dict, "end_user_id", None),
                  }}}
         user_id = self.user_id(probe)
+        meta.pop(HOLD_KEY, None)
         if user_id is None:
             return data
         request_id = _text(data.get("litellm_call_id"))
@@ -557,6 +590,29 @@ class LiteLLMDBLogger(CustomLogger):
         if refusal is not None:
             raise refusal
         return data
+
+    async def async_post_call_success_hook(self, data: dict[str, Any], user_api_key_dict: Any,
+                                           response: Any) -> Any:
+        """The proxy, before it serves an answer: charge it (HTTP 503 when it cannot be)."""
+        return await self.proxy_success(data, response)
+
+    async def async_post_call_streaming_iterator_hook(
+        self, user_api_key_dict: Any, response: Any, request_data: dict[str, Any],
+    ) -> AsyncGenerator[Any, None]:
+        """The proxy, streaming: the last chunk goes out after the charge committed."""
+        async for chunk in self.proxy_stream(response, request_data):
+            yield chunk
+
+    async def async_post_call_failure_hook(self, request_data: dict[str, Any],
+                                           original_exception: Exception,
+                                           user_api_key_dict: Any,
+                                           traceback_str: str | None = None) -> Any:
+        """The proxy, once a request finally failed: release its hold, log one failure."""
+        try:
+            await self.proxy_failure(request_data, original_exception)
+        except Exception as exc:  # never replace the request's own error
+            self._failed(exc)
+        return None
 
 
 def _from_env() -> LiteLLMDBLogger:
