@@ -29,6 +29,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -141,8 +142,8 @@ class Proxy:
     url: str
     process: subprocess.Popen[bytes]
     log: Path
-    served: dict[str, str] = field(default_factory=dict)
-    """Every answer a client received: response id -> user."""
+    served: dict[str, tuple[str, datetime]] = field(default_factory=dict)
+    """Every answer a client received: response id -> (user, when)."""
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def client(self, key: str, **options: Any) -> Any:
@@ -162,13 +163,15 @@ class Proxy:
                 if chunk.choices and chunk.choices[0].delta.content:
                     parts.append(chunk.choices[0].delta.content)
                 if chunk.choices and chunk.choices[0].finish_reason:
-                    with self.lock:  # the answer is complete: served
-                        self.served[rid] = user
+                    self.record(rid, user)  # the answer is complete: served
             return "".join(parts)
         response = client.chat.completions.create(model=model, messages=MESSAGES, **extra)
-        with self.lock:
-            self.served[response.id] = user
+        self.record(response.id, user)
         return response.choices[0].message.content or ""
+
+    def record(self, response_id: str, user: str) -> None:
+        with self.lock:
+            self.served[response_id] = (user, datetime.now(UTC))
 
 
 @pytest.fixture(scope="module")
@@ -258,15 +261,15 @@ def rows(dsn: str, query: str, *args: Any) -> list[tuple[Any, ...]]:
         return conn.execute(query, args or None).fetchall()
 
 
-def check_books(dsn: str, proxy: Proxy) -> None:
-    """Charges == served answers (by response id), and the books balance."""
+def check_books(dsn: str, proxy: Proxy, since: Any) -> None:
+    """Since ``since``: charges == served answers (by response id); the books balance."""
     usage = rows(dsn, """
         select response_metadata ->> 'response_id', user_id, transaction_id, cost_credits
-        from litellm.llm_usage_log where success and request_id like 'proxy-%'""")
+        from litellm.llm_usage_log where success and created_at >= %s""", since)
     charged = {rid: (user, tx, cost) for rid, user, tx, cost in usage}
     assert len(charged) == len(usage), "two usage rows for one answer"
     with proxy.lock:
-        served = dict(proxy.served)
+        served = {rid: user for rid, (user, at) in proxy.served.items() if at >= since}
     assert set(charged) == set(served), (
         f"served but not charged: {sorted(set(served) - set(charged))};"
         f" charged but not served: {sorted(set(charged) - set(served))}")
@@ -275,7 +278,7 @@ def check_books(dsn: str, proxy: Proxy) -> None:
         assert owner == user and tx is not None and cost > 0, (rid, owner, tx, cost)
     journal = rows(dsn, """
         select count(*) from litellm.credit_transactions
-        where transaction_type = 'usage' and idempotency_key like 'proxy-%'""")[0][0]
+        where transaction_type = 'usage' and created_at >= %s""", since)[0][0]
     assert journal == len(served)
     assert rows(dsn, "select * from litellm.verify_ledger()") == []
     assert rows(dsn, "select user_id from litellm.user_credits where credits_remaining < 0"
@@ -286,13 +289,14 @@ def check_books(dsn: str, proxy: Proxy) -> None:
 
 @pytest.fixture
 def books(dsn: str, proxy: Proxy) -> Iterator[None]:
+    since = rows(dsn, "select clock_timestamp()")[0][0]
     yield
     deadline = time.monotonic() + 10  # a failure hook may still be releasing
     while rows(dsn, "select 1 from litellm.credit_holds where status = 'active'"):
         if time.monotonic() > deadline:
             break
         time.sleep(0.1)
-    check_books(dsn, proxy)
+    check_books(dsn, proxy, since)
 
 
 def balance(dsn: str, user: str) -> tuple[Decimal, Decimal]:
@@ -361,8 +365,7 @@ def test_a_request_nobody_pays_for_is_refused(dsn: str, proxy: Proxy, books: Non
     client = proxy.client(MASTER_KEY)
     response = client.chat.completions.create(model="gpt-4o-mini", messages=MESSAGES,
                                               user="px-backend-user")
-    with proxy.lock:
-        proxy.served[response.id] = "px-backend-user"
+    proxy.record(response.id, "px-backend-user")
 
 
 def test_the_hold_prices_the_deployment_behind_an_alias(dsn: str, proxy: Proxy,
