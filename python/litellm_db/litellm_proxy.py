@@ -179,9 +179,13 @@ def proxy_payer(key: Any, data: Mapping[str, Any], *, default_user_id: str | Non
 
 # -- the statements: each one round trip, each idempotent by the request id ------------------------
 
+# The hold's commit does not wait for the disk (synchronous_commit off for this transaction
+# only): a hold lost in a crash charges nothing, and its settlement then finds no hold and
+# charges the call directly, durably. The settlement's commit waits, as every charge does.
 _RESERVE = """
 select r.success, r.error_code, r.error_message
-from litellm.reserve_credits(
+from pg_catalog.set_config('synchronous_commit', 'off', true) as c (setting)
+cross join lateral litellm.reserve_credits(
     user_id => %(user_id)s, amount => {amount}, request_id => %(request_id)s,
     ttl => %(ttl)s, metadata => %(metadata)s
 ) as r
