@@ -407,10 +407,13 @@ class ProxyHooks:
             return _AMOUNT_USD, {"usd": dollars}
         if first:
             provider, model = split_model(first["model"], None)
-            rows = await self._query(_DB_PRICE, {
-                "provider": provider, "model": model,
-                "prompt_tokens": first["prompt_tokens"],
-                "completion_tokens": first["completion_tokens"]})
+            try:
+                rows = await self._query(_DB_PRICE, {
+                    "provider": provider, "model": model,
+                    "prompt_tokens": first["prompt_tokens"],
+                    "completion_tokens": first["completion_tokens"]})
+            except NotFoundError:  # no price row applies, not even a fallback
+                rows = []
             if rows and rows[0][0] is not None:
                 return _AMOUNT_CREDITS, {"credits": rows[0][0]}
         if self.fallback_estimate is not None:
