@@ -284,7 +284,7 @@ def check_books(dsn: str, proxy: Proxy, since: Any) -> None:
     assert rows(dsn, "select user_id from litellm.user_credits where credits_remaining < 0"
                 " or credits_held < 0") == []
     assert rows(dsn, "select user_id, request_id from litellm.credit_holds"
-                " where status = 'active'") == []
+                " where status = 'held'") == []
 
 
 @pytest.fixture
@@ -292,7 +292,7 @@ def books(dsn: str, proxy: Proxy) -> Iterator[None]:
     since = rows(dsn, "select clock_timestamp()")[0][0]
     yield
     deadline = time.monotonic() + 10  # a failure hook may still be releasing
-    while rows(dsn, "select 1 from litellm.credit_holds where status = 'active'"):
+    while rows(dsn, "select 1 from litellm.credit_holds where status = 'held'"):
         if time.monotonic() > deadline:
             break
         time.sleep(0.1)
@@ -458,7 +458,7 @@ def test_a_database_outage_is_503_and_nothing_is_served_unbilled(
     with admin(dsn) as conn:
         for (request_id,) in conn.execute(
                 "select request_id from litellm.credit_holds"
-                " where status = 'active' and user_id = 'px-restart'").fetchall():
+                " where status = 'held' and user_id = 'px-restart'").fetchall():
             conn.execute("select litellm.release_reservation('px-restart', %s)", (request_id,))
 
 
