@@ -8,6 +8,8 @@ import os
 
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 
+import socket
+import time
 from collections.abc import Iterator
 from decimal import Decimal
 from types import SimpleNamespace
@@ -15,7 +17,9 @@ from typing import Any
 
 import psycopg
 import pytest
+from psycopg_pool import ConnectionPool
 
+from litellm_db.client import Client
 from litellm_db.litellm_logger import (
     HOLD_KEY,
     LiteLLMDBLogger,
@@ -25,6 +29,7 @@ from litellm_db.litellm_logger import (
     proxy_payer,
 )
 from litellm_db.litellm_proxy import split_model, usd
+from litellm_db.litellm_spool import Spool
 
 MESSAGES = [{"role": "user", "content": "Say hello"}]
 
@@ -164,7 +169,8 @@ async def test_a_call_that_outlived_its_hold_is_charged_directly(
 async def test_an_unpriced_model_is_refused_unless_a_ceiling_is_set(
     db: str, conn: psycopg.Connection,
 ) -> None:
-    conn.execute("update litellm.model_prices set effective_to = '1970-01-02+00' where provider = '*'")
+    conn.execute("update litellm.model_prices set effective_to = '1970-01-02+00'"
+                 " where provider = '*'")
     conn.execute("select litellm.add_user_credits('hk-unpriced', 10)")
     request = {"model": "acme/no-such-model", "messages": MESSAGES, "max_tokens": 5}
     logger = LiteLLMDBLogger(dsn=db)
@@ -177,3 +183,47 @@ async def test_an_unpriced_model_is_refused_unless_a_ceiling_is_set(
     assert conn.execute("select credits_held from litellm.get_user_balance('hk-unpriced')"
                         ).fetchone() == (Decimal("0.5"),)
     await ceiling.aclose()
+
+
+# -- after the call (the SDK): retries, the spool, replay on start ----------------------------
+
+
+def sdk_event(call_id: str, user: str) -> dict[str, Any]:
+    return {"litellm_call_id": call_id, "user": user,
+            "standard_logging_object": {"custom_llm_provider": "openai", "model": "gpt-4o-mini",
+                                        "prompt_tokens": 10, "completion_tokens": 20,
+                                        "response_cost": 0.25}}
+
+
+def test_an_event_the_database_cannot_take_is_spooled_and_replayed_once(
+    db: str, conn: psycopg.Connection, tmp_path: Any,
+) -> None:
+    conn.execute("select litellm.add_user_credits('hk-spool', 10)")
+    spool = tmp_path / "spool.jsonl"
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        nowhere = f"host=127.0.0.1 port={s.getsockname()[1]} dbname=x connect_timeout=1"
+    with ConnectionPool(nowhere, min_size=0, max_size=1, timeout=0.5, open=True) as dead:
+        down = LiteLLMDBLogger(Client(dead), spool=spool, retry_delays=(0.01,))
+        for call_id in ("spool-1", "spool-2", "spool-1"):  # spool-1 delivered twice
+            down.log_success_event(sdk_event(call_id, "hk-spool"), None, None, None)
+        assert (down.spooled, down.errors, len(spool.read_text().splitlines())) == (3, 0, 3)
+    with ConnectionPool(db, min_size=1, open=True) as pool:
+        up = LiteLLMDBLogger(Client(pool), spool=spool)  # replays in the background on start
+        deadline = time.monotonic() + 15
+        while up.recorded < 3 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert (up.recorded, up.errors) == (3, 0), up.last_error
+        assert up.replay_spool() == 0 and not spool.exists()
+    assert conn.execute("select count(*), sum(cost_credits) from litellm.llm_usage_log"
+                        " where user_id = 'hk-spool'").fetchone() == (2, Decimal(5))
+    assert conn.execute("select credits_remaining from litellm.get_user_balance('hk-spool')"
+                        ).fetchone() == (Decimal(5),)
+
+
+def test_the_spool_is_bounded(tmp_path: Any) -> None:
+    spool = Spool(tmp_path / "s.jsonl", max_events=2)
+    assert [spool.append({"n": n, "d": Decimal("0.1")}) for n in range(3)] == [True, True, False]
+    assert spool.dropped == 1 and len(spool) == 2
+    assert list(spool.take()) == [{"n": 0, "d": Decimal("0.1")}, {"n": 1, "d": Decimal("0.1")}]
+    assert len(spool) == 0 and list(spool.take()) == []

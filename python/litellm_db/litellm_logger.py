@@ -37,16 +37,29 @@ The proxy setup is in docs/litellm.md.
 from __future__ import annotations
 
 import asyncio
+import atexit
+import contextlib
+import copy
 import logging
 import os
 import threading
+import time
 import uuid
-from collections.abc import AsyncGenerator, Callable, Collection, Generator, Mapping
+from collections.abc import (
+    AsyncGenerator,
+    Callable,
+    Collection,
+    Generator,
+    Iterable,
+    Iterator,
+    Mapping,
+)
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import ROUND_UP, Decimal
 from typing import Any, Literal
 
+import psycopg
 from litellm.integrations.custom_logger import CustomLogger
 
 from . import calls, config
@@ -72,6 +85,7 @@ from .litellm_proxy import (
     split_model,
     usd,
 )
+from .litellm_spool import Spool
 
 __all__ = [
     "HOLD_KEY", "BillingUnavailableError", "ChargeFailedError", "LiteLLMDBLogger",
@@ -288,6 +302,11 @@ class LiteLLMDBLogger(ProxyHooks, CustomLogger):
     503; ``db_timeout``: seconds to wait for a connection; ``pool_size``: the
     hooks' connections per event loop; ``payer``: ``callable(key, data) ->
     Payer | None`` to decide who pays instead.
+
+    After the call (the SDK's callbacks): ``retry_delays``: the pauses between tries when
+    the database cannot be reached; then the event goes to ``spool`` (a local file, at most
+    ``spool_max_events`` events), written when a logger with that spool starts again
+    (:meth:`replay_spool`). At exit, :meth:`drain` waits for the callbacks in flight.
     """
 
     def __init__(
@@ -301,6 +320,8 @@ class LiteLLMDBLogger(ProxyHooks, CustomLogger):
         request_metadata_keys: Collection[str] | None = None, retry_after: int = 2,
         db_timeout: float = 5.0, pool_size: int = 10,
         payer: Callable[[Any, Mapping[str, Any]], Payer | None] | None = None,
+        spool: str | os.PathLike[str] | None = None, spool_max_events: int = 10_000,
+        retry_delays: Iterable[float] = (0.2, 1.0, 3.0),
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -324,6 +345,16 @@ class LiteLLMDBLogger(ProxyHooks, CustomLogger):
         self.pool_size = pool_size
         self.payer = payer
         self._proxy_pools = {}
+        self.retry_delays = tuple(retry_delays)
+        self.spool = None if spool is None else Spool(spool, spool_max_events)
+        self.spooled = 0
+        """Events kept in the spool because the database could not be reached."""
+        self._in_flight = 0
+        if self.spool is not None:
+            atexit.register(self.drain)
+            if len(self.spool):
+                threading.Thread(target=self._replay_in_background, daemon=True,
+                                 name="litellm-db-spool").start()
         self.user_id = user_id
         self.recorded = 0
         """Events recorded (successes and failures), for monitoring."""
@@ -334,6 +365,12 @@ class LiteLLMDBLogger(ProxyHooks, CustomLogger):
         self.last_error: BaseException | None = None
         self._holds_available: bool | None = None
         self._conversion_available: bool | None = None
+
+    def _replay_in_background(self) -> None:
+        try:
+            self.replay_spool()
+        except Exception as exc:
+            self._failed(exc)
 
     # -- connections ------------------------------------------------------------------------
 
@@ -453,8 +490,9 @@ class LiteLLMDBLogger(ProxyHooks, CustomLogger):
         record = yield calls.record_llm_call(user_id, **facts)
         return record
 
-    def _plan(self, kwargs: Mapping[str, Any], response_obj: Any, start_time: Any,
-              end_time: Any, *, success: bool) -> _Plan | None:
+    def _event(self, kwargs: Mapping[str, Any], response_obj: Any, start_time: Any,
+               end_time: Any, *, success: bool) -> dict[str, Any] | None:
+        """What to write for one callback: ``{"user_id", "facts", "success"}``, or ``None``."""
         if self._managed({"metadata": _metadata(kwargs)}) is not None:
             return None  # a proxy request: its hooks charged it (or released it) already
         user_id = self.user_id(kwargs)
@@ -464,7 +502,12 @@ class LiteLLMDBLogger(ProxyHooks, CustomLogger):
                         " not recorded", kwargs.get("litellm_call_id"))
             return None
         facts = call_facts(kwargs, response_obj, start_time, end_time, success=success)
-        return (self._success_plan if success else self._failure_plan)(user_id, facts)
+        return {"user_id": user_id, "facts": facts, "success": success}
+
+    def _plan_for(self, event: Mapping[str, Any]) -> _Plan:
+        facts = copy.deepcopy(event["facts"])  # a plan consumes its facts; a retry needs them
+        return (self._success_plan if event["success"] else self._failure_plan)(
+            event["user_id"], facts)
 
     def _done(self, record: CallRecord | None) -> None:
         self.recorded += 1
@@ -477,21 +520,91 @@ class LiteLLMDBLogger(ProxyHooks, CustomLogger):
         self.last_error = exc
         log.error("litellm-db: could not record a LiteLLM call: %s", exc, exc_info=exc)
 
-    def _record_sync(self, *event: Any, success: bool) -> None:
-        try:
-            plan = self._plan(*event, success=success)
-            if plan is not None:
-                self._done(_run_sync(self.sync_client(), plan))
-        except Exception as exc:  # a callback must never break the caller's request
-            self._failed(exc)
+    def _spool_or_fail(self, event: Mapping[str, Any], exc: BaseException) -> None:
+        if self.spool is not None and _unreachable(exc) and self.spool.append(dict(event)):
+            self.spooled += 1
+            log.warning("litellm-db: the database cannot be reached (%s); call %s kept in %s",
+                        exc, event["facts"].get("litellm_call_id"), self.spool.path)
+            return
+        self._failed(exc)
 
-    async def _record_async(self, *event: Any, success: bool) -> None:
+    def _write_sync(self, event: Mapping[str, Any]) -> None:
+        for delay in (*self.retry_delays, None):
+            try:
+                self._done(_run_sync(self.sync_client(), self._plan_for(event)))
+                return
+            except Exception as exc:
+                if delay is None or not _unreachable(exc):
+                    self._spool_or_fail(event, exc)
+                    return
+                time.sleep(delay)
+
+    async def _write_async(self, event: Mapping[str, Any]) -> None:
+        for delay in (*self.retry_delays, None):
+            try:
+                self._done(await _run_async(await self.async_client(), self._plan_for(event)))
+                return
+            except Exception as exc:
+                if delay is None or not _unreachable(exc):
+                    self._spool_or_fail(event, exc)
+                    return
+                await asyncio.sleep(delay)
+
+    def _record_sync(self, *args: Any, success: bool) -> None:
+        with self._tracking():
+            try:
+                event = self._event(*args, success=success)
+                if event is not None:
+                    self._write_sync(event)
+            except Exception as exc:  # a callback must never break the caller's request
+                self._failed(exc)
+
+    async def _record_async(self, *args: Any, success: bool) -> None:
+        with self._tracking():
+            try:
+                event = self._event(*args, success=success)
+                if event is not None:
+                    await self._write_async(event)
+            except Exception as exc:  # a callback must never break the caller's request
+                self._failed(exc)
+
+    @contextlib.contextmanager
+    def _tracking(self) -> Iterator[None]:
+        with self._lock:
+            self._in_flight += 1
         try:
-            plan = self._plan(*event, success=success)
-            if plan is not None:
-                self._done(await _run_async(await self.async_client(), plan))
-        except Exception as exc:  # a callback must never break the caller's request
-            self._failed(exc)
+            yield
+        finally:
+            with self._lock:
+                self._in_flight -= 1
+
+    def drain(self, timeout: float = 10.0) -> int:
+        """Wait up to ``timeout`` seconds for the callbacks in flight to finish (call it before
+        the process exits; it runs at exit when a spool is set); the number still running."""
+        deadline = time.monotonic() + timeout
+        while self._in_flight and time.monotonic() < deadline:
+            time.sleep(0.05)
+        if self._in_flight:
+            log.error("litellm-db: %d callbacks still running at exit", self._in_flight)
+        return self._in_flight
+
+    def replay_spool(self) -> int:
+        """Write the events kept in the spool (on start, or by hand); the number written.
+        Those the database still refuses to take stay in the spool."""
+        if self.spool is None:
+            return 0
+        written = kept = 0
+        for event in self.spool.take():
+            before = self.spooled
+            self._write_sync(event)
+            if self.spooled > before:
+                kept += 1
+            else:
+                written += 1
+        if written or kept:
+            log.warning("litellm-db: replayed the spool %s: %d calls written, %d kept",
+                        self.spool.path, written, kept)
+        return written
 
     # -- LiteLLM's callbacks ----------------------------------------------------------------
 
@@ -615,8 +728,19 @@ class LiteLLMDBLogger(ProxyHooks, CustomLogger):
         return None
 
 
+def _unreachable(exc: BaseException) -> bool:
+    """Whether ``exc`` means the database could not be reached (worth another try)."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, psycopg.OperationalError):
+            return True
+        seen = seen.__cause__
+    return False
+
+
 def _from_env() -> LiteLLMDBLogger:
-    return LiteLLMDBLogger(dsn=os.environ.get("LITELLM_DB_DSN") or None)
+    return LiteLLMDBLogger(dsn=os.environ.get("LITELLM_DB_DSN") or None,
+                           spool=os.environ.get("LITELLM_DB_SPOOL") or None)
 
 
 def __getattr__(name: str) -> Any:
