@@ -95,6 +95,11 @@ model_list:
       model: openai/gpt-4o
       api_key: sk-not-used
       api_base: http://127.0.0.1:9/v1
+  - model_name: down
+    litellm_params:
+      model: openai/gpt-4o
+      api_key: sk-not-used
+      api_base: http://127.0.0.1:9/v1
   - model_name: slow
     litellm_params:
       model: openai/gpt-4o-mini
@@ -107,7 +112,7 @@ router_settings:
   num_retries: 3
   retry_after: 0
   allowed_fails: 1000
-  fallbacks: [{"broken": ["gpt-4o-mini"]}]
+  fallbacks: [{"broken": ["gpt-4o-mini"]}, {"flaky": ["gpt-4o-mini"]}]
 general_settings:
   master_key: sk-test-master
   custom_auth: auth.user_api_key_auth
@@ -329,18 +334,24 @@ def test_every_answer_is_charged_once(dsn: str, proxy: Proxy, books: None) -> No
 
 def test_a_router_retry_is_one_charge_and_no_failure(dsn: str, proxy: Proxy,
                                                      books: None) -> None:
-    """flaky's first deployment always fails; the router retries on the other one. broken only
-    answers through its fallback. The failure events of the failed attempts release nothing
-    and log nothing."""
+    """flaky's first deployment always fails; the router retries, on the other one or through
+    its fallback. broken only answers through its fallback; down never answers. The failure
+    events of the failed attempts release nothing and log nothing; a request that finally
+    fails logs one failure and releases its hold."""
     fund(dsn, "px-bob", 100)
+    answers = {"Answered on the second try", "Hello from the mock"}
     for _ in range(4):
-        assert proxy.chat("sk-bob", "flaky") == "Answered on the second try"
+        assert proxy.chat("sk-bob", "flaky") in answers
     assert proxy.chat("sk-bob", "broken") == "Hello from the mock"
-    assert proxy.chat("sk-bob", "flaky", stream=True) == "Answered on the second try"
+    assert proxy.chat("sk-bob", "flaky", stream=True) in answers
     assert rows(dsn, "select count(*) from litellm.llm_usage_log where user_id = 'px-bob'"
                 " and not success") == [(0,)]
-    assert rows(dsn, "select count(*), count(distinct request_id) from litellm.llm_usage_log"
-                " where user_id = 'px-bob'") == [(6, 6)]
+    with pytest.raises(openai.InternalServerError):
+        proxy.chat("sk-bob", "down")
+    assert rows(dsn, "select count(*), count(distinct request_id), count(*) filter (where"
+                " not success and transaction_id is null) from litellm.llm_usage_log"
+                " where user_id = 'px-bob'") == [(7, 7, 1)]
+    assert balance(dsn, "px-bob")[1] == 0
 
 
 def test_a_reused_client_call_id_is_a_new_charge(dsn: str, proxy: Proxy, books: None) -> None:
