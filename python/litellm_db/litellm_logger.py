@@ -1,16 +1,24 @@
 """LiteLLM integration: charge every call to the user's credits and log its usage.
 
-:class:`LiteLLMDBLogger` is a LiteLLM ``CustomLogger``. After each successful
-call it records the call with ``litellm.record_llm_call`` -- one transaction
-that debits the user and writes the usage row -- idempotent by LiteLLM's call id,
-so a callback LiteLLM delivers twice charges once. A failed call is logged and
-never charged. Both the SDK's sync path (``litellm.completion``: the callback
-runs in LiteLLM's thread pool) and async path (``litellm.acompletion``, the
-proxy) are handled. In a LiteLLM proxy its ``async_pre_call_hook`` refuses a
-request the user cannot afford (HTTP 402) before the model is called, and by
-default holds the call's worst-case cost (``reserve_credits``) so concurrent
-requests cannot overspend; the success callback then settles the hold at the
-actual cost and the failure callback releases it.
+:class:`LiteLLMDBLogger` is a LiteLLM ``CustomLogger``.
+
+In a LiteLLM proxy (``callbacks: litellm_db.litellm_logger.proxy_handler``) it
+charges in the proxy's hooks, before the answer is served: the pre-call hook
+holds the worst case of the deployments the router may call (or refuses: HTTP
+402, 403, 400), the success and streaming hooks settle the hold and write the
+usage row before the answer (or its last chunk) goes out, the failure hook
+releases it once the request finally failed. A charge that cannot be committed
+is an error to the client (HTTP 503 with ``Retry-After`` when the database
+cannot be reached), never a free answer. See :mod:`litellm_db.litellm_proxy`.
+
+With the SDK, after each successful call it records the call with
+``litellm.record_llm_call`` -- one transaction that debits the user and writes
+the usage row -- idempotent by LiteLLM's call id, so a callback LiteLLM
+delivers twice charges once. A failed call is logged and never charged. Both
+the SDK's sync path (``litellm.completion``: the callback runs in LiteLLM's
+thread pool) and async path (``litellm.acompletion``) are handled; an event the
+database cannot take after a few tries goes to a local spool (``spool=``),
+written when a logger with that spool starts again.
 
     import litellm
     from litellm_db.litellm_logger import LiteLLMDBLogger
