@@ -498,7 +498,7 @@ def test_sigterm_with_calls_in_flight(dsn: str, proxy: Proxy, books: None) -> No
     with ThreadPoolExecutor(8) as pool:
         futures = [pool.submit(_try(lambda: proxy.chat("sk-term", "slow")), i)
                    for i in range(8)]
-        time.sleep(0.8)
+        time.sleep(1.2)  # accepted and waiting on the model (2 s)
         proxy.process.send_signal(signal.SIGTERM)
         outcomes = [f.result(60) for f in futures]
         proxy.process.wait(60)
