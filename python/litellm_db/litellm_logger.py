@@ -1,16 +1,24 @@
 """LiteLLM integration: charge every call to the user's credits and log its usage.
 
-:class:`LiteLLMDBLogger` is a LiteLLM ``CustomLogger``. After each successful
-call it records the call with ``litellm.record_llm_call`` -- one transaction
-that debits the user and writes the usage row -- idempotent by LiteLLM's call id,
-so a callback LiteLLM delivers twice charges once. A failed call is logged and
-never charged. Both the SDK's sync path (``litellm.completion``: the callback
-runs in LiteLLM's thread pool) and async path (``litellm.acompletion``, the
-proxy) are handled. In a LiteLLM proxy its ``async_pre_call_hook`` refuses a
-request the user cannot afford (HTTP 402) before the model is called, and by
-default holds the call's worst-case cost (``reserve_credits``) so concurrent
-requests cannot overspend; the success callback then settles the hold at the
-actual cost and the failure callback releases it.
+:class:`LiteLLMDBLogger` is a LiteLLM ``CustomLogger``.
+
+In a LiteLLM proxy (``callbacks: litellm_db.litellm_logger.proxy_handler``) it
+charges in the proxy's hooks, before the answer is served: the pre-call hook
+holds the worst case of the deployments the router may call (or refuses: HTTP
+402, 403, 400), the success and streaming hooks settle the hold and write the
+usage row before the answer (or its last chunk) goes out, the failure hook
+releases it once the request finally failed. A charge that cannot be committed
+is an error to the client (HTTP 503 with ``Retry-After`` when the database
+cannot be reached), never a free answer. See :mod:`litellm_db.litellm_proxy`.
+
+With the SDK, after each successful call it records the call with
+``litellm.record_llm_call`` -- one transaction that debits the user and writes
+the usage row -- idempotent by LiteLLM's call id, so a callback LiteLLM
+delivers twice charges once. A failed call is logged and never charged. Both
+the SDK's sync path (``litellm.completion``: the callback runs in LiteLLM's
+thread pool) and async path (``litellm.acompletion``) are handled; an event the
+database cannot take after a few tries goes to a local spool (``spool=``),
+written when a logger with that spool starts again.
 
     import litellm
     from litellm_db.litellm_logger import LiteLLMDBLogger
@@ -37,16 +45,29 @@ The proxy setup is in docs/litellm.md.
 from __future__ import annotations
 
 import asyncio
+import atexit
+import contextlib
+import copy
 import logging
 import os
 import threading
+import time
 import uuid
-from collections.abc import Callable, Generator, Mapping
+from collections.abc import (
+    AsyncGenerator,
+    Callable,
+    Collection,
+    Generator,
+    Iterable,
+    Iterator,
+    Mapping,
+)
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import ROUND_UP, Decimal
 from typing import Any, Literal
 
+import psycopg
 from litellm.integrations.custom_logger import CustomLogger
 
 from . import calls, config
@@ -54,26 +75,38 @@ from .calls import Call, CallRecord
 from .client import AsyncClient, Client
 from .errors import (
     ConnectionConfigError,
-    InsufficientCreditsError,
     LiteLLMDBError,
     NotFoundError,
     RefusedError,
 )
+from .litellm_proxy import (
+    HOLD_KEY,
+    PROXY_CALL_TYPES,
+    BillingUnavailableError,
+    ChargeFailedError,
+    NoPayerError,
+    Payer,
+    ProxyHooks,
+    RequestRefusedError,
+    UnpricedModelError,
+    proxy_payer,
+    split_model,
+    usd,
+)
+from .litellm_spool import Spool
 
-__all__ = ["LiteLLMDBLogger", "RequestRefusedError", "call_facts", "call_user_id"]
+__all__ = [
+    "HOLD_KEY", "BillingUnavailableError", "ChargeFailedError", "LiteLLMDBLogger",
+    "NoPayerError", "Payer", "RequestRefusedError", "UnpricedModelError", "call_facts",
+    "call_user_id", "proxy_payer",
+]
 
 log = logging.getLogger("litellm_db.litellm")
 
-#: Where the pre-call hook leaves the hold for the success/failure callbacks.
-HOLD_KEY = "litellm_db_hold"
 _MICRO = Decimal("0.000001")
 _USD_SCALE = Decimal("0.00000001")
 _UNDEFINED_FUNCTION = "42883"
 _SCALARS = (str, int, float, bool)
-
-
-class RequestRefusedError(InsufficientCreditsError):
-    """The pre-call hook refused a request: the user cannot afford it (HTTP 402 in the proxy)."""
 
 
 # -- reading LiteLLM's callback payload ---------------------------------------------------------
@@ -109,14 +142,7 @@ def call_user_id(kwargs: Mapping[str, Any]) -> str | None:
     return None
 
 
-def _decimal(value: Any) -> Decimal | None:
-    if value is None or isinstance(value, bool):
-        return None
-    try:
-        number = Decimal(repr(value)) if isinstance(value, float) else Decimal(str(value))
-    except ArithmeticError:
-        return None
-    return number if number.is_finite() and number >= 0 else None
+_decimal = usd
 
 
 def _usage(response_obj: Any) -> tuple[int | None, int | None]:
@@ -160,10 +186,12 @@ def call_facts(kwargs: Mapping[str, Any], response_obj: Any, start_time: Any, en
     latency = None
     if isinstance(start_time, datetime) and isinstance(end_time, datetime):
         latency = max(0, int((end_time - start_time).total_seconds() * 1000))
+    provider, model = split_model(
+        _text(slo.get("model") or kwargs.get("model")),
+        _text(slo.get("custom_llm_provider") or kwargs.get("custom_llm_provider")))
     facts: dict[str, Any] = {
-        "provider": _text(slo.get("custom_llm_provider") or kwargs.get("custom_llm_provider"))
-        or "unknown",
-        "model": _text(slo.get("model") or kwargs.get("model")) or "unknown",
+        "provider": provider,
+        "model": model,
         "prompt_tokens": int(prompt or 0),
         "completion_tokens": int(completion or 0),
         "success": success,
@@ -255,7 +283,7 @@ async def _run_async(client: AsyncClient, plan: _Plan) -> Any:
                 reply = await tx.run(step)
 
 
-class LiteLLMDBLogger(CustomLogger):
+class LiteLLMDBLogger(ProxyHooks, CustomLogger):
     """Charges and logs LiteLLM calls through litellm-db (see the module docstring).
 
     ``client`` / ``async_client``: clients to use (build them on a pool: LiteLLM
@@ -268,8 +296,25 @@ class LiteLLMDBLogger(CustomLogger):
     cost with ``reserve_credits`` (when the database has it), else it only
     checks the available balance. ``hold_ttl``: how long an unsettled hold
     lives. ``max_completion_tokens``: the completion size assumed for the worst
-    case when a request sets no ``max_tokens``. ``fallback_estimate``: credits
-    assumed when LiteLLM cannot price the model.
+    case when a request sets no ``max_tokens`` and LiteLLM does not know the
+    model's maximum output. ``fallback_estimate``: credits held for a model
+    neither LiteLLM nor the database can price (``None``, the default: such a
+    request is refused).
+
+    In a LiteLLM proxy (see :mod:`litellm_db.litellm_proxy`): ``default_user_id``
+    pays for requests whose key has no user (``None``: they are refused);
+    ``admin_user_field``: requests made with the master key are charged to their
+    ``user`` field; ``request_metadata_keys``: the proxy's request fields kept
+    in the usage row (by default only the client's own metadata, never its IP
+    address or user agent); ``retry_after``: the ``Retry-After`` seconds of a
+    503; ``db_timeout``: seconds to wait for a connection; ``pool_size``: the
+    hooks' connections per event loop; ``payer``: ``callable(key, data) ->
+    Payer | None`` to decide who pays instead.
+
+    After the call (the SDK's callbacks): ``retry_delays``: the pauses between tries when
+    the database cannot be reached; then the event goes to ``spool`` (a local file, at most
+    ``spool_max_events`` events), written when a logger with that spool starts again
+    (:meth:`replay_spool`). At exit, :meth:`drain` waits for the callbacks in flight.
     """
 
     def __init__(
@@ -277,8 +322,14 @@ class LiteLLMDBLogger(CustomLogger):
         dsn: str | None = None, credits_per_usd: Decimal | int | str | None = None,
         cost_source: Literal["litellm", "database"] = "litellm", hold: bool = True,
         hold_ttl: timedelta = timedelta(minutes=15), max_completion_tokens: int = 4096,
-        fallback_estimate: Decimal | int | str = Decimal("0.01"),
+        fallback_estimate: Decimal | int | str | None = None,
         user_id: Callable[[Mapping[str, Any]], str | None] = call_user_id,
+        default_user_id: str | None = None, admin_user_field: bool = True,
+        request_metadata_keys: Collection[str] | None = None, retry_after: int = 2,
+        db_timeout: float = 5.0, pool_size: int = 10,
+        payer: Callable[[Any, Mapping[str, Any]], Payer | None] | None = None,
+        spool: str | os.PathLike[str] | None = None, spool_max_events: int = 10_000,
+        retry_delays: Iterable[float] = (0.2, 1.0, 3.0),
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -292,7 +343,26 @@ class LiteLLMDBLogger(CustomLogger):
         self.hold = hold
         self.hold_ttl = hold_ttl
         self.max_completion_tokens = max_completion_tokens
-        self.fallback_estimate = Decimal(fallback_estimate)
+        self.fallback_estimate = None if fallback_estimate is None else Decimal(fallback_estimate)
+        self.default_user_id = default_user_id
+        self.admin_user_field = admin_user_field
+        self.request_metadata_keys = (None if request_metadata_keys is None
+                                      else frozenset(request_metadata_keys))
+        self.retry_after = retry_after
+        self.db_timeout = db_timeout
+        self.pool_size = pool_size
+        self.payer = payer
+        self._proxy_pools = {}
+        self.retry_delays = tuple(retry_delays)
+        self.spool = None if spool is None else Spool(spool, spool_max_events)
+        self.spooled = 0
+        """Events kept in the spool because the database could not be reached."""
+        self._in_flight = 0
+        if self.spool is not None:
+            atexit.register(self.drain)
+            if len(self.spool):
+                threading.Thread(target=self._replay_in_background, daemon=True,
+                                 name="litellm-db-spool").start()
         self.user_id = user_id
         self.recorded = 0
         """Events recorded (successes and failures), for monitoring."""
@@ -303,6 +373,12 @@ class LiteLLMDBLogger(CustomLogger):
         self.last_error: BaseException | None = None
         self._holds_available: bool | None = None
         self._conversion_available: bool | None = None
+
+    def _replay_in_background(self) -> None:
+        try:
+            self.replay_spool()
+        except Exception as exc:
+            self._failed(exc)
 
     # -- connections ------------------------------------------------------------------------
 
@@ -347,6 +423,7 @@ class LiteLLMDBLogger(CustomLogger):
         client = self._async_clients.pop(loop, None)
         if client is not None:
             await client.close()
+        await self.close_proxy_pools()
 
     # -- cost -------------------------------------------------------------------------------
 
@@ -421,8 +498,11 @@ class LiteLLMDBLogger(CustomLogger):
         record = yield calls.record_llm_call(user_id, **facts)
         return record
 
-    def _plan(self, kwargs: Mapping[str, Any], response_obj: Any, start_time: Any,
-              end_time: Any, *, success: bool) -> _Plan | None:
+    def _event(self, kwargs: Mapping[str, Any], response_obj: Any, start_time: Any,
+               end_time: Any, *, success: bool) -> dict[str, Any] | None:
+        """What to write for one callback: ``{"user_id", "facts", "success"}``, or ``None``."""
+        if self._managed({"metadata": _metadata(kwargs)}) is not None:
+            return None  # a proxy request: its hooks charged it (or released it) already
         user_id = self.user_id(kwargs)
         if user_id is None:
             self.skipped += 1
@@ -430,7 +510,12 @@ class LiteLLMDBLogger(CustomLogger):
                         " not recorded", kwargs.get("litellm_call_id"))
             return None
         facts = call_facts(kwargs, response_obj, start_time, end_time, success=success)
-        return (self._success_plan if success else self._failure_plan)(user_id, facts)
+        return {"user_id": user_id, "facts": facts, "success": success}
+
+    def _plan_for(self, event: Mapping[str, Any]) -> _Plan:
+        facts = copy.deepcopy(event["facts"])  # a plan consumes its facts; a retry needs them
+        return (self._success_plan if event["success"] else self._failure_plan)(
+            event["user_id"], facts)
 
     def _done(self, record: CallRecord | None) -> None:
         self.recorded += 1
@@ -443,21 +528,91 @@ class LiteLLMDBLogger(CustomLogger):
         self.last_error = exc
         log.error("litellm-db: could not record a LiteLLM call: %s", exc, exc_info=exc)
 
-    def _record_sync(self, *event: Any, success: bool) -> None:
-        try:
-            plan = self._plan(*event, success=success)
-            if plan is not None:
-                self._done(_run_sync(self.sync_client(), plan))
-        except Exception as exc:  # a callback must never break the caller's request
-            self._failed(exc)
+    def _spool_or_fail(self, event: Mapping[str, Any], exc: BaseException) -> None:
+        if self.spool is not None and _unreachable(exc) and self.spool.append(dict(event)):
+            self.spooled += 1
+            log.warning("litellm-db: the database cannot be reached (%s); call %s kept in %s",
+                        exc, event["facts"].get("litellm_call_id"), self.spool.path)
+            return
+        self._failed(exc)
 
-    async def _record_async(self, *event: Any, success: bool) -> None:
+    def _write_sync(self, event: Mapping[str, Any]) -> None:
+        for delay in (*self.retry_delays, None):
+            try:
+                self._done(_run_sync(self.sync_client(), self._plan_for(event)))
+                return
+            except Exception as exc:
+                if delay is None or not _unreachable(exc):
+                    self._spool_or_fail(event, exc)
+                    return
+                time.sleep(delay)
+
+    async def _write_async(self, event: Mapping[str, Any]) -> None:
+        for delay in (*self.retry_delays, None):
+            try:
+                self._done(await _run_async(await self.async_client(), self._plan_for(event)))
+                return
+            except Exception as exc:
+                if delay is None or not _unreachable(exc):
+                    self._spool_or_fail(event, exc)
+                    return
+                await asyncio.sleep(delay)
+
+    def _record_sync(self, *args: Any, success: bool) -> None:
+        with self._tracking():
+            try:
+                event = self._event(*args, success=success)
+                if event is not None:
+                    self._write_sync(event)
+            except Exception as exc:  # a callback must never break the caller's request
+                self._failed(exc)
+
+    async def _record_async(self, *args: Any, success: bool) -> None:
+        with self._tracking():
+            try:
+                event = self._event(*args, success=success)
+                if event is not None:
+                    await self._write_async(event)
+            except Exception as exc:  # a callback must never break the caller's request
+                self._failed(exc)
+
+    @contextlib.contextmanager
+    def _tracking(self) -> Iterator[None]:
+        with self._lock:
+            self._in_flight += 1
         try:
-            plan = self._plan(*event, success=success)
-            if plan is not None:
-                self._done(await _run_async(await self.async_client(), plan))
-        except Exception as exc:  # a callback must never break the caller's request
-            self._failed(exc)
+            yield
+        finally:
+            with self._lock:
+                self._in_flight -= 1
+
+    def drain(self, timeout: float = 10.0) -> int:
+        """Wait up to ``timeout`` seconds for the callbacks in flight to finish (call it before
+        the process exits; it runs at exit when a spool is set); the number still running."""
+        deadline = time.monotonic() + timeout
+        while self._in_flight and time.monotonic() < deadline:
+            time.sleep(0.05)
+        if self._in_flight:
+            log.error("litellm-db: %d callbacks still running at exit", self._in_flight)
+        return self._in_flight
+
+    def replay_spool(self) -> int:
+        """Write the events kept in the spool (on start, or by hand); the number written.
+        Those the database still refuses to take stay in the spool."""
+        if self.spool is None:
+            return 0
+        written = kept = 0
+        for event in self.spool.take():
+            before = self.spooled
+            self._write_sync(event)
+            if self.spooled > before:
+                kept += 1
+            else:
+                written += 1
+        if written or kept:
+            log.warning("litellm-db: replayed the spool %s: %d calls written, %d kept",
+                        self.spool.path, written, kept)
+        return written
 
     # -- LiteLLM's callbacks ----------------------------------------------------------------
 
@@ -480,26 +635,17 @@ class LiteLLMDBLogger(CustomLogger):
     # -- the proxy's admission check ----------------------------------------------------------
 
     def estimate_usd(self, data: Mapping[str, Any]) -> Decimal | None:
-        """LiteLLM's price of a request's worst case, its prompt plus ``max_tokens`` of completion,
-        in US dollars; ``None`` when LiteLLM cannot price the model."""
-        import litellm
-
-        model = str(data.get("model") or "")
-        completion = (data.get("max_tokens") or data.get("max_completion_tokens")
-                      or self.max_completion_tokens)
-        try:
-            prompt = litellm.token_counter(model=model, messages=data.get("messages") or [])
-            prompt_usd, completion_usd = litellm.cost_per_token(
-                model=model, prompt_tokens=int(prompt), completion_tokens=int(completion))
-        except Exception:  # an unknown model: LiteLLM cannot price it
-            return None
-        return _decimal(prompt_usd + completion_usd) or None
+        """LiteLLM's price of a request's worst case in US dollars (``worst_case_usd``);
+        ``None`` when LiteLLM cannot price the model."""
+        return self.worst_case_usd(data)[0]
 
     def _admission_plan(self, user_id: str, request_id: str, usd: Decimal | None,
                         meta: dict[str, Any]) -> _Plan:
         amount = None if usd is None else (yield from self._credits(usd))
         if amount is None:
             amount = self.fallback_estimate
+        if amount is None:
+            raise UnpricedModelError(f"litellm-db: no price for the model of request {request_id}")
         if self.hold and self._holds_available is not False:
             try:
                 held = yield _Try(calls.reserve_credits(
@@ -534,7 +680,14 @@ class LiteLLMDBLogger(CustomLogger):
 
     async def async_pre_call_hook(self, user_api_key_dict: Any, cache: Any, data: dict[str, Any],
                                   call_type: Any) -> dict[str, Any]:
-        """Refuse (HTTP 402) a request its user cannot afford; hold its worst-case cost."""
+        """Refuse (HTTP 402) a request its user cannot afford; hold its worst-case cost.
+
+        In the proxy (a key is given) for the call types whose answer passes through the
+        post-call hooks, the hooks charge before the answer is served (``proxy_pre_call``);
+        otherwise (the SDK, other call types) the success callback settles the hold."""
+        if user_api_key_dict is not None and str(
+                getattr(call_type, "value", call_type)) in PROXY_CALL_TYPES:
+            return await self.proxy_pre_call(user_api_key_dict, data)
         meta = data.get("metadata")
         if not isinstance(meta, dict):
             meta = {}
@@ -545,6 +698,7 @@ class LiteLLMDBLogger(CustomLogger):
                      "user_api_key_end_user_id": getattr(user_api_key_dict, "end_user_id", None),
                  }}}
         user_id = self.user_id(probe)
+        meta.pop(HOLD_KEY, None)
         if user_id is None:
             return data
         request_id = _text(data.get("litellm_call_id"))
@@ -558,9 +712,43 @@ class LiteLLMDBLogger(CustomLogger):
             raise refusal
         return data
 
+    async def async_post_call_success_hook(self, data: dict[str, Any], user_api_key_dict: Any,
+                                           response: Any) -> Any:
+        """The proxy, before it serves an answer: charge it (HTTP 503 when it cannot be)."""
+        return await self.proxy_success(data, response)
+
+    async def async_post_call_streaming_iterator_hook(
+        self, user_api_key_dict: Any, response: Any, request_data: dict[str, Any],
+    ) -> AsyncGenerator[Any, None]:
+        """The proxy, streaming: the last chunk goes out after the charge committed."""
+        async for chunk in self.proxy_stream(response, request_data):
+            yield chunk
+
+    async def async_post_call_failure_hook(self, request_data: dict[str, Any],
+                                           original_exception: Exception,
+                                           user_api_key_dict: Any,
+                                           traceback_str: str | None = None) -> Any:
+        """The proxy, once a request finally failed: release its hold, log one failure."""
+        try:
+            await self.proxy_failure(request_data, original_exception)
+        except Exception as exc:  # never replace the request's own error
+            self._failed(exc)
+        return None
+
+
+def _unreachable(exc: BaseException) -> bool:
+    """Whether ``exc`` means the database could not be reached (worth another try)."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, psycopg.OperationalError):
+            return True
+        seen = seen.__cause__
+    return False
+
 
 def _from_env() -> LiteLLMDBLogger:
-    return LiteLLMDBLogger(dsn=os.environ.get("LITELLM_DB_DSN") or None)
+    return LiteLLMDBLogger(dsn=os.environ.get("LITELLM_DB_DSN") or None,
+                           spool=os.environ.get("LITELLM_DB_SPOOL") or None)
 
 
 def __getattr__(name: str) -> Any:

@@ -1,0 +1,236 @@
+"""A LiteLLM proxy with the litellm-db logger vs the same proxy without it, side by side.
+
+    .venv/bin/python bench/proxy.py [--requests 200] [--batch 25] [--concurrency 16]
+
+Starts a throwaway cluster (durable, as in production; or LITELLM_DB_BENCH_DSN), installs
+the package, funds one user per key, and starts two LiteLLM proxies (``litellm --config``,
+one worker each) that differ only in ``callbacks: litellm_db.litellm_logger.proxy_handler``:
+the same mock model (``mock_response``, no network), the same ``custom_auth`` function. Then
+sends chat completions with httpx, alternating batches of ``--batch`` requests between the two
+proxies (so drift on a shared machine hits both alike):
+
+* sequential -- one request at a time;
+* concurrent -- ``--concurrency`` clients at once.
+
+Prints the requests per second of each proxy, the ratio with / without (aim: at least 0.9)
+and the time the logger adds to a request; checks that the logger charged every answer;
+writes bench/results/proxy.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import psutil
+import psycopg
+from common import bench_server, new_database, write_results
+
+KEYS = {f"sk-bench-{n}": f"bench-{n}" for n in range(1, 17)}
+
+CONFIG = """\
+model_list:
+  - model_name: gpt-4o-mini
+    litellm_params:
+      model: openai/gpt-4o-mini
+      api_key: sk-not-used
+      mock_response: "Hello from the mock"
+litellm_settings:
+{callbacks}
+general_settings:
+  master_key: sk-bench-master
+  custom_auth: auth.user_api_key_auth
+"""
+
+AUTH = f'''\
+from fastapi import HTTPException, Request
+from litellm.proxy._types import UserAPIKeyAuth
+
+KEYS = {KEYS!r}
+
+
+async def user_api_key_auth(request: Request, api_key: str) -> UserAPIKeyAuth:
+    if api_key not in KEYS:
+        raise HTTPException(status_code=401, detail="unknown key")
+    return UserAPIKeyAuth(api_key=api_key, user_id=KEYS[api_key])
+'''
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+NOOP = """\
+from litellm.integrations.custom_logger import CustomLogger
+
+handler = CustomLogger()
+"""
+
+
+@dataclass
+class Running:
+    url: str
+    pid: int
+
+    def cpu(self) -> float:
+        """CPU seconds the proxy used so far (its worker processes included)."""
+        proc = psutil.Process(self.pid)
+        total = 0.0
+        for p in (proc, *proc.children(recursive=True)):
+            with contextlib.suppress(psutil.Error):
+                times = p.cpu_times()
+                total += times.user + times.system
+        return total
+
+
+@contextmanager
+def proxy(dsn: str, *, logger: bool, noop: bool = False) -> Iterator[Running]:
+    """A running proxy's base URL; stopped (SIGTERM) on exit. ``noop``: with a CustomLogger
+    that does nothing (what any callback costs in LiteLLM itself)."""
+    work = Path(tempfile.mkdtemp(prefix="litellm-db-bench-proxy-"))
+    callbacks = ("  callbacks: litellm_db.litellm_logger.proxy_handler" if logger
+                 else "  callbacks: noop.handler" if noop else "  drop_params: true")
+    (work / "noop.py").write_text(NOOP)
+    (work / "config.yaml").write_text(CONFIG.format(callbacks=callbacks))
+    (work / "auth.py").write_text(AUTH)
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update(LITELLM_DB_DSN=dsn, LITELLM_LOCAL_MODEL_COST_MAP="True", LITELLM_LOG="ERROR",
+               PYTHONPATH=str(work))
+    log = (work / "proxy.log").open("wb")
+    process = subprocess.Popen(
+        [str(Path(sys.executable).parent / "litellm"), "--config", "config.yaml",
+         "--host", "127.0.0.1", "--port", str(port), "--num_workers", "1"],
+        cwd=work, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 180
+        while True:
+            if process.poll() is not None:
+                raise SystemExit(f"the proxy exited:\n{(work / 'proxy.log').read_text()[-3000:]}")
+            try:
+                if httpx.get(f"{url}/health/liveliness", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                raise SystemExit("the proxy did not start")
+            time.sleep(0.5)
+        yield Running(url, process.pid)
+    finally:
+        process.terminate()
+        try:
+            process.wait(30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+BODY = {"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "Say hello"}],
+        "max_tokens": 50}
+
+
+async def batch(client: httpx.AsyncClient, url: str, requests: int, concurrency: int) -> float:
+    """Seconds for ``requests`` requests with ``concurrency`` clients."""
+    keys = list(KEYS)
+    queue = list(range(requests))
+
+    async def worker(n: int) -> None:
+        key = keys[n % len(keys)]
+        while queue:
+            queue.pop()
+            r = await client.post(f"{url}/chat/completions", json=BODY,
+                                  headers={"Authorization": f"Bearer {key}"})
+            if r.status_code != 200:
+                raise SystemExit(f"HTTP {r.status_code}: {r.text[:300]}")
+
+    start = time.perf_counter()
+    await asyncio.gather(*(worker(n) for n in range(concurrency)))
+    return time.perf_counter() - start
+
+
+async def compare(proxies: dict[str, Running], requests: int, size: int,
+                  concurrency: int) -> dict[str, tuple[float, float]]:
+    """Requests per second and CPU milliseconds per request of each proxy, alternating
+    batches of ``size``."""
+    seconds = dict.fromkeys(proxies, 0.0)
+    cpu = dict.fromkeys(proxies, 0.0)
+    done = dict.fromkeys(proxies, 0)
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with httpx.AsyncClient(timeout=60, limits=limits) as client:
+        for running in proxies.values():  # warm up: pools, imports, caches
+            await batch(client, running.url, 2 * concurrency, concurrency)
+        while min(done.values()) < requests:
+            for name, running in proxies.items():
+                before = running.cpu()
+                seconds[name] += await batch(client, running.url, size, concurrency)
+                cpu[name] += running.cpu() - before
+                done[name] += size
+    return {name: (done[name] / seconds[name], cpu[name] / done[name] * 1000)
+            for name in proxies}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--requests", type=int, default=200, help="per proxy and mode")
+    ap.add_argument("--batch", type=int, default=25)
+    ap.add_argument("--concurrency", type=int, default=16)
+    ap.add_argument("--no-fsync", action="store_true",
+                    help="a cluster that does not wait for the disk (commits cost no flush)")
+    ap.add_argument("--noop-baseline", action="store_true",
+                    help="compare with a proxy whose callback is a CustomLogger doing nothing")
+    args = ap.parse_args()
+    with bench_server(durable=not args.no_fsync) as server:
+        db = new_database(server)
+        with psycopg.connect(db.dsn, autocommit=True) as conn:
+            for user in KEYS.values():
+                conn.execute("select litellm.add_user_credits(%s, 1000000)", (user,))
+        with proxy(db.dsn, logger=False, noop=args.noop_baseline) as without, \
+                proxy(db.dsn, logger=True) as with_:
+            proxies = {"without": without, "with": with_}
+            figures: dict[str, dict[str, float]] = {}
+            for mode, clients in (("sequential", 1), ("concurrent", args.concurrency)):
+                measured = asyncio.run(compare(proxies, args.requests, args.batch, clients))
+                (rps_without, cpu_without), (rps_with, cpu_with) = (
+                    measured["without"], measured["with"])
+                added_ms = (1 / rps_with - 1 / rps_without) * 1000 * clients
+                figures[mode] = {"without_rps": round(rps_without, 1),
+                                 "with_rps": round(rps_with, 1),
+                                 "ratio": round(rps_with / rps_without, 3),
+                                 "added_ms_per_request": round(added_ms, 2),
+                                 "proxy_cpu_ms_without": round(cpu_without, 2),
+                                 "proxy_cpu_ms_with": round(cpu_with, 2)}
+                print(f"{mode:<11} ({clients:>2} clients): without {rps_without:6.1f} req/s,"
+                      f" with {rps_with:6.1f} req/s, ratio {rps_with / rps_without:.2f},"
+                      f" +{added_ms:.1f} ms a request; proxy CPU a request"
+                      f" {cpu_without:.1f} -> {cpu_with:.1f} ms", flush=True)
+        with psycopg.connect(db.dsn, autocommit=True) as conn:
+            charged, open_holds = conn.execute(
+                "select (select count(*) from litellm.llm_usage_log where transaction_id is not"
+                " null), (select count(*) from litellm.credit_holds where status = 'active')"
+            ).fetchone() or (0, 0)
+        print(f"charged calls: {charged}, open holds: {open_holds}")
+        path = write_results("proxy", {"requests": args.requests, "batch": args.batch,
+                                       "concurrency": args.concurrency, "figures": figures,
+                                       "charged": charged, "open_holds": open_holds})
+        print(f"results: {path}")
+
+
+if __name__ == "__main__":
+    main()
