@@ -135,10 +135,18 @@ litellm._budget_period_end(text, date),
 litellm._check_max_rows(integer)
 to litellm_app, litellm_analyst;
 -- End-user connections: their own user's rows of four tables, chosen by
--- row-level security from SET litellm.user_id; no function at all.
+-- row-level security from the user their token proves (sql/schema/0081), and
+-- never a key's ciphertext. They execute one function, the one the policies
+-- call. The application issues the tokens; rotating the signing key is the
+-- owner's (rotate_end_user_token_key is granted to nobody).
 grant usage on schema litellm to litellm_end_user;
-grant select on litellm.user_credits, litellm.credit_transactions, litellm.llm_usage_log, litellm.user_provider_keys
-to litellm_end_user;
+grant select on litellm.user_credits, litellm.credit_transactions, litellm.llm_usage_log to litellm_end_user;
+revoke select on litellm.user_provider_keys from litellm_end_user;
+grant select (
+    id, user_id, provider, key_name, key_hint, enabled, metadata, created_at, updated_at, last_used_at, encryption_key_id
+) on litellm.user_provider_keys to litellm_end_user;
+grant execute on function litellm.current_end_user_id() to litellm_end_user;
+grant execute on function litellm.issue_end_user_token(text, interval) to litellm_app;
 
 -- Usage metering, part 2 (issue 4): one-call charge+log, analytics, archival.
 -- record_llm_call() is the gateway's; the analytics read the summaries (and

@@ -159,9 +159,12 @@ def test_install_and_use_with_a_non_superuser_owner(owner_setup: dict[str, str])
         app.execute("select litellm.create_team('portal-team')")
         app.execute("select litellm.add_team_member('portal-a', 'portal-team')")
         app.execute("select litellm.set_budget('team', 5::numeric, team_id => 'portal-team')")
+        token = app.execute("select litellm.issue_end_user_token('portal-a')").fetchone()
+        assert token is not None, "the application issues end-user tokens"
 
     with psycopg.connect(s["dsn"], user=s["end_user"], password=s["password"],
-                         options="-c litellm.user_id=portal-a", autocommit=True) as portal:
+                         options="-c litellm.user_id=portal-b", autocommit=True) as portal:
+        portal.execute("select set_config('litellm.end_user_token', %s, false)", token)
         assert portal.execute(
             "select user_id, credits_remaining from litellm.user_credits"
         ).fetchall() == [("portal-a", 9)]
@@ -173,9 +176,9 @@ def test_install_and_use_with_a_non_superuser_owner(owner_setup: dict[str, str])
 
     with psycopg.connect(s["dsn"], user=s["end_user"], password=s["password"],
                          autocommit=True) as unset:
-        setting = unset.execute("select current_setting('litellm.user_id', true)").fetchone()
+        setting = unset.execute("select current_setting('litellm.end_user_token', true)").fetchone()
         assert setting == (None,)
         assert unset.execute(
             "select count(*) from litellm.user_credits union all"
             " select count(*) from litellm.llm_usage_log"
-        ).fetchall() == [(0,), (0,)], "without litellm.user_id an end user sees nothing"
+        ).fetchall() == [(0,), (0,)], "without an end-user token an end user sees nothing"

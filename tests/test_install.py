@@ -32,8 +32,10 @@ TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(\.\d+)?([+-]\d\d(:\d\
 
 
 def full_dump(pg_server: PgServer, dsn: str) -> tuple[str, str]:
-    """Schema and catalogue rows; install-time timestamps (created_at) are masked."""
-    data = dump(pg_server, dsn, "--data-only", "--exclude-table-data=litellm.schema_migrations")
+    """Schema and catalogue rows; install-time timestamps (created_at) are masked, and the
+    random end-user token signing keys left out."""
+    data = dump(pg_server, dsn, "--data-only", "--exclude-table-data=litellm.schema_migrations",
+                "--exclude-table-data=litellm.end_user_token_keys")
     return dump(pg_server, dsn, "--schema-only"), TIMESTAMP.sub("<timestamp>", data)
 
 

@@ -270,6 +270,8 @@ def test_custom_roles_work_through_real_logins(cluster: Cluster) -> None:
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             app.execute("update litellm.user_credits set credits_remaining = 1000")
         app.execute("select litellm.refresh_usage_summary()")
+        token = app.execute("select litellm.issue_end_user_token('rn-a')").fetchone()
+        assert token is not None
 
     with connect("analyst") as analyst:
         assert analyst.execute("select count(*) from litellm.account_overview").fetchone() == (2,)
@@ -278,7 +280,8 @@ def test_custom_roles_work_through_real_logins(cluster: Cluster) -> None:
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             analyst.execute("select litellm.debit_user_credits('rn-a', 1::numeric)")
 
-    with connect("end_user", options="-c litellm.user_id=rn-a") as portal:
+    with connect("end_user") as portal:
+        portal.execute("select set_config('litellm.end_user_token', %s, false)", token)
         assert portal.execute("select user_id, credits_remaining from litellm.user_credits"
                               ).fetchall() == [("rn-a", Decimal(9))]
         assert portal.execute("select distinct user_id from litellm.credit_transactions"

@@ -1246,3 +1246,10 @@ def credit_totals() -> Call[list[TierTotals]]:
 def run_maintenance(job: str) -> Call[MaintenanceRun]:
     """Run one maintenance job and record its outcome (call it in autocommit, as the owner)."""
     return Call.one("run_maintenance", MaintenanceRun, job=job)
+
+
+def issue_end_user_token(user_id: str, valid_for: timedelta | None = None) -> Call[str]:
+    """A token proving ``user_id`` to row-level security for ``valid_for`` (default 15 minutes,
+    at most a day). Hand it to the end user's connection, which sets ``litellm.end_user_token``
+    to it (docs/security.md#end-user-tokens)."""
+    return Call.scalar("issue_end_user_token", str, user_id=user_id, valid_for=valid_for)

@@ -336,6 +336,7 @@ class Client:
     get_budget_status = sync_method(calls.get_budget_status)
     list_budget_alerts = sync_method(calls.list_budget_alerts)
     get_daily_spend = sync_method(calls.get_daily_spend)
+    issue_end_user_token = sync_method(calls.issue_end_user_token)
 
 
 class AsyncClient:
@@ -453,3 +454,4 @@ class AsyncClient:
     get_budget_status = async_method(calls.get_budget_status)
     list_budget_alerts = async_method(calls.list_budget_alerts)
     get_daily_spend = async_method(calls.get_daily_spend)
+    issue_end_user_token = async_method(calls.issue_end_user_token)

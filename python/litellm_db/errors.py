@@ -259,6 +259,13 @@ class InvalidListingArgumentError(InvalidInputError):
     codes = ("LD056",)
 
 
+class InvalidTokenValidityError(InvalidInputError):
+    """``issue_end_user_token`` got a validity that is NULL, not positive, or over a day (LD060)."""
+
+    sqlstate = "LD060"
+    codes = ("LD060",)
+
+
 # -- not found (LD2xx) -------------------------------------------------------------------------
 
 
@@ -420,6 +427,21 @@ class BusyError(RefusedError):
 
     sqlstate = "55P03"
     codes = ("55P03",)
+
+
+class EndUserTokenError(RefusedError):
+    """Row-level security refused the session's end-user token (``litellm.end_user_token``):
+    it is not a token (LD330) or its signature is not valid (LD331: tampered, forged, or signed
+    with a key since rotated out). Such a session sees no rows until it sets a valid token."""
+
+    codes = ("LD330", "LD331")
+
+
+class EndUserTokenExpiredError(EndUserTokenError):
+    """The session's end-user token has expired (LD332): ask the application for a new one."""
+
+    sqlstate = "LD332"
+    codes = ("LD332",)
 
 
 # -- integrity (LD9xx) -------------------------------------------------------------------------

@@ -1,10 +1,10 @@
 -- An end-user connection reads its own rows and does nothing else.
 begin;
-select plan(8);
+select plan(11);
 
 select litellm_test.funded_user('rlw-a', 10);
+select set_config('litellm.end_user_token', litellm.issue_end_user_token('rlw-a'), true);
 set local role litellm_end_user;
-select set_config('litellm.user_id', 'rlw-a', true);
 
 select throws_ok(
     $$ update litellm.user_credits set credits_remaining = 1e6 $$, '42501', null, 'it cannot change its balance'
@@ -27,6 +27,15 @@ select throws_ok(
 );
 select throws_ok(
     $$ select * from litellm.debit_user_credits('rlw-a', 1) $$, '42501', null, 'it cannot debit'
+);
+select throws_ok(
+    $$ select litellm.issue_end_user_token('rlw-b') $$, '42501', null, 'it cannot issue itself a token'
+);
+select throws_ok(
+    $$ select litellm.rotate_end_user_token_key() $$, '42501', null, 'or rotate the signing key'
+);
+select throws_ok(
+    $$ select * from litellm.end_user_token_keys $$, '42501', null, 'or read the signing keys'
 );
 select throws_ok(
     $$ select * from litellm.account_overview $$, '42501', null, 'it cannot read views over all accounts'

@@ -1,6 +1,6 @@
--- An end-user connection sees only the rows of the user named by SET litellm.user_id.
+-- An end-user connection sees only the rows of the user its token proves.
 begin;
-select plan(8);
+select plan(10);
 
 select litellm_test.funded_user('rls-a', 10);
 select litellm_test.funded_user('rls-b', 20);
@@ -11,8 +11,16 @@ values ('rls-a', 'openai', 'gpt-4'), ('rls-b', 'openai', 'gpt-4'), ('rls-b', 'op
 insert into litellm.user_provider_keys (user_id, provider, encrypted_api_key)
 values ('rls-a', 'openai', 'gAAAAA' || repeat('a', 94)), ('rls-b', 'openai', 'gAAAAA' || repeat('b', 94));
 
+set local role litellm_app;
+create temporary table tokens as
+select
+    litellm.issue_end_user_token('rls-a') as a,
+    litellm.issue_end_user_token('rls-b') as b;
+grant select on tokens to public;
+reset role;
+
 set local role litellm_end_user;
-select set_config('litellm.user_id', 'rls-a', true);
+select set_config('litellm.end_user_token', (select a from tokens), true);
 
 select results_eq(
     $$ select user_id, credits_remaining from litellm.user_credits $$,
@@ -32,7 +40,7 @@ select results_eq(
 select results_eq(
     $$ select user_id, provider from litellm.user_provider_keys $$,
     $$ values ('rls-a'::text, 'openai'::text) $$,
-    'their own (encrypted) keys'
+    'their own keys (without the ciphertext)'
 );
 select is_empty(
     $$ select from litellm.user_credits where user_id = 'rls-b'
@@ -44,9 +52,16 @@ select is_empty(
 
 select set_config('litellm.user_id', 'rls-b', true);
 select results_eq(
+    $$ select user_id from litellm.user_credits $$,
+    $$ values ('rls-a'::text) $$,
+    'litellm.user_id, the setting that used to choose the user, no longer matters'
+);
+
+select set_config('litellm.end_user_token', (select b from tokens), true);
+select results_eq(
     $$ select user_id, count(*) from litellm.llm_usage_log group by user_id $$,
     $$ values ('rls-b'::text, 2::bigint) $$,
-    'the setting chooses the user'
+    'B''s token shows B''s rows'
 );
 select results_eq(
     $$ select credits_remaining from litellm.user_credits $$,
@@ -54,11 +69,16 @@ select results_eq(
     'user B sees their own balance'
 );
 
-select set_config('litellm.user_id', '', true);
+select set_config('litellm.end_user_token', '', true);
 select is_empty(
     $$ select from litellm.user_credits union all select from litellm.credit_transactions
        union all select from litellm.llm_usage_log union all select from litellm.user_provider_keys $$,
-    'an empty setting shows nothing (an unset one neither: tests/test_budgets_security.py)'
+    'an empty token shows nothing'
+);
+select set_config('litellm.user_id', 'rls-a', true);
+select is_empty(
+    $$ select from litellm.user_credits union all select from litellm.llm_usage_log $$,
+    'and no claimed user id replaces it (an unset token: tests/test_end_user_identity.py)'
 );
 
 select * from finish();

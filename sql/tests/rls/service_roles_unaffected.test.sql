@@ -6,12 +6,12 @@ select litellm_test.funded_user('rsu-a', 10);
 select litellm_test.funded_user('rsu-b', 10);
 insert into litellm.llm_usage_log (user_id, provider, model)
 values ('rsu-a', 'openai', 'gpt-4'), ('rsu-b', 'openai', 'gpt-4');
-select set_config('litellm.user_id', 'rsu-a', true);
+select set_config('litellm.end_user_token', litellm.issue_end_user_token('rsu-a'), true);
 
 select results_eq(
     $$ select count(*) from litellm.user_credits where user_id like 'rsu-%' $$,
     $$ values (2::bigint) $$,
-    'the owner sees every account, whatever litellm.user_id says'
+    'the owner sees every account, whatever end-user token is set'
 );
 
 set local role litellm_app;

@@ -20,7 +20,7 @@ select is_empty(
        from pg_class as c
        where c.relnamespace = 'litellm'::regnamespace
          and c.relkind in ('r', 'p', 'v', 'm')
-         and has_table_privilege('litellm_end_user', c.oid, 'select')
+         and has_any_column_privilege('litellm_end_user', c.oid, 'select')
          and not c.relrowsecurity $$,
     'everything an end user may read is under row-level security'
 );
