@@ -19,13 +19,18 @@ under three versions of the four ``own_rows`` policies, alternating:
 * token_per_row -- the same function without ``(select ...)``, to show what the InitPlan saves.
 
 Each transaction sets its user (the claimed id, or a token issued beforehand, read from the
-same lookup table either way), sets the role, runs the query. Prints transactions per second
-and EXPLAIN ANALYZE of each query; writes bench/results/end_user_rls.json.
+same lookup table either way), sets the role, runs the query. Then, because pgbench on a busy
+machine also times the network and BEGIN/COMMIT, the same two queries run --statements times
+each inside one PL/pgSQL loop as the end user (cached plans, a different user each time), for
+microseconds per statement on the server, the policies alternating for --rounds rounds.
+Prints transactions per second, microseconds per statement and EXPLAIN ANALYZE of each query;
+writes bench/results/end_user_rls.json.
 """
 
 from __future__ import annotations
 
 import argparse
+import statistics
 import sys
 import tempfile
 from pathlib import Path
@@ -68,6 +73,43 @@ def script(policy: str, query: str) -> str:
     )
 
 
+# One loop per query (static SQL, so each statement keeps its cached plan), run as the end user:
+# microseconds per statement, a different user's token or id set before each one.
+LOOP = """
+create function public.bench_loop_{name}(claimed boolean, n integer) returns numeric
+language plpgsql as $f$
+declare
+    t0 timestamptz := clock_timestamp();
+    v record;
+begin
+    for i in 1..n loop
+        select * into v from public.bench_identity as b where b.n = 1 + i % {users};
+        if claimed then
+            perform set_config('litellm.user_id', v.user_id, true);
+        else
+            perform set_config('litellm.end_user_token', v.token, true);
+        end if;
+        perform {query}
+    end loop;
+    return extract(epoch from clock_timestamp() - t0) * 1e6 / n;
+end
+$f$;
+grant execute on function public.bench_loop_{name}(boolean, integer) to litellm_end_user;
+"""
+
+
+def statement_us(conn: psycopg.Connection, policy: str, n: int) -> dict[str, float]:
+    out = {}
+    for name in QUERIES:
+        with conn.transaction():
+            conn.execute("set local role litellm_end_user")
+            row = conn.execute(f"select public.bench_loop_{name}(%s, %s)",
+                               (policy == "claimed", n)).fetchone()
+            assert row is not None
+            out[name] = round(float(row[0]), 1)
+    return out
+
+
 def set_policies(conn: psycopg.Connection, expression: str) -> None:
     for table in TABLES:
         conn.execute(f"alter policy own_rows on litellm.{table} using ({expression})")
@@ -77,6 +119,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--users", type=int, default=1000)
     ap.add_argument("--log-rows", type=int, default=200_000)
+    ap.add_argument("--statements", type=int, default=5000)
     pgbench_arguments(ap, seconds=5, clients=[1, 4])
     args = ap.parse_args()
     results: dict[str, object] = {"users": args.users, "log_rows": args.log_rows}
@@ -116,6 +159,22 @@ def main() -> None:
                         ).fetchall()
                         plans[policy][name] = "\n".join(r[0] for r in rows)
             results["plans"] = plans
+            for name, query in QUERIES.items():
+                conn.execute(LOOP.format(name=name, users=args.users,
+                                         query=query.removeprefix("select ")))
+            runs: dict[str, dict[str, list[float]]] = {p: {q: [] for q in QUERIES}
+                                                       for p in POLICIES}
+            for _ in range(args.rounds):
+                for policy, expression in POLICIES.items():
+                    set_policies(conn, expression)
+                    for name, us in statement_us(conn, policy, args.statements).items():
+                        runs[policy][name].append(us)
+            per_statement = {p: {q: statistics.median(v) for q, v in by_q.items()}
+                             for p, by_q in runs.items()}
+            results["statement_us"] = per_statement
+            for name in QUERIES:
+                print(f"{name}, one statement on the server: " + ", ".join(
+                    f"{p} {per_statement[p][name]:.1f} us" for p in POLICIES), flush=True)
             set_policies(conn, POLICIES["token"])
 
         for query in QUERIES:
