@@ -23,6 +23,7 @@ from typing import Any
 
 import psycopg
 import pytest
+import test_hostile_temp_objects as hostile
 from psycopg import sql
 
 from conftest import PgServer, clone_template
@@ -366,3 +367,39 @@ def test_a_token_bound_as_a_parameter_is_not_shown_to_other_sessions(site: Site)
                               ).fetchone()
         assert row is not None and token in row[0], \
             "a SET with the token as a literal is visible: docs/security.md says to bind it"
+
+
+# -- planted objects: verifying a token never runs the end user's code as the owner ----------
+
+attackers = hostile.attackers  # the fixture: a login in each package role, public writable
+
+def test_token_verification_ignores_planted_temp_objects(
+    attackers: dict[str, hostile.Attacker],
+) -> None:
+    """Every path of current_end_user_id() (valid, malformed, forged, expired token), run by
+    the policies as the owner, with the end user's domains, views, operators and public
+    functions planted (tests/test_hostile_temp_objects.py)."""
+    attacker = attackers["litellm_end_user"]
+    with psycopg.connect(attacker.dsn, autocommit=True) as admin:
+        good = admin.execute("select litellm.issue_end_user_token('hostile-user')").fetchone()
+        expired = admin.execute("select litellm._sign_end_user_token('hostile-user',"
+                                " now() - interval '1 second')").fetchone()
+    assert good is not None and expired is not None
+    kid, payload, mac = good[0].split(".")
+    tokens = [good[0], expired[0], "garbage", f"{kid}.{payload}.{mac[::-1]}",
+              f"{int(kid) + 1}.{payload}.{mac}", ""]
+    reads = ["select * from litellm.user_credits", "select * from litellm.credit_transactions",
+             "select * from litellm.llm_usage_log",
+             "select user_id, provider from litellm.user_provider_keys",
+             "select litellm.current_end_user_id()"]
+    with attacker.connect(autocommit=True) as conn:
+        hostile.plant(conn)
+        for token in tokens:
+            for statement in reads:
+                setting = f"select set_config('litellm.end_user_token', {sql.quote(token)}, false)"
+                hostile.attempt(conn, setting, procedure=True)
+                hostile.attempt(conn, statement, procedure=True)
+        assert hostile.hits(conn) == 0, "planted code ran as the owner"
+        conn.execute("select set_config('litellm.end_user_token', %s, false)", (good[0],))
+        assert conn.execute("select distinct user_id from litellm.user_credits").fetchall() \
+            == [("hostile-user",)], "the planted objects do not change who the token proves"
