@@ -38,8 +38,8 @@ from pathlib import Path
 import psycopg
 from common import (
     bench_server,
-    median_tps,
     new_database,
+    pgbench,
     pgbench_arguments,
     write_results,
     write_scripts,
@@ -60,11 +60,11 @@ QUERIES = {
 }
 
 
-def script(policy: str, query: str) -> str:
+def script(policy: str, query: str, users: int) -> str:
     setting = ("litellm.user_id', user_id" if policy == "claimed"
                else "litellm.end_user_token', token")
     return (
-        "\\set n random(1, :users)\n"
+        f"\\set n random(1, {users})\n"
         "begin;\n"
         f"select set_config('{setting}, true) from public.bench_identity where n = :n;\n"
         "set local role litellm_end_user;\n"
@@ -150,14 +150,16 @@ def main() -> None:
                 plans[policy] = {}
                 for name, query in QUERIES.items():
                     with conn.transaction():
-                        conn.execute("select set_config('litellm.user_id', 'bench-7', true),"
-                                     " set_config('litellm.end_user_token', token, true)"
-                                     " from public.bench_identity where n = 7")
+                        # Only the setting this policy reads: a policy that saw no user would
+                        # show no rows, and be timed doing nothing.
+                        setting = script(policy, "", args.users).splitlines()[2]
+                        conn.execute(setting.replace(":n", "7"))
                         conn.execute("set local role litellm_end_user")
                         rows = conn.execute(
                             "explain (analyze, costs off, timing off, summary off) " + query
                         ).fetchall()
                         plans[policy][name] = "\n".join(r[0] for r in rows)
+                        assert "actual rows=0 " not in rows[0][0], (policy, name, rows[0][0])
             results["plans"] = plans
             for name, query in QUERIES.items():
                 conn.execute(LOOP.format(name=name, users=args.users,
@@ -175,21 +177,24 @@ def main() -> None:
             for name in QUERIES:
                 print(f"{name}, one statement on the server: " + ", ".join(
                     f"{p} {per_statement[p][name]:.1f} us" for p in POLICIES), flush=True)
-            set_policies(conn, POLICIES["token"])
 
-        for query in QUERIES:
-            for clients in args.clients:
-                scripts = write_scripts(
-                    Path(tmp), {p: script(p, QUERIES[query]) for p in POLICIES},
-                    prefix=f"{query}_{clients}_")
-                for path in scripts.values():
-                    path.write_text(path.read_text().replace(":users", str(args.users)))
-                tps = median_tps(server, db.dsn, scripts, clients=clients, rounds=args.rounds,
-                                 seconds=args.seconds)
-                results[f"{query}_c{clients}"] = tps
-                print(f"{query}, {clients} client(s): "
-                      + ", ".join(f"{p} {v:.0f} tps" for p, v in tps.items())
-                      + f"; token/claimed {tps['token'] / tps['claimed']:.2f}", flush=True)
+            for query in QUERIES:
+                for clients in args.clients:
+                    scripts = write_scripts(
+                        Path(tmp), {p: script(p, QUERIES[query], args.users) for p in POLICIES},
+                        prefix=f"{query}_{clients}_")
+                    tps_runs: dict[str, list[float]] = {p: [] for p in POLICIES}
+                    for _ in range(args.rounds):
+                        for policy, path in scripts.items():
+                            set_policies(conn, POLICIES[policy])
+                            tps_runs[policy].append(
+                                pgbench(server, db.dsn, path, clients, args.seconds))
+                    tps = {p: statistics.median(v) for p, v in tps_runs.items()}
+                    results[f"{query}_c{clients}"] = tps
+                    print(f"{query}, {clients} client(s): "
+                          + ", ".join(f"{p} {v:.0f} tps" for p, v in tps.items())
+                          + f"; token/claimed {tps['token'] / tps['claimed']:.2f}", flush=True)
+            set_policies(conn, POLICIES["token"])
         server.drop_database(db.name)
     for policy, by_query in plans.items():
         for name, plan in by_query.items():
