@@ -430,6 +430,10 @@ SCENARIO: list[Step] = [
     ("list_budget_alerts", _args(team_id="every-team"), _check(lambda r: r == [])),
     ("get_daily_spend", _args(team_id="every-team"), _check(lambda r: isinstance(r, list))),
     ("remove_team_member", _args("every-user", "every-team"), _check(lambda r: r is True)),
+    ("issue_end_user_token", _args("every-user", timedelta(minutes=5)),
+     _check(lambda r: isinstance(r, str) and r.count(".") == 2)),
+    ("current_end_user_id", _args(), _check(lambda r: r is None)),  # no token in this session
+    ("rotate_end_user_token_key", _args(), _check(lambda r: isinstance(r, int) and r >= 1)),
     ("archive_usage_logs", _args(), _check(lambda r: r == [])),
     ("drop_archived_usage_logs", _args(timedelta(days=3650)), _check(lambda r: r == [])),
 ]

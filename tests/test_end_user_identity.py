@@ -24,6 +24,8 @@ from typing import Any
 import psycopg
 import pytest
 import test_hostile_temp_objects as hostile
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from psycopg import sql
 
 from conftest import PgServer, clone_template
@@ -403,3 +405,46 @@ def test_token_verification_ignores_planted_temp_objects(
         conn.execute("select set_config('litellm.end_user_token', %s, false)", (good[0],))
         assert conn.execute("select distinct user_id from litellm.user_credits").fetchall() \
             == [("hostile-user",)], "the planted objects do not change who the token proves"
+
+
+# -- any text as the token: a documented refusal, never another error or another user ---------
+
+TOKEN_CHARS = st.characters(blacklist_characters="\x00", codec="utf-8")
+
+
+@st.composite
+def token_texts(draw: st.DrawFn, valid: str) -> str:
+    """Arbitrary text, or a valid token cut, extended or with characters changed."""
+    kind = draw(st.sampled_from(["any", "cut", "extend", "change", "fields"]))
+    if kind == "any":
+        return draw(st.text(alphabet=TOKEN_CHARS, max_size=120))
+    if kind == "cut":
+        return valid[:draw(st.integers(0, len(valid) - 1))]
+    if kind == "extend":
+        return valid + draw(st.text(alphabet=TOKEN_CHARS, min_size=1, max_size=8))
+    if kind == "fields":
+        parts = valid.split(".")
+        i = draw(st.integers(0, 2))
+        parts[i] = draw(st.text(alphabet="0123456789ABCxyz-_=+/.", max_size=60))
+        return ".".join(parts)
+    i = draw(st.integers(0, len(valid) - 1))
+    new = draw(TOKEN_CHARS.filter(lambda c: c != valid[i]))
+    return valid[:i] + new + valid[i + 1:]
+
+
+@settings(max_examples=150, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(data=st.data())
+def test_any_token_text_is_refused_with_a_documented_code(conn: psycopg.Connection[Any],
+                                                          data: st.DataObject) -> None:
+    real = conn.execute("select litellm.issue_end_user_token('prop-user')").fetchone()
+    assert real is not None
+    text = data.draw(token_texts(real[0]))
+    conn.execute("select set_config('litellm.end_user_token', %s, false)", (text,))
+    try:
+        proven = conn.execute("select litellm.current_end_user_id()").fetchone()
+    except psycopg.Error as exc:
+        assert exc.sqlstate in ("LD330", "LD331", "LD332"), (text, exc)
+        return
+    assert proven == ((None,) if text == "" else ("prop-user",)), text
+    assert text in ("", real[0])

@@ -175,6 +175,11 @@ ARGUMENTS: dict[str, dict[str, tuple[Any, st.SearchStrategy[Any]]]] = {
     },
     "credit_totals": {},
     "run_maintenance": {"job": ("expire_credits", NAME)},
+    "issue_end_user_token": {
+        "user_id": (KNOWN_USER, USER), "valid_for": (timedelta(minutes=15), INTERVAL),
+    },
+    "current_end_user_id": {},  # its input is a setting: tests/test_end_user_identity.py
+    "rotate_end_user_token_key": {"revoke_issued": (False, st.sampled_from([None, True]))},
     "archive_usage_logs": {"older_than": (timedelta(days=90), INTERVAL)},
     "drop_archived_usage_logs": {"older_than": (timedelta(days=400), INTERVAL)},
 }

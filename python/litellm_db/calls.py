@@ -1253,3 +1253,15 @@ def issue_end_user_token(user_id: str, valid_for: timedelta | None = None) -> Ca
     at most a day). Hand it to the end user's connection, which sets ``litellm.end_user_token``
     to it (docs/security.md#end-user-tokens)."""
     return Call.scalar("issue_end_user_token", str, user_id=user_id, valid_for=valid_for)
+
+
+def current_end_user_id() -> Call[str | None]:
+    """The user the session's end-user token proves (``None`` without one). The end user's
+    connection calls it (the row-level security policies do, once per statement)."""
+    return Call.scalar("current_end_user_id", str)
+
+
+def rotate_end_user_token_key(revoke_issued: bool | None = None) -> Call[int]:
+    """The owner's: a new key signs end-user tokens from now on; its id. With
+    ``revoke_issued=True`` every token issued so far stops working at once."""
+    return Call.scalar("rotate_end_user_token_key", int, revoke_issued=revoke_issued)

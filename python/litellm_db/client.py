@@ -337,6 +337,8 @@ class Client:
     list_budget_alerts = sync_method(calls.list_budget_alerts)
     get_daily_spend = sync_method(calls.get_daily_spend)
     issue_end_user_token = sync_method(calls.issue_end_user_token)
+    current_end_user_id = sync_method(calls.current_end_user_id)
+    rotate_end_user_token_key = sync_method(calls.rotate_end_user_token_key)
 
 
 class AsyncClient:
@@ -455,3 +457,5 @@ class AsyncClient:
     list_budget_alerts = async_method(calls.list_budget_alerts)
     get_daily_spend = async_method(calls.get_daily_spend)
     issue_end_user_token = async_method(calls.issue_end_user_token)
+    current_end_user_id = async_method(calls.current_end_user_id)
+    rotate_end_user_token_key = async_method(calls.rotate_end_user_token_key)
