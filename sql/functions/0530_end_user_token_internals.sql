@@ -92,7 +92,7 @@ strict
 parallel safe
 begin atomic
     -- encode() wraps lines at 76 characters; base64url drops them and the padding.
-    select pg_catalog.translate(pg_catalog.encode(data, 'base64'), e'+/=\n', '-_');
+    select pg_catalog.translate(pg_catalog.encode(data, 'base64'), '+/=' || pg_catalog.chr(10), '-_');
 end;
 
 comment on function litellm._base64url_encode(bytea) is

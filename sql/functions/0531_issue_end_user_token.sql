@@ -8,6 +8,7 @@ volatile
 -- definer: the signing keys are readable by the owner only.
 security definer
 set search_path = pg_catalog, pg_temp
+set lock_timeout = '5s'
 as $$
 declare
     v_user text := litellm._check_user_id(issue_end_user_token.user_id);

@@ -17,7 +17,7 @@ begin
     end if;
     -- (A match without capture groups is many times cheaper than regexp_match.)
     if pg_catalog.length(v_token) <= 4096
-        and v_token ~ '^[1-9][0-9]{0,8}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$' then
+        and v_token ~ '^[1-9][0-9]{0,8}[.][A-Za-z0-9_-]+[.][A-Za-z0-9_-]+$' then
         v_parts := pg_catalog.string_to_array(v_token, '.');
     end if;
     if v_parts is null or pg_catalog.length(v_parts[3]) <> 43 then

@@ -3,6 +3,7 @@ returns integer
 language plpgsql
 volatile
 set search_path = pg_catalog, pg_temp
+set lock_timeout = '5s'
 as $$
 begin
     if rotate_end_user_token_key.revoke_issued is null then

@@ -20,6 +20,7 @@ begin
     return v_plan;
 end
 $$;
+grant execute on function pg_temp.plan(text) to public;
 
 set local role litellm_end_user;
 

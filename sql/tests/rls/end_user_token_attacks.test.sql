@@ -75,6 +75,7 @@ create function pg_temp.use(name text)
 returns text
 language sql
 as $$ select set_config('litellm.end_user_token', (select a.token from attack as a where a.name = use.name), true) $$;
+grant execute on function pg_temp.use(text) to public;
 
 set local role litellm_end_user;
 
