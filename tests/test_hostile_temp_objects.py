@@ -199,6 +199,14 @@ def plant(conn: psycopg.Connection) -> dict[str, int]:
     return made
 
 
+def observer_token(attacker: Attacker) -> str:
+    """A token for hostile-user, issued as the owner would let the application issue it."""
+    with psycopg.connect(attacker.dsn, autocommit=True) as admin:
+        row = admin.execute("select litellm.issue_end_user_token('hostile-user')").fetchone()
+    assert row is not None
+    return str(row[0])
+
+
 def hits(conn: psycopg.Connection) -> int:
     row = conn.execute("select last_value, is_called from public.hostile_hits").fetchone()
     assert row is not None
@@ -269,11 +277,16 @@ def writes(conn: psycopg.Connection, role: str) -> list[str]:
 
 
 def reads(conn: psycopg.Connection, role: str) -> list[str]:
+    """Reads of every column the role may read, relation by relation."""
     return [
-        f"select * from {r[0]} limit 5" for r in conn.execute(
-            "select 'litellm.' || quote_ident(c.relname) from pg_class as c"
+        f"select {columns} from {relation} limit 5" for relation, columns in conn.execute(
+            "select 'litellm.' || quote_ident(c.relname),"
+            " string_agg(quote_ident(a.attname), ', ' order by a.attnum)"
+            " from pg_class as c join pg_attribute as a on a.attrelid = c.oid"
             " where c.relnamespace = 'litellm'::regnamespace"
-            " and c.relkind in ('r', 'p', 'v', 'm') and has_table_privilege(%s, c.oid, 'select')",
+            " and c.relkind in ('r', 'p', 'v', 'm') and a.attnum > 0 and not a.attisdropped"
+            " and has_column_privilege(%s, c.oid, a.attnum, 'select')"
+            " group by c.relname order by 1",
             (role,),
         ).fetchall()
     ]
@@ -291,6 +304,13 @@ def test_planted_objects_never_run_as_another_role(
             assert routines, f"{role} should reach some of the API"
         statements = [s for name, kind, types in routines for s in calls(name, kind, types)]
         statements += writes(observer, role) + reads(observer, role)
+        if role == "litellm_end_user":
+            # Acting for a user, so the policies' own code runs too.
+            token = observer_token(attacker)
+            conn.execute("select set_config('litellm.end_user_token', %s, false)", (token,))
+            seen = conn.execute("select count(*) from litellm.user_credits").fetchone()
+            assert seen == (1,), "the token shows the end user its own account"
+            conn.commit()
         made = plant(conn)
         assert made["types"] > 50 and made["relations"] > 30 and made["public functions"] > 10, made
         escalated = []
