@@ -53,6 +53,9 @@ grant select on litellm.llm_usage_summary, litellm.llm_usage_log to litellm_app;
 grant select on litellm.llm_usage_log to litellm_analyst;
 
 grant select on litellm.account_overview to litellm_analyst;
+-- The view computes the effective monthly cap with its helper, which PostgreSQL
+-- inlines only for a role that may execute it: the analyst reads the view.
+grant execute on function litellm._effective_monthly_cap(litellm.user_credits) to litellm_analyst;
 
 -- Bring-your-own-key storage (sql/functions/0400-0408). The application stores,
 -- reads (ciphertext only), lists, toggles, deletes and rotates keys through the

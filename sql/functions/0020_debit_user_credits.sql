@@ -37,8 +37,7 @@ declare
     v_prompt bigint := coalesce(debit_user_credits.prompt_tokens, 0);
     v_completion bigint := coalesce(debit_user_credits.completion_tokens, 0);
     v_key text := coalesce(debit_user_credits.request_id, v_metadata ->> 'request_id');
-    -- litellm._current_month(), inlined.
-    v_month date := date_trunc('month', pg_catalog.now() at time zone 'UTC')::date;
+    v_month date := litellm._current_month();
     v_balance numeric;
     v_seq bigint;
     v_team text;
@@ -86,27 +85,25 @@ begin
     -- under the account row's lock, so the lots this statement's snapshot
     -- shows are current exactly when the snapshot saw the account at the
     -- sequence number just before ours; else the lots are left to
-    -- _consume_lots() below, which reads them afresh. Two rules are written
-    -- here again, because a call to their helpers would cost a statement per
-    -- debit: the cap is litellm._monthly_cap()'s, and the first-lot step is
-    -- that of litellm._consume_lots(); a change to either changes both.
+    -- _consume_lots() below, which reads them afresh. The account's rules are
+    -- the helpers' (_available, _expiry_due, _month_spent, _within_monthly_cap,
+    -- _effective_monthly_cap): the planner inlines them, so they cost nothing.
+    -- The first-lot step is that of litellm._consume_lots(); a change to one
+    -- changes both.
     for attempt in 1..2 loop
         with charged as (
             update litellm.user_credits as uc
             set credits_remaining = uc.credits_remaining - v_cost,
                 total_spent = uc.total_spent + v_cost,
-                month_spent = case when uc.month_start = v_month then uc.month_spent else 0 end + v_cost,
+                month_spent = litellm._month_spent(uc, v_month) + v_cost,
                 month_start = v_month,
                 last_seq = uc.last_seq + 1,
                 updated_at = pg_catalog.now()
             where uc.user_id = v_user
-              and uc.credits_remaining - uc.credits_held >= v_cost
-              and (uc.next_expiry_at is null or uc.next_expiry_at > pg_catalog.now())
-              and case when uc.month_start = v_month then uc.month_spent else 0 end + uc.credits_held + v_cost
-              <= coalesce(
-                  uc.monthly_cap,
-                  (select t.monthly_cap from litellm.tiers as t where t.tier = uc.tier),
-                  'Infinity'
+              and litellm._available(uc) >= v_cost
+              and not litellm._expiry_due(uc)
+              and litellm._within_monthly_cap(
+                  uc, v_month, v_cost, (select c.monthly_cap from litellm._effective_monthly_cap(uc) as c)
               )
               and (v_level is null or exists (select from litellm.power_levels as pl where pl.power_level = v_level))
             returning
@@ -201,6 +198,8 @@ begin
             perform litellm._sweep_expired_before(v_user, v_metadata ->> 'team_id', debit_user_credits.model);
             continue;
         end if;
+        continue when v_refusal.error_code is null and attempt = 1;
+        perform litellm._check_refused(v_user, v_refusal.error_code);
         return query select false, null::bigint, v_refusal.balance, 0::numeric, v_refusal.error_code,
             v_refusal.error_message, false;
         return;

@@ -28,8 +28,8 @@ begin atomic
         h.held as credits_held,
         uc.credits_remaining - x.expired - h.held as credits_available,
         uc.tier,
-        litellm._monthly_cap(uc) as monthly_cap,
-        case when uc.month_start = litellm._current_month() then uc.month_spent else 0 end as month_spent,
+        (select c.monthly_cap from litellm._effective_monthly_cap(uc) as c) as monthly_cap,  -- noqa: RF03
+        litellm._month_spent(uc, litellm._current_month()) as month_spent,
         uc.total_purchased,
         uc.total_granted,
         uc.total_spent,

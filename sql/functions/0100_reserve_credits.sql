@@ -65,14 +65,12 @@ begin
             next_expiry_at = least(coalesce(uc.next_expiry_at, v_expires), v_expires),
             updated_at = pg_catalog.now()
         where uc.user_id = v_user
-          and uc.credits_remaining - uc.credits_held >= v_amount
-          and (uc.next_expiry_at is null or uc.next_expiry_at > pg_catalog.now())
-          and (
-              litellm._monthly_cap(uc) is null
-              or case when uc.month_start = v_month then uc.month_spent else 0 end
-                 + uc.credits_held + v_amount <= litellm._monthly_cap(uc)
+          and litellm._available(uc) >= v_amount
+          and not litellm._expiry_due(uc)
+          and litellm._within_monthly_cap(
+              uc, v_month, v_amount, (select c.monthly_cap from litellm._effective_monthly_cap(uc) as c)
           )
-        returning uc.credits_remaining - uc.credits_held into v_available;
+        returning litellm._available(uc) into v_available;
         exit when found;
 
         v_refusal := litellm._refusal(v_user, v_amount);
@@ -80,6 +78,8 @@ begin
             perform litellm._sweep_expired_before(v_user, v_metadata ->> 'team_id', null);
             continue;
         end if;
+        continue when v_refusal.error_code is null and attempt = 1;
+        perform litellm._check_refused(v_user, v_refusal.error_code);
         return query select false, null::bigint, 0::numeric, null::numeric, null::timestamptz,
             v_refusal.error_code, v_refusal.error_message, false;
         return;

@@ -65,7 +65,7 @@ begin
     -- Lock order: the account, then its hold (and, sweeping, the budget
     -- counters of the expired holds and of this hold's team at once).
     select uc.* into v_account from litellm.user_credits as uc where uc.user_id = v_user for no key update;
-    if v_account.next_expiry_at <= pg_catalog.now() then
+    if litellm._expiry_due(v_account) then
         perform litellm._sweep_expired_before(
             v_user,
             (select h.metadata ->> 'budget_team' from litellm.credit_holds as h
@@ -106,10 +106,10 @@ begin
     -- amount_uncovered and never taken below zero.
     v_charge := least(v_cost, v_hold.amount);
     if v_cost > v_hold.amount then
-        v_cap := litellm._monthly_cap(v_account);
-        v_spent := case when v_account.month_start = v_month then v_account.month_spent else 0 end;
+        select c.monthly_cap into v_cap from litellm._effective_monthly_cap(v_account) as c;
+        v_spent := litellm._month_spent(v_account, v_month);
         v_extra_room := greatest(0, least(
-            v_account.credits_remaining - v_account.credits_held,
+            litellm._available(v_account),
             coalesce(v_cap - v_spent - v_account.credits_held, v_cost)
         ));
         v_charge := v_hold.amount + least(v_cost - v_hold.amount, v_extra_room);
@@ -135,7 +135,7 @@ begin
     set credits_remaining = uc.credits_remaining - v_charge,
         credits_held = uc.credits_held - v_hold.amount,
         total_spent = uc.total_spent + v_charge,
-        month_spent = case when uc.month_start = v_month then uc.month_spent else 0 end + v_charge,
+        month_spent = litellm._month_spent(uc, v_month) + v_charge,
         month_start = v_month,
         last_seq = uc.last_seq + 1,
         -- Credits an expired lot kept for the holds are due once a hold ends.

@@ -84,7 +84,7 @@ begin
         total_spent = uc.total_spent - v_amount,
         -- A refund in the month of the charge gives the room back under the cap.
         month_spent = case
-            when uc.month_start = date_trunc('month', v_original.created_at at time zone 'UTC')::date
+            when uc.month_start = litellm._month_of(v_original.created_at)
                 then greatest(uc.month_spent - v_amount, 0)
             else uc.month_spent
         end,

@@ -65,15 +65,15 @@ begin
         return;
     end if;
 
-    if v_account.next_expiry_at <= pg_catalog.now() then
+    if litellm._expiry_due(v_account) then
         perform litellm._sweep_expired(v_user);
         select uc.* into v_account from litellm.user_credits as uc where uc.user_id = v_user;
     end if;
-    if v_account.credits_remaining - v_account.credits_held < -v_amount then
+    if litellm._available(v_account) < -v_amount then
         raise exception using
             errcode = 'LD301',
             message = format('cannot remove %s credits: %s available', -v_amount,
-                             v_account.credits_remaining - v_account.credits_held);
+                             litellm._available(v_account));
     end if;
 
     update litellm.user_credits as uc

@@ -10,12 +10,12 @@ select
     uc.total_purchased,
     uc.total_granted,
     uc.total_spent,
-    coalesce(uc.monthly_cap, t.monthly_cap) as monthly_cap,
+    cap.monthly_cap,
     uc.last_seq as transaction_count,
     uc.created_at,
     uc.updated_at as last_activity_at
 from litellm.user_credits as uc
-inner join litellm.tiers as t on uc.tier = t.tier;
+cross join lateral litellm._effective_monthly_cap(uc) as cap;
 
 comment on view litellm.account_overview is
 'One row per account: balance, totals, effective monthly cap (the user''s, else the tier''s) and last activity.';

@@ -1,0 +1,122 @@
+"""Each rule helper of the ledger is inlined by the planner where it is called.
+
+A rule has one home -- a plain ``BEGIN ATOMIC`` SQL function without a SET
+clause -- and the hot path (the debit's single UPDATE) calls it at no cost only
+because PostgreSQL replaces the call with the function's expression. Each test
+asks ``EXPLAIN (VERBOSE, FORMAT JSON)`` for the plan of a statement that calls
+the helper as the package does: an inlined helper leaves no trace of its name
+in the plan, a called one appears as ``litellm.<name>(...)``.
+
+A control checks that the method can fail: the same expression as a function
+with a SET clause is never inlined, and its name shows in the plan.
+"""
+
+from __future__ import annotations
+
+import json
+
+import psycopg
+import pytest
+
+# Each helper with a statement that calls it the way the package does. The
+# UPDATEs are planned, never run (EXPLAIN without ANALYZE).
+CALLS = {
+    "_available": "select litellm._available(uc) from litellm.user_credits as uc",
+    "_month_of": "select litellm._month_of(t.created_at) from litellm.credit_transactions as t",
+    "_current_month": "select litellm._current_month()",
+    "_month_spent": "select litellm._month_spent(uc, litellm._current_month()) from litellm.user_credits as uc",
+    "_effective_monthly_cap": (
+        "select (select c.monthly_cap from litellm._effective_monthly_cap(uc) as c)"
+        " from litellm.user_credits as uc"
+    ),
+    "_within_monthly_cap": (
+        "select litellm._within_monthly_cap(uc, litellm._current_month(), 1, uc.monthly_cap)"
+        " from litellm.user_credits as uc"
+    ),
+    "_expiry_due": "select litellm._expiry_due(uc) from litellm.user_credits as uc",
+    "_usage_log_month_begun": "select litellm._usage_log_month_begun(current_date)",
+    "_budgets_applying": (
+        "select b.budget_id from litellm._budgets_applying('u1', 't1', 'o1', 'm', true, true) as b"
+    ),
+}
+
+# SQL helpers without a SET clause that are not inlined, and why that is fine.
+NOT_INLINED = {
+    # A scalar function that reads a table is never inlined; it runs once per
+    # partition check, never on a charge.
+    "_session_owns_usage_log",
+}
+
+# The debit's account UPDATE as sql/functions/0020_debit_user_credits.sql
+# writes it (with constants for its variables): every helper at once.
+DEBIT_UPDATE = """
+    update litellm.user_credits as uc
+    set credits_remaining = uc.credits_remaining - 1.5,
+        total_spent = uc.total_spent + 1.5,
+        month_spent = litellm._month_spent(uc, litellm._current_month()) + 1.5,
+        month_start = litellm._current_month(),
+        last_seq = uc.last_seq + 1,
+        updated_at = pg_catalog.now()
+    where uc.user_id = 'u1'
+      and litellm._available(uc) >= 1.5
+      and not litellm._expiry_due(uc)
+      and litellm._within_monthly_cap(
+          uc, litellm._current_month(), 1.5,
+          (select c.monthly_cap from litellm._effective_monthly_cap(uc) as c)
+      )
+    returning uc.credits_remaining, litellm._available(uc)
+"""
+
+
+def plan_text(conn: psycopg.Connection, statement: str) -> str:
+    """The verbose JSON plan of ``statement``, as text."""
+    row = conn.execute(f"explain (verbose, format json) {statement}").fetchone()
+    assert row is not None
+    return json.dumps(row[0])
+
+
+@pytest.mark.parametrize("helper", sorted(CALLS))
+def test_helper_is_inlined(conn: psycopg.Connection, helper: str) -> None:
+    plan = plan_text(conn, CALLS[helper])
+    assert f"{helper}(" not in plan, plan
+
+
+def test_every_rule_helper_is_listed(conn: psycopg.Connection) -> None:
+    """A new SQL helper without a SET clause gets a test here."""
+    names = {
+        row[0]
+        for row in conn.execute(
+            "select p.proname from pg_proc as p"
+            " where p.pronamespace = 'litellm'::regnamespace and p.prosqlbody is not null"
+            " and p.proconfig is null and p.provolatile <> 'v'"
+        )
+    }
+    assert names == set(CALLS) | NOT_INLINED
+
+
+def test_debit_update_inlines_every_helper(conn: psycopg.Connection) -> None:
+    plan = plan_text(conn, DEBIT_UPDATE)
+    for helper in CALLS:
+        assert f"{helper}(" not in plan, (helper, plan)
+
+
+def test_account_overview_inlines_the_cap_for_the_analyst(conn: psycopg.Connection) -> None:
+    with conn.transaction():
+        conn.execute("set local role litellm_analyst")
+        plan = plan_text(conn, "select * from litellm.account_overview")
+    assert "_effective_monthly_cap(" not in plan, plan
+
+
+def test_a_helper_with_a_set_clause_shows_in_the_plan(conn: psycopg.Connection) -> None:
+    """The control: the method sees a helper that is called, not inlined."""
+    with conn.transaction():
+        conn.execute(
+            "create function pg_temp._available_not_inlined(account litellm.user_credits)"
+            " returns numeric language sql immutable set search_path = pg_catalog, pg_temp"
+            " return account.credits_remaining - account.credits_held"
+        )
+        plan = plan_text(
+            conn, "select pg_temp._available_not_inlined(uc) from litellm.user_credits as uc"
+        )
+        conn.execute("rollback")
+    assert "_available_not_inlined(" in plan, plan
