@@ -30,6 +30,6 @@ end
 $$;
 
 comment on function litellm.tenant_usage_daily(text, integer) is
-'One tenant''s usage per UTC day over the last days days (today included), newest first (seed 004''s "daily costs by '
-'tenant"); tenant_id NULL means calls without a tenant. From llm_usage_attribution_summary. LD021 for days outside '
-'1..36600.';
+'One tenant''s usage per UTC day over the last days days (today included), newest first: calls, failures, tokens and '
+'cost (credits and USD) per day. tenant_id NULL means calls without a tenant. From llm_usage_attribution_summary. '
+'LD021 for days outside 1..36600.';

@@ -79,6 +79,6 @@ end;
 
 comment on function litellm.usage_by_operation(integer, text, text) is
 'Per service and operation over the last days UTC days (today included), optionally of one service and/or one tenant: '
-'calls, failures, tokens, average latency (ms), average cost per call, cost in credits and USD; highest cost first '
-'(seed 004''s "query by operation"). NULL service or operation: calls without one. From llm_usage_attribution_summary. '
+'calls, failures, tokens, average latency (ms), average cost per call, cost in credits and USD; highest cost first. '
+'NULL service or operation: calls without one. From llm_usage_attribution_summary. '
 'LD021 for days outside 1..36600.';

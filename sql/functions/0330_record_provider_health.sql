@@ -109,7 +109,7 @@ end
 $$;
 
 comment on function litellm.record_provider_health(text, text, integer, numeric, bigint, text, text) is
-'Upserts the health of a provider (name stored in lower case), as the seed''s INSERT ... ON CONFLICT (provider) does, '
-'with the arguments checked; last_check = now(). A NULL status is derived from success_rate and avg_latency_ms by '
+'Inserts or updates the health of a provider (name stored in lower case; one row per provider), with the '
+'arguments checked; last_check = now(). A NULL status is derived from success_rate and avg_latency_ms by '
 'litellm.health_thresholds (unknown when both are NULL). Returns the row. Raises LD007, LD030 (a status outside '
 'healthy/degraded/down/unknown, a negative latency or error count, a success rate outside 0-100), LD031 (blank provider).';
