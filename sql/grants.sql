@@ -89,6 +89,9 @@ litellm.get_model_price(text, text, timestamptz),
 litellm.select_providers(text),
 litellm._price_key(text, text),
 litellm._check_text(text, text, integer),
+litellm._check_tokens(bigint, bigint),
+litellm._power_level_key(text),
+litellm._unknown_power_level(text),
 litellm._health_status(numeric, numeric, bigint)
 to litellm_app, litellm_analyst;
 grant execute on function
@@ -133,6 +136,7 @@ grant execute on function
 litellm.get_budget_status(text, text, text),
 litellm.list_budget_alerts(bigint, text, text, text, timestamptz, integer),
 litellm.get_daily_spend(text, text, text, text, integer),
+litellm._charge_team(text, litellm.budget_subjects),
 litellm._budget_period_start(text, timestamptz),
 litellm._budget_period_end(text, date),
 litellm._check_max_rows(integer)

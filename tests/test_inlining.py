@@ -24,7 +24,9 @@ CALLS = {
     "_available": "select litellm._available(uc) from litellm.user_credits as uc",
     "_month_of": "select litellm._month_of(t.created_at) from litellm.credit_transactions as t",
     "_current_month": "select litellm._current_month()",
-    "_month_spent": "select litellm._month_spent(uc, litellm._current_month()) from litellm.user_credits as uc",
+    "_month_spent": (
+        "select litellm._month_spent(uc, litellm._current_month()) from litellm.user_credits as uc"
+    ),
     "_effective_monthly_cap": (
         "select (select c.monthly_cap from litellm._effective_monthly_cap(uc) as c)"
         " from litellm.user_credits as uc"
@@ -34,6 +36,19 @@ CALLS = {
         " from litellm.user_credits as uc"
     ),
     "_expiry_due": "select litellm._expiry_due(uc) from litellm.user_credits as uc",
+    "_power_level_key": (
+        "select pl.power_level from litellm.power_levels as pl"
+        " where pl.power_level = litellm._power_level_key(' Eco ')"
+    ),
+    "_budget_period_start": (
+        "select litellm._budget_period_start(b.period, now()) from litellm.budgets as b"
+    ),
+    "_budget_period_end": (
+        "select litellm._budget_period_end(b.period, current_date) from litellm.budgets as b"
+    ),
+    "_charge_team": (
+        "select litellm._charge_team(null, s) from litellm.budget_subjects as s"
+    ),
     "_usage_log_month_begun": "select litellm._usage_log_month_begun(current_date)",
     "_budgets_applying": (
         "select b.budget_id from litellm._budgets_applying('u1', 't1', 'o1', 'm', true, true) as b"

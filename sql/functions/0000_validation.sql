@@ -152,3 +152,78 @@ $$;
 
 comment on function litellm._check_usd(numeric, text) is
 'Rejects a US dollar amount that is NULL, NaN, infinite, negative or 10^12 or more with LD021; returns it unchanged.';
+
+create or replace function litellm._check_tokens(prompt_tokens bigint, completion_tokens bigint)
+returns void
+language plpgsql
+immutable
+set search_path = pg_catalog, pg_temp
+as $$
+begin
+    if prompt_tokens < 0 or completion_tokens < 0 then
+        raise exception using
+            errcode = 'LD002',
+            message = format('token counts must not be negative (prompt %s, completion %s)', prompt_tokens,
+                             completion_tokens);
+    end if;
+    if greatest(prompt_tokens, completion_tokens) > 2147483647 then
+        raise exception using
+            errcode = 'LD002',
+            message = format('token counts must be below 2^31 (prompt %s, completion %s)', prompt_tokens,
+                             completion_tokens);
+    end if;
+end
+$$;
+
+comment on function litellm._check_tokens(bigint, bigint) is
+'Rejects token counts below 0 or of 2^31 or more with LD002 (NULL counts pass: callers count them as 0).';
+
+create or replace function litellm._power_level_key(power_level text)
+returns text
+language sql
+immutable
+security invoker
+begin atomic
+    select lower(btrim(power_level));
+end;
+
+comment on function litellm._power_level_key(text) is
+'The power level a caller''s spelling names: trimmed and in lower case, as litellm.power_levels stores it.';
+
+create or replace function litellm._unknown_power_level(power_level text)
+returns void
+language plpgsql
+immutable
+set search_path = pg_catalog, pg_temp
+as $$
+begin
+    raise exception using
+        errcode = 'LD003',
+        message = format('unknown power level %s', coalesce(quote_literal(power_level), 'NULL')),
+        hint = 'See litellm.power_levels for the configured levels.';
+end
+$$;
+
+comment on function litellm._unknown_power_level(text) is
+'Raises LD003 for a power level that litellm.power_levels does not configure, naming it as the caller spelt it.';
+
+create or replace function litellm._check_power_level(power_level text)
+returns text
+language plpgsql
+stable
+set search_path = pg_catalog, pg_temp
+as $$
+declare
+    v_level text := litellm._power_level_key(power_level);
+begin
+    if v_level is not null
+       and not exists (select from litellm.power_levels as pl where pl.power_level = v_level) then
+        perform litellm._unknown_power_level(power_level);
+    end if;
+    return v_level;
+end
+$$;
+
+comment on function litellm._check_power_level(text) is
+'The configured power level a caller''s spelling names (see _power_level_key), NULL for none; LD003 for one that '
+'litellm.power_levels does not configure.';

@@ -33,7 +33,7 @@ declare
     v_user text := debit_user_credits.user_id;
     v_cost numeric := round(debit_user_credits.cost, 6);
     v_metadata jsonb := coalesce(debit_user_credits.metadata, '{}');
-    v_level text := lower(btrim(debit_user_credits.power_level));
+    v_level text := litellm._power_level_key(debit_user_credits.power_level);
     v_prompt bigint := coalesce(debit_user_credits.prompt_tokens, 0);
     v_completion bigint := coalesce(debit_user_credits.completion_tokens, 0);
     v_key text := coalesce(debit_user_credits.request_id, v_metadata ->> 'request_id');
@@ -62,14 +62,7 @@ begin
         perform litellm._check_text(v_key, 'request_id', 255);
         perform litellm._check_text(debit_user_credits.provider, 'provider', 255);
         perform litellm._check_text(debit_user_credits.model, 'model', 255);
-        if v_prompt < 0 or v_completion < 0 then
-            raise exception using
-                errcode = 'LD002',
-                message = format('token counts must not be negative (prompt %s, completion %s)', v_prompt, v_completion);
-        end if;
-        raise exception using
-            errcode = 'LD002',
-            message = format('token counts must be below 2^31 (prompt %s, completion %s)', v_prompt, v_completion);
+        perform litellm._check_tokens(v_prompt, v_completion);
     end if;
 
     -- One statement is the whole debit in the common case. Its UPDATE of the
@@ -116,7 +109,7 @@ begin
             select
                 c.credits_remaining,
                 c.last_seq,
-                coalesce(v_metadata ->> 'team_id', (c.subject).primary_team_id) as team_id,
+                litellm._charge_team(v_metadata ->> 'team_id', c.subject) as team_id,
                 coalesce((c.subject).has_user_budgets or (c.subject).has_membership_budgets, false) as own_budgets
             from charged as c
         ),
@@ -172,13 +165,7 @@ begin
         from account as a;
         exit when found;
 
-        if v_level is not null
-           and not exists (select from litellm.power_levels as pl where pl.power_level = v_level) then
-            raise exception using
-                errcode = 'LD003',
-                message = format('unknown power level %s', quote_literal(debit_user_credits.power_level)),
-                hint = 'See litellm.power_levels for the configured levels.';
-        end if;
+        perform litellm._check_power_level(debit_user_credits.power_level);
         if v_key is not null then
             select t.* into v_prior
             from litellm.credit_transactions as t

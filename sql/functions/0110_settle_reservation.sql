@@ -31,7 +31,7 @@ declare
     v_key text := litellm._check_text(settle_reservation.request_id, 'request_id', 255);
     v_cost numeric := litellm._check_amount(settle_reservation.actual_cost, 'actual_cost', true);
     v_metadata jsonb := litellm._check_metadata(settle_reservation.metadata);
-    v_level text := lower(btrim(settle_reservation.power_level));
+    v_level text := litellm._power_level_key(settle_reservation.power_level);
     v_prompt bigint := coalesce(settle_reservation.prompt_tokens, 0);
     v_completion bigint := coalesce(settle_reservation.completion_tokens, 0);
     v_month date := litellm._current_month();
@@ -51,16 +51,8 @@ begin
     end if;
     perform litellm._check_text(settle_reservation.provider, 'provider', 255);
     perform litellm._check_text(settle_reservation.model, 'model', 255);
-    if least(v_prompt, v_completion) < 0 or greatest(v_prompt, v_completion) > 2147483647 then
-        raise exception using
-            errcode = 'LD002',
-            message = format('token counts must be between 0 and 2^31 (prompt %s, completion %s)', v_prompt, v_completion);
-    end if;
-    if v_level is not null
-       and not exists (select from litellm.power_levels as pl where pl.power_level = v_level) then
-        raise exception using
-            errcode = 'LD003', message = format('unknown power level %s', quote_literal(settle_reservation.power_level));
-    end if;
+    perform litellm._check_tokens(v_prompt, v_completion);
+    perform litellm._check_power_level(settle_reservation.power_level);
 
     -- Lock order: the account, then its hold (and, sweeping, the budget
     -- counters of the expired holds and of this hold's team at once).

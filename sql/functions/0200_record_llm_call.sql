@@ -89,7 +89,7 @@ declare
     v_success boolean := coalesce(_record_llm_call.call_success, true);
     v_prompt bigint := coalesce(_record_llm_call.prompt_tokens, 0);
     v_completion bigint := coalesce(_record_llm_call.completion_tokens, 0);
-    v_level text := lower(btrim(_record_llm_call.power_level));
+    v_level text := litellm._power_level_key(_record_llm_call.power_level);
     v_request_metadata jsonb := litellm._check_metadata(_record_llm_call.request_metadata);
     v_response_metadata jsonb := litellm._check_metadata(_record_llm_call.response_metadata);
     v_cost numeric;
@@ -119,28 +119,13 @@ begin
     end if;
     perform litellm._check_text(_record_llm_call.provider, 'provider', 255);
     perform litellm._check_text(_record_llm_call.model, 'model', 255);
-    if v_prompt < 0 or v_completion < 0 then
-        raise exception using
-            errcode = 'LD002',
-            message = format('token counts must not be negative (prompt %s, completion %s)', v_prompt, v_completion);
-    end if;
-    if greatest(v_prompt, v_completion) > 2147483647 then
-        raise exception using
-            errcode = 'LD002',
-            message = format('token counts must be below 2^31 (prompt %s, completion %s)', v_prompt, v_completion);
-    end if;
+    perform litellm._check_tokens(v_prompt, v_completion);
     if v_prompt + v_completion > 2147483647 then
         raise exception using
             errcode = 'LD002',
             message = format('total tokens must be below 2^31 (prompt %s, completion %s)', v_prompt, v_completion);
     end if;
-    if v_level is not null
-       and not exists (select from litellm.power_levels as pl where pl.power_level = v_level) then
-        raise exception using
-            errcode = 'LD003',
-            message = format('unknown power level %s', quote_literal(_record_llm_call.power_level)),
-            hint = 'See litellm.power_levels for the configured levels.';
-    end if;
+    perform litellm._check_power_level(_record_llm_call.power_level);
     if _record_llm_call.cost is not null then
         v_cost := litellm._check_amount(_record_llm_call.cost, 'cost', true);
     end if;

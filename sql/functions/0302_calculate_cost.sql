@@ -33,16 +33,7 @@ begin
         perform litellm._price_key(calculate_cost.provider, 'provider');
         perform litellm._price_key(calculate_cost.model, 'model');
     end if;
-    if v_prompt < 0 or v_completion < 0 then
-        raise exception using
-            errcode = 'LD002',
-            message = format('token counts must not be negative (prompt %s, completion %s)', v_prompt, v_completion);
-    end if;
-    if greatest(v_prompt, v_completion) > 2147483647 then
-        raise exception using
-            errcode = 'LD002',
-            message = format('token counts must be below 2^31 (prompt %s, completion %s)', v_prompt, v_completion);
-    end if;
+    perform litellm._check_tokens(v_prompt, v_completion);
 
     -- One statement for the common case: the model's own price in force, the
     -- multiplier, the markup and the rate. The fallback rows are looked up only
@@ -54,7 +45,7 @@ begin
             when calculate_cost.power_level is null then 1
             else (
                 select pl.cost_multiplier from litellm.power_levels as pl
-                where pl.power_level = lower(btrim(calculate_cost.power_level))
+                where pl.power_level = litellm._power_level_key(calculate_cost.power_level)
             )
         end,
         case
@@ -88,10 +79,7 @@ begin
     end if;
 
     if v_multiplier is null then
-        raise exception using
-            errcode = 'LD003',
-            message = format('unknown power level %s', quote_literal(calculate_cost.power_level)),
-            hint = 'See litellm.power_levels for the configured levels.';
+        perform litellm._unknown_power_level(calculate_cost.power_level);
     end if;
     if v_markup is null then
         raise exception using

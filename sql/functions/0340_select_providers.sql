@@ -18,12 +18,9 @@ declare
 begin
     select pl.* into v_level
     from litellm.power_levels as pl
-    where pl.power_level = lower(btrim(select_providers.power_level));
+    where pl.power_level = litellm._power_level_key(select_providers.power_level);
     if not found then
-        raise exception using
-            errcode = 'LD003',
-            message = format('unknown power level %s', coalesce(quote_literal(select_providers.power_level), 'NULL')),
-            hint = 'See litellm.power_levels for the configured levels.';
+        perform litellm._unknown_power_level(select_providers.power_level);
     end if;
 
     return query

@@ -24,11 +24,24 @@ comment on function litellm._check_hierarchy_id(text, text) is
 'Rejects a NULL or blank organisation, team or model name with LD054 and one over 255 characters with LD007; '
 'returns it unchanged.';
 
+create or replace function litellm._charge_team(team_id text, subject litellm.budget_subjects)
+returns text
+language sql
+immutable
+security invoker
+begin atomic
+    select coalesce(team_id, subject.primary_team_id);  -- noqa: RF01
+end;
+
+comment on function litellm._charge_team(text, litellm.budget_subjects) is
+'The team whose budgets a charge counts against: team_id when the caller names one, else the primary team of the '
+'user''s budget subject (NULL for none).';
+
 create or replace function litellm._budget_period_start(period text, instant timestamptz)
 returns date
 language sql
 immutable
-set search_path = pg_catalog, pg_temp
+security invoker
 begin atomic
     select case period
         when 'daily' then (instant at time zone 'UTC')::date
@@ -46,7 +59,7 @@ create or replace function litellm._budget_period_end(period text, period_start 
 returns date
 language sql
 immutable
-set search_path = pg_catalog, pg_temp
+security invoker
 begin atomic
     select case period
         when 'daily' then period_start + 1

@@ -26,10 +26,10 @@ begin atomic
     with subject as (
         select
             get_budget_status.user_id as u,  -- noqa: RF01
-            coalesce(
+            litellm._charge_team(
                 get_budget_status.team_id,  -- noqa: RF01
                 (
-                    select bs.primary_team_id from litellm.budget_subjects as bs
+                    select bs from litellm.budget_subjects as bs
                     where bs.user_id = get_budget_status.user_id  -- noqa: RF01
                 )
             ) as t

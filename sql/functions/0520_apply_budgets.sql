@@ -21,22 +21,16 @@ set search_path = pg_catalog, pg_temp
 as $$
 declare
     v_period text := _lock_budget_counter.period;
-    v_now timestamp;
+    v_now timestamptz;
     v_start date;
     v_row litellm.budget_counters;
     v_prev litellm.budget_counters;
     v_created boolean;
 begin
     loop
-        -- litellm._budget_period_start(v_period, clock_timestamp()), inlined:
-        -- a function call here would cost more than the row lookup.
-        v_now := pg_catalog.clock_timestamp() at time zone 'UTC';
-        v_start := case v_period
-            when 'daily' then v_now::date
-            when 'weekly' then date_trunc('week', v_now)::date
-            when 'monthly' then date_trunc('month', v_now)::date
-            else '-infinity'::date
-        end;
+        -- By the clock, not the transaction's start: see the check below.
+        v_now := pg_catalog.clock_timestamp();
+        v_start := litellm._budget_period_start(v_period, v_now);
         select c.* into v_row
         from litellm.budget_counters as c
         where c.budget_id = _lock_budget_counter.budget_id and c.period_start = v_start
@@ -71,13 +65,8 @@ begin
         -- Still the same period now that the row is ours? A transaction that
         -- waited across a period boundary takes the new period's row instead
         -- (whoever creates it waits for this lock and moves what we hold).
-        v_now := pg_catalog.clock_timestamp() at time zone 'UTC';
-        exit when v_start = case v_period
-            when 'daily' then v_now::date
-            when 'weekly' then date_trunc('week', v_now)::date
-            when 'monthly' then date_trunc('month', v_now)::date
-            else '-infinity'::date
-        end;
+        v_now := pg_catalog.clock_timestamp();
+        exit when v_start = litellm._budget_period_start(v_period, v_now);
     end loop;
     return v_row;
 end
@@ -176,10 +165,10 @@ language sql
 stable
 set search_path = pg_catalog, pg_temp
 begin atomic
-    select coalesce(
+    select litellm._charge_team(
         _budget_team.team_id,  -- noqa: RF01
         (
-            select s.primary_team_id from litellm.budget_subjects as s
+            select s from litellm.budget_subjects as s
             where s.user_id = _budget_team.user_id  -- noqa: RF01
         )
     );
@@ -225,7 +214,7 @@ declare
     v_add_spent numeric := case when v_kind in ('charge', 'settle') then v_amount else 0 end;
     v_add_held numeric := case when v_kind = 'hold' then v_amount else 0 end;
     v_applied boolean;
-    v_now timestamp;
+    v_now timestamptz;
     v_start date;
 begin
     -- The debit functions checked model and team already; a length test here
@@ -262,7 +251,7 @@ begin
     -- The fast path: a user in no team, without budgets of their own, charged
     -- without a team or tags costs this one probe.
     select s.* into v_subject from litellm.budget_subjects as s where s.user_id = v_user;
-    v_team := coalesce(v_team, v_subject.primary_team_id);
+    v_team := litellm._charge_team(v_team, v_subject);
     if v_team is null and v_tags is null and not coalesce(v_subject.has_user_budgets, false) then
         return query select true, null::text, null::bigint, null::text;
         return;
@@ -290,26 +279,16 @@ begin
         v_counter := null;
         v_applied := false;
         if v_fast then
-            v_now := pg_catalog.clock_timestamp() at time zone 'UTC';
-            v_start := case v_budget.period
-                when 'daily' then v_now::date
-                when 'weekly' then date_trunc('week', v_now)::date
-                when 'monthly' then date_trunc('month', v_now)::date
-                else '-infinity'::date
-            end;
+            v_now := pg_catalog.clock_timestamp();
+            v_start := litellm._budget_period_start(v_budget.period, v_now);
             update litellm.budget_counters as c
             set spent = c.spent + v_add_spent, held = c.held + v_add_held
             where c.budget_id = v_budget.budget_id and c.period_start = v_start
               and (v_kind = 'settle' or c.spent + c.held + v_amount <= v_budget.hard_limit)
             returning c.* into v_counter;
             if found then
-                v_now := pg_catalog.clock_timestamp() at time zone 'UTC';
-                v_applied := v_start = case v_budget.period
-                    when 'daily' then v_now::date
-                    when 'weekly' then date_trunc('week', v_now)::date
-                    when 'monthly' then date_trunc('month', v_now)::date
-                    else '-infinity'::date
-                end;
+                v_now := pg_catalog.clock_timestamp();
+                v_applied := v_start = litellm._budget_period_start(v_budget.period, v_now);
                 if not v_applied then
                     -- The period ended while we waited for the row: put it back
                     -- and use the new period's row (locked after this one).

@@ -22,7 +22,8 @@ select results_eq(
     'more than the available balance'
 );
 
-update litellm.user_credits set monthly_cap = 10 where user_id = 'refused';
+update litellm.user_credits set monthly_cap = 10
+where user_id = 'refused';
 select results_eq(
     $$ select error_code from litellm._refusal('refused', 11) $$,
     $$ values ('monthly_cap_exceeded'::text) $$,
@@ -34,7 +35,8 @@ select results_eq(
     'up to the cap is no refusal'
 );
 
-update litellm.user_credits set next_expiry_at = now() - interval '1 second' where user_id = 'refused';
+update litellm.user_credits set next_expiry_at = now() - interval '1 second'
+where user_id = 'refused';
 select results_eq(
     $$ select error_code, sweep_due from litellm._refusal('refused', 1) $$,
     $$ values (null::text, true) $$,
