@@ -49,6 +49,7 @@ CALLS = {
     "_charge_team": (
         "select litellm._charge_team(null, s) from litellm.budget_subjects as s"
     ),
+    "_first_lot": "select (select f.lot_id from litellm._first_lot('u1') as f)",
     "_usage_log_month_begun": "select litellm._usage_log_month_begun(current_date)",
     "_budgets_applying": (
         "select b.budget_id from litellm._budgets_applying('u1', 't1', 'o1', 'm', true, true) as b"

@@ -2,6 +2,27 @@
 -- caller to hold the user's user_credits row lock (see "Lock order" in
 -- docs/ledger.md) and to have written the journal entry it names.
 
+create or replace function litellm._first_lot(user_id text)
+returns table (lot_id bigint)
+language sql
+stable
+security invoker
+begin atomic
+    select l.lot_id
+    from litellm.credit_lots as l
+    where
+        l.user_id = _first_lot.user_id  -- noqa: RF01
+        and not l.depleted
+        and (l.expires_at is null or l.expires_at > pg_catalog.now())
+    order by l.priority, l.expires_at, l.lot_id
+    limit 1;
+end;
+
+comment on function litellm._first_lot(text) is
+'The lot a charge of the user takes credits from first: the unexpired lot with credits left that comes first in '
+'consumption order (priority, soonest expiry, oldest). Read as (select f.lot_id from litellm._first_lot(user_id) as '
+'f) so that the planner inlines it.';
+
 create or replace function litellm._consume_lots(user_id text, transaction_id bigint, amount numeric)
 returns void
 language plpgsql
@@ -21,15 +42,7 @@ begin
     with taken as (
         update litellm.credit_lots as l
         set remaining = l.remaining - v_left
-        where l.lot_id = (
-            select f.lot_id
-            from litellm.credit_lots as f
-            where f.user_id = _consume_lots.user_id
-              and not f.depleted
-              and (f.expires_at is null or f.expires_at > pg_catalog.now())
-            order by f.priority, f.expires_at, f.lot_id
-            limit 1
-        )
+        where l.lot_id = (select f.lot_id from litellm._first_lot(_consume_lots.user_id) as f)
         and l.remaining >= v_left
         returning l.lot_id
     )

@@ -81,8 +81,7 @@ begin
     -- _consume_lots() below, which reads them afresh. The account's rules are
     -- the helpers' (_available, _expiry_due, _month_spent, _within_monthly_cap,
     -- _effective_monthly_cap): the planner inlines them, so they cost nothing.
-    -- The first-lot step is that of litellm._consume_lots(); a change to one
-    -- changes both.
+    -- The first lot is litellm._first_lot()'s, as in litellm._consume_lots().
     for attempt in 1..2 loop
         with charged as (
             update litellm.user_credits as uc
@@ -131,15 +130,7 @@ begin
         taken as (
             update litellm.credit_lots as l
             set remaining = l.remaining - v_cost
-            where l.lot_id = (
-                select f.lot_id
-                from litellm.credit_lots as f
-                where f.user_id = v_user
-                  and not f.depleted
-                  and (f.expires_at is null or f.expires_at > pg_catalog.now())
-                order by f.priority, f.expires_at, f.lot_id
-                limit 1
-            )
+            where l.lot_id = (select f.lot_id from litellm._first_lot(v_user) as f)
             and l.remaining >= v_cost
             and v_cost > 0
             and exists (select from entry)
