@@ -15,8 +15,9 @@ proxies (so drift on a shared machine hits both alike):
 Prints the requests per second of each proxy, the ratio with / without (aim: at least 0.9),
 the time the logger adds to a request, and the CPU milliseconds a request costs in the proxy,
 in PostgreSQL (every server process: backends, WAL writer, checkpointer; only on the bench's
-own cluster) and in this client; checks that the logger charged every answer; writes
-bench/results/proxy.json.
+own cluster) and in this client, and the milliseconds a request the proxy's and the
+database's processes were ready to run but waited for a core (Linux); checks that the logger
+charged every answer; writes bench/results/proxy.json.
 """
 
 from __future__ import annotations
@@ -89,27 +90,31 @@ class Running:
     url: str
     pid: int
 
-    def cpu(self) -> float:
-        """CPU seconds the proxy used so far (its worker processes included)."""
+    def cpu(self) -> tuple[float, float]:
+        """``tree_cpu`` of the proxy (its worker processes included)."""
         return tree_cpu(self.pid)
 
 
-def tree_cpu(pid: int) -> float:
-    """CPU seconds used so far by process ``pid`` and its living children."""
-    total = 0.0
+def tree_cpu(pid: int) -> tuple[float, float]:
+    """CPU seconds used so far by process ``pid`` and its living children, and seconds their
+    threads spent runnable but waiting for a core (Linux's schedstat; 0 elsewhere)."""
+    total = waited = 0.0
     with contextlib.suppress(psutil.Error):
         proc = psutil.Process(pid)
         for p in (proc, *proc.children(recursive=True)):
             with contextlib.suppress(psutil.Error):
                 times = p.cpu_times()
                 total += times.user + times.system
-    return total
+            with contextlib.suppress(OSError, ValueError, IndexError):
+                for task in Path(f"/proc/{p.pid}/task").iterdir():
+                    waited += int((task / "schedstat").read_text().split()[1]) / 1e9
+    return total, waited
 
 
-def server_cpu(datadir: Path | None) -> Callable[[], float]:
-    """CPU seconds of the cluster's processes so far (0 when the server is not ours)."""
+def server_cpu(datadir: Path | None) -> Callable[[], tuple[float, float]]:
+    """``tree_cpu`` of the cluster's processes (zeros when the server is not ours)."""
     if datadir is None or not (datadir / "postmaster.pid").exists():
-        return lambda: 0.0
+        return lambda: (0.0, 0.0)
     postmaster = int((datadir / "postmaster.pid").read_text().split()[0])
     return lambda: tree_cpu(postmaster)
 
@@ -181,27 +186,36 @@ async def batch(client: httpx.AsyncClient, url: str, requests: int, concurrency:
     return time.perf_counter() - start
 
 
+PARTS = ("proxy", "db", "client", "proxy_wait", "db_wait")
+
+
 async def compare(proxies: dict[str, Running], requests: int, size: int, concurrency: int,
-                  db_cpu: Callable[[], float]) -> dict[str, dict[str, float]]:
-    """Requests per second, and CPU milliseconds a request in the proxy, the database and this
-    client, of each proxy, alternating batches of ``size``."""
+                  db_cpu: Callable[[], tuple[float, float]]) -> dict[str, dict[str, float]]:
+    """Requests per second, CPU milliseconds a request in the proxy, the database and this
+    client, and milliseconds a request the proxy's and the database's processes waited for a
+    core, of each proxy, alternating batches of ``size``."""
     seconds = dict.fromkeys(proxies, 0.0)
-    cpu = {name: {"proxy": 0.0, "db": 0.0, "client": 0.0} for name in proxies}
+    used = {name: dict.fromkeys(PARTS, 0.0) for name in proxies}
     done = dict.fromkeys(proxies, 0)
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+
+    def sample(running: Running) -> tuple[float, ...]:
+        (proxy_cpu, proxy_wait), (db, db_wait) = running.cpu(), db_cpu()
+        return proxy_cpu, db, time.process_time(), proxy_wait, db_wait
+
     async with httpx.AsyncClient(timeout=60, limits=limits) as client:
         for running in proxies.values():  # warm up: pools, imports, caches
             await batch(client, running.url, 2 * concurrency, concurrency)
         while min(done.values()) < requests:
             for name, running in proxies.items():
-                before = running.cpu(), db_cpu(), time.process_time()
+                before = sample(running)
                 seconds[name] += await batch(client, running.url, size, concurrency)
-                after = running.cpu(), db_cpu(), time.process_time()
-                for part, b, a in zip(("proxy", "db", "client"), before, after, strict=True):
-                    cpu[name][part] += a - b
+                after = sample(running)
+                for part, b, a in zip(PARTS, before, after, strict=True):
+                    used[name][part] += a - b
                 done[name] += size
     return {name: {"rps": done[name] / seconds[name],
-                   **{part: used / done[name] * 1000 for part, used in cpu[name].items()}}
+                   **{part: total / done[name] * 1000 for part, total in used[name].items()}}
             for name in proxies}
 
 
@@ -233,15 +247,18 @@ def main() -> None:
                                  "with_rps": round(on["rps"], 1),
                                  "ratio": round(on["rps"] / off["rps"], 3),
                                  "added_ms_per_request": round(added_ms, 2),
-                                 **{f"{part}_cpu_ms_{name}": round(m[part], 2)
-                                    for part in ("proxy", "db", "client")
+                                 **{f"{part}_ms_{name}": round(m[part], 2)
+                                    for part in PARTS
                                     for name, m in (("without", off), ("with", on))}}
                 print(f"{mode:<11} ({clients:>2} clients): without {off['rps']:6.1f} req/s,"
                       f" with {on['rps']:6.1f} req/s, ratio {on['rps'] / off['rps']:.2f},"
                       f" +{added_ms:.1f} ms a request; CPU ms a request without -> with:"
                       f" proxy {off['proxy']:.1f} -> {on['proxy']:.1f},"
                       f" database {off['db']:.1f} -> {on['db']:.1f},"
-                      f" client {off['client']:.1f} -> {on['client']:.1f}", flush=True)
+                      f" client {off['client']:.1f} -> {on['client']:.1f};"
+                      f" waiting for a core: proxy {off['proxy_wait']:.1f} ->"
+                      f" {on['proxy_wait']:.1f}, database {off['db_wait']:.1f} ->"
+                      f" {on['db_wait']:.1f}", flush=True)
         with psycopg.connect(db.dsn, autocommit=True) as conn:
             charged, open_holds = conn.execute(
                 "select (select count(*) from litellm.llm_usage_log where transaction_id is not"
