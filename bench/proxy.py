@@ -12,9 +12,12 @@ proxies (so drift on a shared machine hits both alike):
 * sequential -- one request at a time;
 * concurrent -- ``--concurrency`` clients at once.
 
-Prints the requests per second of each proxy, the ratio with / without (aim: at least 0.9)
-and the time the logger adds to a request; checks that the logger charged every answer;
-writes bench/results/proxy.json.
+Prints the requests per second of each proxy, the ratio with / without (aim: at least 0.9),
+the time the logger adds to a request, and the CPU milliseconds a request costs in the proxy,
+in PostgreSQL (every server process: backends, WAL writer, checkpointer; only on the bench's
+own cluster) and in this client, and the milliseconds a request the proxy's and the
+database's processes were ready to run but waited for a core (Linux); checks that the logger
+charged every answer; writes bench/results/proxy.json.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -87,15 +90,33 @@ class Running:
     url: str
     pid: int
 
-    def cpu(self) -> float:
-        """CPU seconds the proxy used so far (its worker processes included)."""
-        proc = psutil.Process(self.pid)
-        total = 0.0
+    def cpu(self) -> tuple[float, float]:
+        """``tree_cpu`` of the proxy (its worker processes included)."""
+        return tree_cpu(self.pid)
+
+
+def tree_cpu(pid: int) -> tuple[float, float]:
+    """CPU seconds used so far by process ``pid`` and its living children, and seconds their
+    threads spent runnable but waiting for a core (Linux's schedstat; 0 elsewhere)."""
+    total = waited = 0.0
+    with contextlib.suppress(psutil.Error):
+        proc = psutil.Process(pid)
         for p in (proc, *proc.children(recursive=True)):
             with contextlib.suppress(psutil.Error):
                 times = p.cpu_times()
                 total += times.user + times.system
-        return total
+            with contextlib.suppress(OSError, ValueError, IndexError):
+                for task in Path(f"/proc/{p.pid}/task").iterdir():
+                    waited += int((task / "schedstat").read_text().split()[1]) / 1e9
+    return total, waited
+
+
+def server_cpu(datadir: Path | None) -> Callable[[], tuple[float, float]]:
+    """``tree_cpu`` of the cluster's processes (zeros when the server is not ours)."""
+    if datadir is None or not (datadir / "postmaster.pid").exists():
+        return lambda: (0.0, 0.0)
+    postmaster = int((datadir / "postmaster.pid").read_text().split()[0])
+    return lambda: tree_cpu(postmaster)
 
 
 @contextmanager
@@ -165,24 +186,36 @@ async def batch(client: httpx.AsyncClient, url: str, requests: int, concurrency:
     return time.perf_counter() - start
 
 
-async def compare(proxies: dict[str, Running], requests: int, size: int,
-                  concurrency: int) -> dict[str, tuple[float, float]]:
-    """Requests per second and CPU milliseconds per request of each proxy, alternating
-    batches of ``size``."""
+PARTS = ("proxy", "db", "client", "proxy_wait", "db_wait")
+
+
+async def compare(proxies: dict[str, Running], requests: int, size: int, concurrency: int,
+                  db_cpu: Callable[[], tuple[float, float]]) -> dict[str, dict[str, float]]:
+    """Requests per second, CPU milliseconds a request in the proxy, the database and this
+    client, and milliseconds a request the proxy's and the database's processes waited for a
+    core, of each proxy, alternating batches of ``size``."""
     seconds = dict.fromkeys(proxies, 0.0)
-    cpu = dict.fromkeys(proxies, 0.0)
+    used = {name: dict.fromkeys(PARTS, 0.0) for name in proxies}
     done = dict.fromkeys(proxies, 0)
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+
+    def sample(running: Running) -> tuple[float, ...]:
+        (proxy_cpu, proxy_wait), (db, db_wait) = running.cpu(), db_cpu()
+        return proxy_cpu, db, time.process_time(), proxy_wait, db_wait
+
     async with httpx.AsyncClient(timeout=60, limits=limits) as client:
         for running in proxies.values():  # warm up: pools, imports, caches
             await batch(client, running.url, 2 * concurrency, concurrency)
         while min(done.values()) < requests:
             for name, running in proxies.items():
-                before = running.cpu()
+                before = sample(running)
                 seconds[name] += await batch(client, running.url, size, concurrency)
-                cpu[name] += running.cpu() - before
+                after = sample(running)
+                for part, b, a in zip(PARTS, before, after, strict=True):
+                    used[name][part] += a - b
                 done[name] += size
-    return {name: (done[name] / seconds[name], cpu[name] / done[name] * 1000)
+    return {name: {"rps": done[name] / seconds[name],
+                   **{part: total / done[name] * 1000 for part, total in used[name].items()}}
             for name in proxies}
 
 
@@ -206,20 +239,26 @@ def main() -> None:
             proxies = {"without": without, "with": with_}
             figures: dict[str, dict[str, float]] = {}
             for mode, clients in (("sequential", 1), ("concurrent", args.concurrency)):
-                measured = asyncio.run(compare(proxies, args.requests, args.batch, clients))
-                (rps_without, cpu_without), (rps_with, cpu_with) = (
-                    measured["without"], measured["with"])
-                added_ms = (1 / rps_with - 1 / rps_without) * 1000 * clients
-                figures[mode] = {"without_rps": round(rps_without, 1),
-                                 "with_rps": round(rps_with, 1),
-                                 "ratio": round(rps_with / rps_without, 3),
+                measured = asyncio.run(compare(proxies, args.requests, args.batch, clients,
+                                               server_cpu(server.datadir)))
+                off, on = measured["without"], measured["with"]
+                added_ms = (1 / on["rps"] - 1 / off["rps"]) * 1000 * clients
+                figures[mode] = {"without_rps": round(off["rps"], 1),
+                                 "with_rps": round(on["rps"], 1),
+                                 "ratio": round(on["rps"] / off["rps"], 3),
                                  "added_ms_per_request": round(added_ms, 2),
-                                 "proxy_cpu_ms_without": round(cpu_without, 2),
-                                 "proxy_cpu_ms_with": round(cpu_with, 2)}
-                print(f"{mode:<11} ({clients:>2} clients): without {rps_without:6.1f} req/s,"
-                      f" with {rps_with:6.1f} req/s, ratio {rps_with / rps_without:.2f},"
-                      f" +{added_ms:.1f} ms a request; proxy CPU a request"
-                      f" {cpu_without:.1f} -> {cpu_with:.1f} ms", flush=True)
+                                 **{f"{part}_ms_{name}": round(m[part], 2)
+                                    for part in PARTS
+                                    for name, m in (("without", off), ("with", on))}}
+                print(f"{mode:<11} ({clients:>2} clients): without {off['rps']:6.1f} req/s,"
+                      f" with {on['rps']:6.1f} req/s, ratio {on['rps'] / off['rps']:.2f},"
+                      f" +{added_ms:.1f} ms a request; CPU ms a request without -> with:"
+                      f" proxy {off['proxy']:.1f} -> {on['proxy']:.1f},"
+                      f" database {off['db']:.1f} -> {on['db']:.1f},"
+                      f" client {off['client']:.1f} -> {on['client']:.1f};"
+                      f" waiting for a core: proxy {off['proxy_wait']:.1f} ->"
+                      f" {on['proxy_wait']:.1f}, database {off['db_wait']:.1f} ->"
+                      f" {on['db_wait']:.1f}", flush=True)
         with psycopg.connect(db.dsn, autocommit=True) as conn:
             charged, open_holds = conn.execute(
                 "select (select count(*) from litellm.llm_usage_log where transaction_id is not"

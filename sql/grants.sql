@@ -164,6 +164,10 @@ litellm.record_llm_call(
     text, text, text, bigint, bigint, numeric, boolean, text, text, text, integer, numeric, text, text, text, text, text,
     text, text, text, jsonb, jsonb
 ),
+litellm.settle_llm_call(
+    text, text, numeric, text, text, bigint, bigint, text, text, integer, numeric, text, text, text, text, text, text,
+    jsonb, jsonb, jsonb
+),
 litellm.usage_daily(text, integer),
 litellm.top_models(integer, integer, text),
 litellm.tenant_usage_daily(text, integer)

@@ -436,6 +436,11 @@ SCENARIO: list[Step] = [
     ("rotate_end_user_token_key", _args(), _check(lambda r: isinstance(r, int) and r >= 1)),
     ("archive_usage_logs", _args(), _check(lambda r: r == [])),
     ("drop_archived_usage_logs", _args(timedelta(days=3650)), _check(lambda r: r == [])),
+    ("reserve_credits", _args("every-user", 5, "hold-3"), _check(lambda r: r.success)),
+    ("settle_llm_call", _args("every-user", "hold-3", 1, "openai", "gpt-4", 10, 20,
+                              latency_ms=5, cost_usd="0.01", response_metadata={"id": "x"}),
+     _check(lambda r: r.amount_charged == 1 and r.amount_released == 4 and r.usage_log_id
+            and not r.replayed)),
 ]
 
 

@@ -227,3 +227,50 @@ def test_the_spool_is_bounded(tmp_path: Any) -> None:
     assert spool.dropped == 1 and len(spool) == 2
     assert list(spool.take()) == [{"n": 0, "d": Decimal("0.1")}, {"n": 1, "d": Decimal("0.1")}]
     assert len(spool) == 0 and list(spool.take()) == []
+
+
+def test_the_worst_case_uses_cached_prices_that_expire(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A deployment's LiteLLM prices are kept for ``price_cache_ttl`` seconds: the hold equals
+    LiteLLM's own price of the request, and a price changed in LiteLLM reaches holds once the
+    entry expired. A deployment LiteLLM prices higher for long prompts is priced every time."""
+    import litellm
+
+    made = LiteLLMDBLogger(dsn="postgresql://unused", price_cache_ttl=60)
+    data = {"model": "openai/gpt-4o-mini", "messages": MESSAGES, "max_tokens": 100}
+    worst, first = made.worst_case_usd(data)
+    exact = sum(litellm.cost_per_token(model="openai/gpt-4o-mini",
+                                       prompt_tokens=first["prompt_tokens"], completion_tokens=100))
+    assert worst == usd(exact)
+
+    calls = 0
+    real = litellm.cost_per_token
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        nonlocal calls
+        calls += 1
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(litellm, "cost_per_token", counting)
+    assert made.worst_case_usd(data)[0] == worst
+    assert calls == 0, "a cached deployment is priced without LiteLLM's cost_per_token"
+
+    monkeypatch.setattr(litellm, "cost_per_token",
+                        lambda *a, **k: tuple(2 * x for x in real(*a, **k)))
+    assert made.worst_case_usd(data)[0] == worst, "within the ttl the cached price holds"
+    now = time.monotonic()
+    monkeypatch.setattr(time, "monotonic", lambda: now + 61)
+    assert made.worst_case_usd(data)[0] == usd(2 * exact), "after the ttl LiteLLM's new price"
+
+    # Tiered: the price of a long prompt is not n times one token's; then LiteLLM prices each
+    # request itself.
+    def tiered(*a: Any, model: str = "", prompt_tokens: int = 0, completion_tokens: int = 0,
+               **k: Any) -> tuple[float, float]:
+        rate = 2e-6 if prompt_tokens > 200_000 else 1e-6
+        return prompt_tokens * rate, completion_tokens * 4e-6
+
+    monkeypatch.setattr(litellm, "cost_per_token", tiered)
+    made._price_cache.clear()
+    long = {"model": "openai/gpt-4o-mini", "messages": MESSAGES, "max_tokens": 100}
+    assert made._deployment_prices("openai/gpt-4o-mini", None).linear is False
+    prompt = made.worst_case_usd(long)[1]["prompt_tokens"]
+    assert made.worst_case_usd(long)[0] == usd(prompt * 1e-6 + 100 * 4e-6)

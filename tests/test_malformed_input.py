@@ -93,6 +93,17 @@ ARGUMENTS: dict[str, dict[str, tuple[Any, st.SearchStrategy[Any]]]] = {
         "prompt_tokens": (0, COUNT), "completion_tokens": (0, COUNT), "power_level": (None, NAME),
         "metadata": (Jsonb({}), JSON),
     },
+    "settle_llm_call": {
+        "user_id": (KNOWN_USER, USER), "request_id": ("prop-hold", TEXT),
+        "actual_cost": (Decimal("0.25"), AMOUNT), "provider": ("openai", TEXT),
+        "model": ("gpt-4", TEXT), "prompt_tokens": (0, COUNT), "completion_tokens": (0, COUNT),
+        "power_level": (None, NAME), "litellm_call_id": (None, TEXT),
+        "latency_ms": (None, INT32), "cost_usd": (None, AMOUNT), "tenant_id": (None, TEXT),
+        "team_id": (None, TEXT), "organization_id": (None, TEXT), "service_name": (None, TEXT),
+        "operation": (None, TEXT), "session_id": (None, TEXT),
+        "request_metadata": (Jsonb({}), JSON), "response_metadata": (Jsonb({}), JSON),
+        "metadata": (Jsonb({}), JSON),
+    },
     "release_reservation": {"user_id": (KNOWN_USER, USER), "request_id": ("prop-hold", TEXT)},
     "refund_transaction": {
         "transaction_id": (None, ID), "reason": ("property test", TEXT),

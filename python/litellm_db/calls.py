@@ -770,6 +770,44 @@ def record_llm_call(
 
 
 @dataclass(frozen=True, slots=True)
+class SettledCall:
+    """What ``settle_llm_call`` returns: the settlement and the call's usage row."""
+
+    transaction_id: int | None
+    usage_log_id: int
+    credits_remaining: Decimal
+    amount_charged: Decimal
+    amount_released: Decimal
+    amount_uncovered: Decimal
+    replayed: bool
+
+
+def settle_llm_call(
+    user_id: str, request_id: str, actual_cost: Amount, provider: str, model: str,
+    prompt_tokens: int | None = None, completion_tokens: int | None = None,
+    power_level: str | None = None, litellm_call_id: str | None = None,
+    latency_ms: int | None = None, cost_usd: Amount | None = None,
+    tenant_id: str | None = None, team_id: str | None = None,
+    organization_id: str | None = None, service_name: str | None = None,
+    operation: str | None = None, session_id: str | None = None,
+    request_metadata: Mapping[str, Any] | None = None,
+    response_metadata: Mapping[str, Any] | None = None,
+    metadata: Mapping[str, Any] | None = None,
+) -> Call[SettledCall]:
+    """Settle a held call and log it in one transaction (settle_reservation + its usage row)."""
+    return Call.one(
+        "settle_llm_call", SettledCall, user_id=user_id, request_id=request_id,
+        actual_cost=to_amount(actual_cost), provider=provider, model=model,
+        prompt_tokens=prompt_tokens, completion_tokens=completion_tokens,
+        power_level=power_level, litellm_call_id=litellm_call_id, latency_ms=latency_ms,
+        cost_usd=_amount_or_none(cost_usd), tenant_id=tenant_id, team_id=team_id,
+        organization_id=organization_id, service_name=service_name, operation=operation,
+        session_id=session_id, request_metadata=_json(request_metadata),
+        response_metadata=_json(response_metadata), metadata=_json(metadata),
+    )
+
+
+@dataclass(frozen=True, slots=True)
 class ArchivedPartition:
     """A month of the usage log moved to schema ``litellm_archive`` (``archive_usage_logs``)."""
 

@@ -309,7 +309,10 @@ class LiteLLMDBLogger(ProxyHooks, CustomLogger):
     address or user agent); ``retry_after``: the ``Retry-After`` seconds of a
     503; ``db_timeout``: seconds to wait for a connection; ``pool_size``: the
     hooks' connections per event loop; ``payer``: ``callable(key, data) ->
-    Payer | None`` to decide who pays instead.
+    Payer | None`` to decide who pays instead; ``price_cache_ttl``: seconds a
+    deployment's LiteLLM prices are kept for pricing holds (a price changed in
+    LiteLLM applies to holds within that time; the charge itself always uses
+    the answer's own cost).
 
     After the call (the SDK's callbacks): ``retry_delays``: the pauses between tries when
     the database cannot be reached; then the event goes to ``spool`` (a local file, at most
@@ -328,6 +331,7 @@ class LiteLLMDBLogger(ProxyHooks, CustomLogger):
         request_metadata_keys: Collection[str] | None = None, retry_after: int = 2,
         db_timeout: float = 5.0, pool_size: int = 10,
         payer: Callable[[Any, Mapping[str, Any]], Payer | None] | None = None,
+        price_cache_ttl: float = 60.0,
         spool: str | os.PathLike[str] | None = None, spool_max_events: int = 10_000,
         retry_delays: Iterable[float] = (0.2, 1.0, 3.0),
         **kwargs: Any,
@@ -352,6 +356,8 @@ class LiteLLMDBLogger(ProxyHooks, CustomLogger):
         self.db_timeout = db_timeout
         self.pool_size = pool_size
         self.payer = payer
+        self.price_cache_ttl = price_cache_ttl
+        self._price_cache = {}
         self._proxy_pools = {}
         self.retry_delays = tuple(retry_delays)
         self.spool = None if spool is None else Spool(spool, spool_max_events)

@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import sys
 import time
 import uuid
@@ -196,21 +197,17 @@ _DB_PRICE = """
 select litellm.calculate_cost(%(provider)s, %(model)s, %(prompt_tokens)s, %(completion_tokens)s)
 """
 
+# The settlement and the usage row in one function call (settle_llm_call), one round trip.
 _SETTLE = """
-select s.amount_charged, s.amount_uncovered, s.replayed, r.usage_log_id
-from litellm.settle_reservation(
+select s.amount_charged, s.amount_uncovered, s.replayed, s.usage_log_id
+from litellm.settle_llm_call(
     user_id => %(user_id)s, request_id => %(request_id)s, actual_cost => {cost},
     provider => %(provider)s, model => %(model)s, prompt_tokens => %(prompt_tokens)s,
-    completion_tokens => %(completion_tokens)s, metadata => %(settle_metadata)s
+    completion_tokens => %(completion_tokens)s, litellm_call_id => %(request_id)s,
+    latency_ms => %(latency_ms)s, cost_usd => %(cost_usd)s, team_id => %(team_id)s,
+    organization_id => %(organization_id)s, request_metadata => %(request_metadata)s,
+    response_metadata => %(response_metadata)s, metadata => %(settle_metadata)s
 ) as s
-cross join lateral litellm.record_llm_call(
-    user_id => %(user_id)s, provider => %(provider)s, model => %(model)s,
-    prompt_tokens => %(prompt_tokens)s, completion_tokens => %(completion_tokens)s,
-    cost => s.amount_charged, success => true, request_id => %(request_id)s,
-    litellm_call_id => %(request_id)s, latency_ms => %(latency_ms)s, cost_usd => %(cost_usd)s,
-    team_id => %(team_id)s, organization_id => %(organization_id)s,
-    request_metadata => %(request_metadata)s, response_metadata => %(response_metadata)s
-) as r
 """
 _COST_USD = "litellm.usd_to_credits(%(cost_usd)s)"
 _COST_CREDITS = "%(credits)s::numeric"
@@ -245,6 +242,21 @@ from litellm.record_llm_call(
 """
 
 
+# Tokens at which a deployment's price is checked for linearity (above LiteLLM's tiers).
+_TIER_PROBE = 1_000_000
+
+
+@dataclass(frozen=True)
+class _Prices:
+    """A deployment's LiteLLM prices (US dollars a token) and maximum output, cached."""
+
+    prompt: float | None
+    completion: float | None
+    linear: bool
+    max_output: int | None
+    until: float
+
+
 def _router() -> Any:
     """The proxy's router, when this process is a LiteLLM proxy (never imported here)."""
     server = sys.modules.get("litellm.proxy.proxy_server")
@@ -275,6 +287,8 @@ class ProxyHooks:
     db_timeout: float
     pool_size: int
     payer: Callable[..., Payer | None] | None
+    price_cache_ttl: float
+    _price_cache: dict[tuple[str, Any], _Prices]
     _proxy_pools: dict[asyncio.AbstractEventLoop, AsyncConnectionPool]
 
     # -- the database -----------------------------------------------------------------------
@@ -349,11 +363,47 @@ class ProxyHooks:
                     found.append(params)
         return found or [{"model": model}]
 
+    def _deployment_prices(self, name: str, custom: dict[str, float] | None) -> _Prices:
+        """LiteLLM's prices of a deployment (``None`` when it has none), from the cache (for
+        ``price_cache_ttl`` seconds) or LiteLLM."""
+        import litellm
+
+        key = (name, None if custom is None else tuple(sorted(custom.items())))
+        now = time.monotonic()
+        cached = self._price_cache.get(key)
+        if cached is not None and cached.until > now:
+            return cached
+        try:
+            max_output = int(litellm.get_model_info(name).get("max_output_tokens") or 0) or None
+        except Exception:
+            max_output = None
+        try:
+            prompt, _ = litellm.cost_per_token(model=name, prompt_tokens=1, completion_tokens=0,
+                                               custom_cost_per_token=custom)
+            _, completion = litellm.cost_per_token(model=name, prompt_tokens=0,
+                                                   completion_tokens=1,
+                                                   custom_cost_per_token=custom)
+            # Linear (n tokens cost n times one) unless LiteLLM prices long requests higher
+            # (tiers): then every request is priced by LiteLLM itself.
+            big_p, big_c = litellm.cost_per_token(model=name, prompt_tokens=_TIER_PROBE,
+                                                  completion_tokens=_TIER_PROBE,
+                                                  custom_cost_per_token=custom)
+            linear = math.isclose(big_p + big_c, (prompt + completion) * _TIER_PROBE,
+                                  rel_tol=1e-9)
+            prices = _Prices(prompt, completion, linear, max_output, now + self.price_cache_ttl)
+        except Exception:  # LiteLLM has no price for this deployment
+            prices = _Prices(None, None, False, max_output, now + self.price_cache_ttl)
+        if len(self._price_cache) > 1000:
+            self._price_cache.clear()
+        self._price_cache[key] = prices
+        return prices
+
     def worst_case_usd(self, data: Mapping[str, Any]) -> tuple[Decimal | None, dict[str, Any]]:
         """LiteLLM's price of a request's worst case in US dollars: its prompt plus its
         ``max_tokens`` (else the model's maximum output, else ``max_completion_tokens``) on the
         dearest deployment it may be served by. ``None`` when LiteLLM prices none of them; then
-        the second item names the first deployment and the token counts for the database."""
+        the second item names the first deployment and the token counts for the database.
+        A deployment's prices are LiteLLM's, kept for ``price_cache_ttl`` seconds."""
         import litellm
 
         model = str(data.get("model") or "")
@@ -372,27 +422,28 @@ class ProxyHooks:
                     else:
                         prompt = int(litellm.token_counter(
                             model=name, text=str(data.get("input") or data.get("prompt") or "")))
-                completion = int(asked) if asked else None
-                if completion is None:
-                    try:
-                        completion = int(litellm.get_model_info(name).get("max_output_tokens")
-                                         or self.max_completion_tokens)
-                    except Exception:
-                        completion = self.max_completion_tokens
-                if not first:
-                    first = {"model": name, "prompt_tokens": prompt,
-                             "completion_tokens": completion}
                 custom = None
                 if params.get("input_cost_per_token") is not None:
                     custom = {"input_cost_per_token": float(params["input_cost_per_token"]),
                               "output_cost_per_token": float(
                                   params.get("output_cost_per_token") or 0)}
-                prompt_usd, completion_usd = litellm.cost_per_token(
-                    model=name, prompt_tokens=prompt, completion_tokens=completion,
-                    custom_cost_per_token=custom)
-            except Exception:  # LiteLLM has no price for this deployment
+                prices = self._deployment_prices(name, custom)
+                completion = int(asked) if asked else (prices.max_output
+                                                        or self.max_completion_tokens)
+                if not first:
+                    first = {"model": name, "prompt_tokens": prompt,
+                             "completion_tokens": completion}
+                if prices.prompt is None or prices.completion is None:
+                    continue
+                if prices.linear:
+                    total = prompt * prices.prompt + completion * prices.completion
+                else:
+                    prompt_usd, completion_usd = litellm.cost_per_token(
+                        model=name, prompt_tokens=prompt, completion_tokens=completion,
+                        custom_cost_per_token=custom)
+                    total = prompt_usd + completion_usd
+            except Exception:  # LiteLLM cannot count or price this deployment
                 continue
-            total = prompt_usd + completion_usd
             if worst is None or total > worst:
                 worst = total
         return (usd(worst) if worst else None), first
