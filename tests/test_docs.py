@@ -15,7 +15,8 @@ RAISED = re.compile(r"errcode\s*=\s*'(LD\d{3})'")
 def raised_codes() -> set[str]:
     codes: set[str] = set()
     for path in (REPO / "sql").rglob("*.sql"):
-        if "tests" not in path.parts:
+        # sql/releases/ holds what earlier releases installed, not what this one raises.
+        if "tests" not in path.parts and "releases" not in path.parts:
             codes |= set(RAISED.findall(path.read_text()))
     return codes
 
