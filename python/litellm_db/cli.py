@@ -448,6 +448,7 @@ def _install(conn: psycopg.Connection, say: Callable[[str], None], roles: instal
         "warnings": list(result.warnings),
         "changed": result.changed,
         "partitions_created": list(result.partitions_created),
+        "removed": list(result.removed),
     }
 
 
@@ -464,6 +465,9 @@ def _describe_install(doc: dict[str, Any], state: dict[str, Any] | None) -> list
         if doc["api_applied"]:
             lines.append(f"Applied the SQL API of litellm-db {__version__}"
                          " (functions, views, grants).")
+        if doc["removed"]:
+            lines.append(f"Dropped what litellm-db {__version__} no longer defines: "
+                         + ", ".join(doc["removed"]) + ".")
         if doc["partitions_created"]:
             lines.append(f"Created usage log partitions {', '.join(doc['partitions_created'])}.")
         if doc["search_path_set"]:

@@ -8,7 +8,12 @@ Layout of the shipped SQL (``litellm_db/sql``, the repository's ``sql/``):
   never changes: later changes are new, higher-numbered files (forward-only).
 * ``functions/*.sql``, ``views/*.sql``, ``grants.sql`` -- the API. They are all
   ``create or replace`` and are re-applied together whenever their combined
-  checksum differs from the last one recorded.
+  checksum differs from the last one recorded. The API is the only home of the
+  package's functions, procedures and views: when it is re-applied, those of the
+  package schema it did not create or replace (an earlier release's, a function
+  whose arguments changed, a view no longer shipped) are dropped
+  (:func:`_remove_undefined`), so an upgraded database defines what a fresh
+  install does. Schema files therefore leave no function or view behind.
 
 Everything runs in one transaction under an advisory lock, so concurrent
 installers queue and a failure leaves the database as it was.
@@ -231,11 +236,14 @@ class InstallResult:
     """The role names the database uses now, by purpose (owner, app, analyst, end_user)."""
     roles_changed: dict[str, tuple[str, str]] = field(default_factory=dict)
     """Purpose -> (old name, new name) for the roles this run moved (``change_roles=True``)."""
+    removed: list[str] = field(default_factory=list)
+    """The functions, procedures and views of the package schema that this release does
+    not define and this run dropped, e.g. ``function litellm.usd_to_credits(numeric)``."""
 
     @property
     def changed(self) -> bool:
         return bool(self.schema_applied or self.api_applied or self.search_path_set
-                    or self.partitions_created or self.roles_changed)
+                    or self.partitions_created or self.roles_changed or self.removed)
 
 
 def sql_root() -> Traversable:
@@ -387,8 +395,14 @@ def install(
             if apply_api and (result.schema_applied or moves
                               or _last_api_checksum(conn) != checksum):
                 say(f"applying the API ({len(api)} files)")
+                before = _definitions(conn)
                 for f in api:
+                    if f.path == "grants.sql":
+                        # Before the grants, which write every function's catalog row.
+                        result.removed.extend(_remove_undefined(conn, before))
                     _execute(conn, f.path, with_role_names(f.text, target))
+                for name in result.removed:
+                    say(f"dropped {name}: litellm-db {__version__} does not define it")
                 _record(conn, f"api-{checksum[:16]}", "api",
                         f"functions, views and grants of {__version__}", checksum)
                 object.__setattr__(result, "api_applied", True)
@@ -602,6 +616,68 @@ def _record(conn: psycopg.Connection, version: str, kind: str, description: str,
         " package_version = excluded.package_version",
         (version, kind, description, checksum, __version__),
     )
+
+
+_DEFINITIONS = """
+    select 'view', pg_catalog.format('%I.%I', n.nspname, c.relname), r.xmin::text
+    from pg_catalog.pg_class as c
+    inner join pg_catalog.pg_namespace as n on n.oid = c.relnamespace
+    inner join pg_catalog.pg_rewrite as r on r.ev_class = c.oid and r.rulename = '_RETURN'
+    where n.nspname = 'litellm' and c.relkind = 'v'
+    union all
+    select case p.prokind when 'p' then 'procedure' when 'a' then 'aggregate'
+                          else 'function' end,
+           p.oid::pg_catalog.regprocedure::text, p.xmin::text
+    from pg_catalog.pg_proc as p
+    inner join pg_catalog.pg_namespace as n on n.oid = p.pronamespace
+    where n.nspname = 'litellm'
+      and not exists (select from pg_catalog.pg_depend as d
+                      where d.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass
+                        and d.objid = p.oid and d.deptype = 'e')
+    order by 1, 2
+"""
+
+
+def _definitions(conn: psycopg.Connection) -> dict[tuple[str, str], str]:
+    """(kind, name) -> the version (xmin) of the catalog row of each function, procedure and
+    view in the package schema; a view's row is its rule. Names are schema-qualified."""
+    return {(kind, name): xmin for kind, name, xmin in conn.execute(_DEFINITIONS)}
+
+
+def _remove_undefined(conn: psycopg.Connection, before: dict[tuple[str, str], str]) -> list[str]:
+    """Drop the package's functions, procedures and views that the API files did not just make.
+
+    ``before`` is :func:`_definitions` from just before the API files ran. Every
+    function, procedure and view they create or replace gets a new catalog row
+    (``create or replace`` writes it even when nothing changed), so one whose
+    row is still the one of ``before`` is not part of this release: an earlier
+    release's, an old argument list, a view no longer shipped. They are dropped
+    without CASCADE, before grants.sql (whose ``revoke ... on all functions``
+    writes every row). When something else depends on one (a view or function of
+    another schema, a column default), nothing is dropped and
+    :class:`InstallError` says what. Returns what was dropped, as ``kind name``.
+    """
+    stale = [(kind, name) for (kind, name), xmin in _definitions(conn).items()
+             if before.get((kind, name)) == xmin]
+    # Views before what they may use, aggregates before their functions; one statement
+    # per kind, so objects of a kind that depend on each other go together.
+    for kind in ("view", "aggregate", "routine"):
+        names = [name for k, name in stale
+                 if k == kind or (kind == "routine" and k in ("function", "procedure"))]
+        if not names:
+            continue
+        statement = sql.SQL("drop {} {}").format(
+            sql.SQL(kind), sql.SQL(", ").join(sql.SQL(name) for name in names))
+        try:
+            conn.execute(statement)
+        except psycopg.errors.DependentObjectsStillExist as exc:
+            raise InstallError(
+                f"{', '.join(names)}: litellm-db {__version__} no longer defines"
+                f" {'it' if len(names) == 1 else 'them'}, but"
+                f" {exc.diag.message_detail or 'other objects depend on them'}; change or"
+                " drop what depends on them, then run again (nothing was changed)"
+            ) from exc
+    return [f"{kind} {name}" for kind, name in stale]
 
 
 def _last_api_checksum(conn: psycopg.Connection) -> str | None:
