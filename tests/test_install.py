@@ -15,8 +15,11 @@ from litellm_db.errors import InstallError
 from litellm_db.installer import InstallResult, schema_files
 
 
-def dump(pg_server: PgServer, dsn: str, *args: str) -> str:
-    """pg_dump of the package schema, privileges included, without run-specific lines."""
+def dump(pg_server: PgServer, dsn: str, *args: str, entry_headers: bool = False) -> str:
+    """pg_dump of the package schema, privileges included, without run-specific lines.
+
+    ``entry_headers`` keeps the comment that starts each object ("-- Name: ...; Type: ...").
+    """
     proc = subprocess.run(
         [pg_server.tool("pg_dump"), "--no-owner", "-n", "litellm", *args, "--dbname", dsn],
         capture_output=True, text=True, check=True,
@@ -25,6 +28,7 @@ def dump(pg_server: PgServer, dsn: str, *args: str) -> str:
     return "\n".join(
         line for line in proc.stdout.splitlines()
         if not line.startswith(("--", "\\restrict", "\\unrestrict"))
+        or (entry_headers and line.startswith("-- Name: "))
     )
 
 
