@@ -619,7 +619,7 @@ def _record(conn: psycopg.Connection, version: str, kind: str, description: str,
 
 
 _DEFINITIONS = """
-    select 'view', pg_catalog.format('%I.%I', n.nspname, c.relname), r.xmin::text
+    select 'view', pg_catalog.format('%I.%I', n.nspname, c.relname), r.ctid::text
     from pg_catalog.pg_class as c
     inner join pg_catalog.pg_namespace as n on n.oid = c.relnamespace
     inner join pg_catalog.pg_rewrite as r on r.ev_class = c.oid and r.rulename = '_RETURN'
@@ -627,7 +627,7 @@ _DEFINITIONS = """
     union all
     select case p.prokind when 'p' then 'procedure' when 'a' then 'aggregate'
                           else 'function' end,
-           p.oid::pg_catalog.regprocedure::text, p.xmin::text
+           p.oid::pg_catalog.regprocedure::text, p.ctid::text
     from pg_catalog.pg_proc as p
     inner join pg_catalog.pg_namespace as n on n.oid = p.pronamespace
     where n.nspname = 'litellm'
@@ -639,26 +639,30 @@ _DEFINITIONS = """
 
 
 def _definitions(conn: psycopg.Connection) -> dict[tuple[str, str], str]:
-    """(kind, name) -> the version (xmin) of the catalog row of each function, procedure and
-    view in the package schema; a view's row is its rule. Names are schema-qualified."""
-    return {(kind, name): xmin for kind, name, xmin in conn.execute(_DEFINITIONS)}
+    """(kind, name) -> where the catalog row of each function, procedure and view of the
+    package schema is (its ctid; a view's row is its rule). Names are schema-qualified.
+
+    A row written again gets a new place, even when the same transaction wrote it
+    before (a role move, a schema file): the old version is not removable while
+    this transaction runs, so its place cannot be reused."""
+    return {(kind, name): ctid for kind, name, ctid in conn.execute(_DEFINITIONS)}
 
 
 def _remove_undefined(conn: psycopg.Connection, before: dict[tuple[str, str], str]) -> list[str]:
     """Drop the package's functions, procedures and views that the API files did not just make.
 
     ``before`` is :func:`_definitions` from just before the API files ran. Every
-    function, procedure and view they create or replace gets a new catalog row
-    (``create or replace`` writes it even when nothing changed), so one whose
-    row is still the one of ``before`` is not part of this release: an earlier
+    function, procedure and view they create or replace gets a new version of its
+    catalog row (``create or replace`` writes it even when nothing changed), so
+    one whose row is still the one of ``before`` is not part of this release: an earlier
     release's, an old argument list, a view no longer shipped. They are dropped
     without CASCADE, before grants.sql (whose ``revoke ... on all functions``
     writes every row). When something else depends on one (a view or function of
     another schema, a column default), nothing is dropped and
     :class:`InstallError` says what. Returns what was dropped, as ``kind name``.
     """
-    stale = [(kind, name) for (kind, name), xmin in _definitions(conn).items()
-             if before.get((kind, name)) == xmin]
+    stale = [(kind, name) for (kind, name), ctid in _definitions(conn).items()
+             if before.get((kind, name)) == ctid]
     # Views before what they may use, aggregates before their functions; one statement
     # per kind, so objects of a kind that depend on each other go together.
     for kind in ("view", "aggregate", "routine"):
