@@ -9,6 +9,71 @@ CREATE SCHEMA litellm;
 -- comment SCHEMA litellm
 COMMENT ON SCHEMA litellm IS 'litellm-db: credits, ledger, usage metering and budgets for an LLM gateway.';
 
+-- table user_credits
+CREATE TABLE litellm.user_credits (
+    user_id text NOT NULL,
+    credits_remaining numeric(20,6) DEFAULT 0 NOT NULL,
+    tier text DEFAULT 'free'::text NOT NULL,
+    monthly_cap numeric(20,6),
+    total_purchased numeric(20,6) DEFAULT 0 NOT NULL,
+    total_granted numeric(20,6) DEFAULT 0 NOT NULL,
+    total_spent numeric(20,6) DEFAULT 0 NOT NULL,
+    last_seq bigint DEFAULT 0 NOT NULL,
+    last_reset timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    credits_held numeric(20,6) DEFAULT 0 NOT NULL,
+    month_start date,
+    month_spent numeric(20,6) DEFAULT 0 NOT NULL,
+    next_expiry_at timestamp with time zone,
+    CONSTRAINT user_credits_credits_held_check CHECK ((credits_held >= (0)::numeric)),
+    CONSTRAINT user_credits_credits_remaining_check CHECK ((credits_remaining >= (0)::numeric)),
+    CONSTRAINT user_credits_last_seq_check CHECK ((last_seq >= 0)),
+    CONSTRAINT user_credits_month_spent_check CHECK ((month_spent >= (0)::numeric)),
+    CONSTRAINT user_credits_monthly_cap_check CHECK ((monthly_cap >= (0)::numeric)),
+    CONSTRAINT user_credits_total_granted_check CHECK ((total_granted >= (0)::numeric)),
+    CONSTRAINT user_credits_total_purchased_check CHECK ((total_purchased >= (0)::numeric)),
+    CONSTRAINT user_credits_total_spent_check CHECK ((total_spent >= (0)::numeric)),
+    CONSTRAINT user_credits_user_id_check CHECK (((length(user_id) >= 1) AND (length(user_id) <= 255)))
+)
+WITH (fillfactor='50');
+
+-- comment TABLE user_credits
+COMMENT ON TABLE litellm.user_credits IS 'One account per user: the cached balance and running totals, kept equal to the journal (credit_transactions) by the API functions. Never negative.';
+
+-- comment COLUMN user_credits.credits_remaining
+COMMENT ON COLUMN litellm.user_credits.credits_remaining IS 'Current balance in credits (100 credits = 10 USD by default). Equals the sum of the user''s journal amounts.';
+
+-- comment COLUMN user_credits.monthly_cap
+COMMENT ON COLUMN litellm.user_credits.monthly_cap IS 'Spending cap per calendar month for this user; NULL falls back to the tier''s cap.';
+
+-- comment COLUMN user_credits.total_purchased
+COMMENT ON COLUMN litellm.user_credits.total_purchased IS 'Sum of purchase entries.';
+
+-- comment COLUMN user_credits.total_granted
+COMMENT ON COLUMN litellm.user_credits.total_granted IS 'Sum of bonus, trial and promo entries.';
+
+-- comment COLUMN user_credits.total_spent
+COMMENT ON COLUMN litellm.user_credits.total_spent IS 'Sum of usage debits (as a positive number).';
+
+-- comment COLUMN user_credits.last_seq
+COMMENT ON COLUMN litellm.user_credits.last_seq IS 'Sequence number of the user''s latest journal entry; entries are numbered 1, 2, 3 ... without gaps.';
+
+-- comment COLUMN user_credits.last_reset
+COMMENT ON COLUMN litellm.user_credits.last_reset IS 'Start of the current cap period (kept for the seed''s column; caps are computed from the journal).';
+
+-- comment COLUMN user_credits.credits_held
+COMMENT ON COLUMN litellm.user_credits.credits_held IS 'Sum of the user''s live holds (credit_holds in status held). Available balance = credits_remaining - credits_held.';
+
+-- comment COLUMN user_credits.month_start
+COMMENT ON COLUMN litellm.user_credits.month_start IS 'First day (UTC) of the month month_spent counts; a debit in a later month starts the count again.';
+
+-- comment COLUMN user_credits.month_spent
+COMMENT ON COLUMN litellm.user_credits.month_spent IS 'Credits charged in the month starting month_start, net of refunds: checked against the monthly cap.';
+
+-- comment COLUMN user_credits.next_expiry_at
+COMMENT ON COLUMN litellm.user_credits.next_expiry_at IS 'Earliest time a lot or hold of this user may expire (or earlier): when it has passed, the next debit first sweeps expired lots and holds.';
+
 -- table budget_subjects
 CREATE TABLE litellm.budget_subjects (
     user_id text NOT NULL,
@@ -143,6 +208,57 @@ COMMENT ON COLUMN litellm.credit_transactions.reverses_transaction_id IS 'For a 
 -- comment COLUMN credit_transactions.metadata
 COMMENT ON COLUMN litellm.credit_transactions.metadata IS 'Caller-supplied context, stored as given, plus budget_team when the entry counted in a team''s budgets.';
 
+-- table tiers
+CREATE TABLE litellm.tiers (
+    tier text NOT NULL,
+    markup numeric(8,4) DEFAULT 0 NOT NULL,
+    monthly_cap numeric(20,6),
+    monthly_token_allowance bigint,
+    description text DEFAULT ''::text NOT NULL,
+    CONSTRAINT tiers_markup_check CHECK ((markup >= (0)::numeric)),
+    CONSTRAINT tiers_monthly_cap_check CHECK ((monthly_cap >= (0)::numeric)),
+    CONSTRAINT tiers_monthly_token_allowance_check CHECK ((monthly_token_allowance >= 0)),
+    CONSTRAINT tiers_tier_check CHECK ((tier ~ '^[a-z][a-z0-9_]{0,62}$'::text))
+);
+
+-- comment TABLE tiers
+COMMENT ON TABLE litellm.tiers IS 'Subscription tiers: markup on base cost, default monthly spending cap and token allowance (NULL = none).';
+
+-- comment COLUMN tiers.markup
+COMMENT ON COLUMN litellm.tiers.markup IS 'Fraction added to the base cost: 0.40 means cost x 1.40.';
+
+-- comment COLUMN tiers.monthly_cap
+COMMENT ON COLUMN litellm.tiers.monthly_cap IS 'Default spending cap in credits per calendar month for users of this tier (user_credits.monthly_cap overrides it); NULL = no cap.';
+
+-- comment COLUMN tiers.monthly_token_allowance
+COMMENT ON COLUMN litellm.tiers.monthly_token_allowance IS 'Tokens per calendar month included in the tier (seed 002: free 10k, basic 100k, premium 500k, unlimited); NULL = no limit.';
+
+-- table credit_lots
+CREATE TABLE litellm.credit_lots (
+    lot_id bigint NOT NULL,
+    user_id text NOT NULL,
+    transaction_id bigint NOT NULL,
+    transaction_type text NOT NULL,
+    priority smallint NOT NULL,
+    expires_at timestamp with time zone,
+    amount numeric(20,6) NOT NULL,
+    remaining numeric(20,6) NOT NULL,
+    depleted boolean GENERATED ALWAYS AS ((remaining = (0)::numeric)) STORED NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT credit_lots_amount_check CHECK ((amount > (0)::numeric)),
+    CONSTRAINT credit_lots_check CHECK (((remaining >= (0)::numeric) AND (remaining <= amount)))
+)
+WITH (fillfactor='50');
+
+-- comment TABLE credit_lots
+COMMENT ON TABLE litellm.credit_lots IS 'Credits as they arrived: one lot per grant, consumed in order of priority, then soonest expiry, then age. remaining is what is left after the allocations.';
+
+-- comment COLUMN credit_lots.transaction_id
+COMMENT ON COLUMN litellm.credit_lots.transaction_id IS 'The journal entry that granted the lot.';
+
+-- comment COLUMN credit_lots.depleted
+COMMENT ON COLUMN litellm.credit_lots.depleted IS 'remaining = 0. The partial indexes filter on this flag, not on remaining: it changes once in a lot''s life, so the updates of remaining stay HOT (no new index entries per debit).';
+
 -- sequence wal_flush_mark
 CREATE SEQUENCE litellm.wal_flush_mark
     AS smallint
@@ -177,96 +293,6 @@ COMMENT ON COLUMN litellm.budget_counters.spent IS 'Charges in the period, net o
 
 -- comment COLUMN budget_counters.held
 COMMENT ON COLUMN litellm.budget_counters.held IS 'Live reservations counted against the budget. Only the newest row of a budget holds any: creating a period''s row moves the previous row''s held into it.';
-
--- table tiers
-CREATE TABLE litellm.tiers (
-    tier text NOT NULL,
-    markup numeric(8,4) DEFAULT 0 NOT NULL,
-    monthly_cap numeric(20,6),
-    monthly_token_allowance bigint,
-    description text DEFAULT ''::text NOT NULL,
-    CONSTRAINT tiers_markup_check CHECK ((markup >= (0)::numeric)),
-    CONSTRAINT tiers_monthly_cap_check CHECK ((monthly_cap >= (0)::numeric)),
-    CONSTRAINT tiers_monthly_token_allowance_check CHECK ((monthly_token_allowance >= 0)),
-    CONSTRAINT tiers_tier_check CHECK ((tier ~ '^[a-z][a-z0-9_]{0,62}$'::text))
-);
-
--- comment TABLE tiers
-COMMENT ON TABLE litellm.tiers IS 'Subscription tiers: markup on base cost, default monthly spending cap and token allowance (NULL = none).';
-
--- comment COLUMN tiers.markup
-COMMENT ON COLUMN litellm.tiers.markup IS 'Fraction added to the base cost: 0.40 means cost x 1.40.';
-
--- comment COLUMN tiers.monthly_cap
-COMMENT ON COLUMN litellm.tiers.monthly_cap IS 'Default spending cap in credits per calendar month for users of this tier (user_credits.monthly_cap overrides it); NULL = no cap.';
-
--- comment COLUMN tiers.monthly_token_allowance
-COMMENT ON COLUMN litellm.tiers.monthly_token_allowance IS 'Tokens per calendar month included in the tier (seed 002: free 10k, basic 100k, premium 500k, unlimited); NULL = no limit.';
-
--- table user_credits
-CREATE TABLE litellm.user_credits (
-    user_id text NOT NULL,
-    credits_remaining numeric(20,6) DEFAULT 0 NOT NULL,
-    tier text DEFAULT 'free'::text NOT NULL,
-    monthly_cap numeric(20,6),
-    total_purchased numeric(20,6) DEFAULT 0 NOT NULL,
-    total_granted numeric(20,6) DEFAULT 0 NOT NULL,
-    total_spent numeric(20,6) DEFAULT 0 NOT NULL,
-    last_seq bigint DEFAULT 0 NOT NULL,
-    last_reset timestamp with time zone,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    credits_held numeric(20,6) DEFAULT 0 NOT NULL,
-    month_start date,
-    month_spent numeric(20,6) DEFAULT 0 NOT NULL,
-    next_expiry_at timestamp with time zone,
-    CONSTRAINT user_credits_credits_held_check CHECK ((credits_held >= (0)::numeric)),
-    CONSTRAINT user_credits_credits_remaining_check CHECK ((credits_remaining >= (0)::numeric)),
-    CONSTRAINT user_credits_last_seq_check CHECK ((last_seq >= 0)),
-    CONSTRAINT user_credits_month_spent_check CHECK ((month_spent >= (0)::numeric)),
-    CONSTRAINT user_credits_monthly_cap_check CHECK ((monthly_cap >= (0)::numeric)),
-    CONSTRAINT user_credits_total_granted_check CHECK ((total_granted >= (0)::numeric)),
-    CONSTRAINT user_credits_total_purchased_check CHECK ((total_purchased >= (0)::numeric)),
-    CONSTRAINT user_credits_total_spent_check CHECK ((total_spent >= (0)::numeric)),
-    CONSTRAINT user_credits_user_id_check CHECK (((length(user_id) >= 1) AND (length(user_id) <= 255)))
-)
-WITH (fillfactor='50');
-
--- comment TABLE user_credits
-COMMENT ON TABLE litellm.user_credits IS 'One account per user: the cached balance and running totals, kept equal to the journal (credit_transactions) by the API functions. Never negative.';
-
--- comment COLUMN user_credits.credits_remaining
-COMMENT ON COLUMN litellm.user_credits.credits_remaining IS 'Current balance in credits (100 credits = 10 USD by default). Equals the sum of the user''s journal amounts.';
-
--- comment COLUMN user_credits.monthly_cap
-COMMENT ON COLUMN litellm.user_credits.monthly_cap IS 'Spending cap per calendar month for this user; NULL falls back to the tier''s cap.';
-
--- comment COLUMN user_credits.total_purchased
-COMMENT ON COLUMN litellm.user_credits.total_purchased IS 'Sum of purchase entries.';
-
--- comment COLUMN user_credits.total_granted
-COMMENT ON COLUMN litellm.user_credits.total_granted IS 'Sum of bonus, trial and promo entries.';
-
--- comment COLUMN user_credits.total_spent
-COMMENT ON COLUMN litellm.user_credits.total_spent IS 'Sum of usage debits (as a positive number).';
-
--- comment COLUMN user_credits.last_seq
-COMMENT ON COLUMN litellm.user_credits.last_seq IS 'Sequence number of the user''s latest journal entry; entries are numbered 1, 2, 3 ... without gaps.';
-
--- comment COLUMN user_credits.last_reset
-COMMENT ON COLUMN litellm.user_credits.last_reset IS 'Start of the current cap period (kept for the seed''s column; caps are computed from the journal).';
-
--- comment COLUMN user_credits.credits_held
-COMMENT ON COLUMN litellm.user_credits.credits_held IS 'Sum of the user''s live holds (credit_holds in status held). Available balance = credits_remaining - credits_held.';
-
--- comment COLUMN user_credits.month_start
-COMMENT ON COLUMN litellm.user_credits.month_start IS 'First day (UTC) of the month month_spent counts; a debit in a later month starts the count again.';
-
--- comment COLUMN user_credits.month_spent
-COMMENT ON COLUMN litellm.user_credits.month_spent IS 'Credits charged in the month starting month_start, net of refunds: checked against the monthly cap.';
-
--- comment COLUMN user_credits.next_expiry_at
-COMMENT ON COLUMN litellm.user_credits.next_expiry_at IS 'Earliest time a lot or hold of this user may expire (or earlier): when it has passed, the next debit first sweeps expired lots and holds.';
 
 -- table llm_usage_log
 CREATE TABLE litellm.llm_usage_log (
@@ -535,32 +561,6 @@ COMMENT ON COLUMN litellm.model_prices.effective_to IS 'First instant the price 
 -- comment COLUMN model_prices.source
 COMMENT ON COLUMN litellm.model_prices.source IS 'Where the row came from: default (shipped with the package), manual (set_model_price), litellm (the importer).';
 
--- table credit_lots
-CREATE TABLE litellm.credit_lots (
-    lot_id bigint NOT NULL,
-    user_id text NOT NULL,
-    transaction_id bigint NOT NULL,
-    transaction_type text NOT NULL,
-    priority smallint NOT NULL,
-    expires_at timestamp with time zone,
-    amount numeric(20,6) NOT NULL,
-    remaining numeric(20,6) NOT NULL,
-    depleted boolean GENERATED ALWAYS AS ((remaining = (0)::numeric)) STORED NOT NULL,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT credit_lots_amount_check CHECK ((amount > (0)::numeric)),
-    CONSTRAINT credit_lots_check CHECK (((remaining >= (0)::numeric) AND (remaining <= amount)))
-)
-WITH (fillfactor='50');
-
--- comment TABLE credit_lots
-COMMENT ON TABLE litellm.credit_lots IS 'Credits as they arrived: one lot per grant, consumed in order of priority, then soonest expiry, then age. remaining is what is left after the allocations.';
-
--- comment COLUMN credit_lots.transaction_id
-COMMENT ON COLUMN litellm.credit_lots.transaction_id IS 'The journal entry that granted the lot.';
-
--- comment COLUMN credit_lots.depleted
-COMMENT ON COLUMN litellm.credit_lots.depleted IS 'remaining = 0. The partial indexes filter on this flag, not on remaining: it changes once in a lot''s life, so the updates of remaining stay HOT (no new index entries per debit).';
-
 -- table budget_alerts
 CREATE TABLE litellm.budget_alerts (
     alert_id bigint NOT NULL,
@@ -740,12 +740,12 @@ CREATE VIEW litellm.account_overview WITH (security_barrier='true') AS
     uc.total_purchased,
     uc.total_granted,
     uc.total_spent,
-    COALESCE(uc.monthly_cap, t.monthly_cap) AS monthly_cap,
+    cap.monthly_cap,
     uc.last_seq AS transaction_count,
     uc.created_at,
     uc.updated_at AS last_activity_at
    FROM (litellm.user_credits uc
-     JOIN litellm.tiers t ON ((uc.tier = t.tier)));
+     CROSS JOIN LATERAL litellm._effective_monthly_cap(uc.*) cap(monthly_cap));
 
 -- comment VIEW account_overview
 COMMENT ON VIEW litellm.account_overview IS 'One row per account: balance, totals, effective monthly cap (the user''s, else the tier''s) and last activity.';
@@ -829,6 +829,43 @@ CREATE TABLE litellm.credit_types (
 
 -- comment TABLE credit_types
 COMMENT ON TABLE litellm.credit_types IS 'Kinds of journal entry. For kinds that grant credits: the priority of their lots (lower is consumed first) and how long they stay valid by default (NULL = no expiry). Data, not code: change the rows to change the policy.';
+
+-- table end_user_token_keys
+CREATE TABLE litellm.end_user_token_keys (
+    key_id integer NOT NULL,
+    inner_key bytea NOT NULL,
+    outer_key bytea NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    retired_at timestamp with time zone,
+    CONSTRAINT end_user_token_keys_inner_key_check CHECK ((octet_length(inner_key) = 64)),
+    CONSTRAINT end_user_token_keys_outer_key_check CHECK ((octet_length(outer_key) = 64)),
+    CONSTRAINT end_user_token_keys_retired_after_created CHECK ((retired_at >= created_at))
+);
+
+-- comment TABLE end_user_token_keys
+COMMENT ON TABLE litellm.end_user_token_keys IS 'The secret keys that sign end-user tokens (issue_end_user_token). Readable by the owner only: whoever reads a key can prove any identity to row-level security until the key is rotated out (rotate_end_user_token_key).';
+
+-- comment COLUMN end_user_token_keys.key_id
+COMMENT ON COLUMN litellm.end_user_token_keys.key_id IS 'Named in every token it signed, so a rotated key keeps verifying its tokens until they expire.';
+
+-- comment COLUMN end_user_token_keys.inner_key
+COMMENT ON COLUMN litellm.end_user_token_keys.inner_key IS 'The 64-byte random HMAC-SHA256 key K, stored as K xor ipad (0x36 repeated), ready for the inner hash.';
+
+-- comment COLUMN end_user_token_keys.outer_key
+COMMENT ON COLUMN litellm.end_user_token_keys.outer_key IS 'The same key K, stored as K xor opad (0x5c repeated), ready for the outer hash.';
+
+-- comment COLUMN end_user_token_keys.retired_at
+COMMENT ON COLUMN litellm.end_user_token_keys.retired_at IS 'When a newer key replaced this one; NULL for the key that signs new tokens. A retired key still verifies the tokens it signed until they expire, and is deleted by a later rotation.';
+
+-- sequence end_user_token_keys_key_id_seq
+ALTER TABLE litellm.end_user_token_keys ALTER COLUMN key_id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME litellm.end_user_token_keys_key_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
 
 -- table health_thresholds
 CREATE TABLE litellm.health_thresholds (
@@ -1469,6 +1506,10 @@ ALTER TABLE ONLY litellm.credit_transactions
 ALTER TABLE ONLY litellm.credit_types
     ADD CONSTRAINT credit_types_pkey PRIMARY KEY (transaction_type);
 
+-- constraint end_user_token_keys end_user_token_keys_pkey
+ALTER TABLE ONLY litellm.end_user_token_keys
+    ADD CONSTRAINT end_user_token_keys_pkey PRIMARY KEY (key_id);
+
 -- constraint health_thresholds health_thresholds_pkey
 ALTER TABLE ONLY litellm.health_thresholds
     ADD CONSTRAINT health_thresholds_pkey PRIMARY KEY (singleton);
@@ -1621,6 +1662,9 @@ CREATE INDEX credit_transactions_type_created ON litellm.credit_transactions USI
 
 -- index credit_transactions_user_created
 CREATE INDEX credit_transactions_user_created ON litellm.credit_transactions USING btree (user_id, created_at DESC);
+
+-- index end_user_token_keys_one_current
+CREATE UNIQUE INDEX end_user_token_keys_one_current ON litellm.end_user_token_keys USING btree ((true)) WHERE (retired_at IS NULL);
 
 -- index llm_usage_attribution_summary_organization
 CREATE INDEX llm_usage_attribution_summary_organization ON litellm.llm_usage_attribution_summary USING btree (organization_id, date);
@@ -1829,28 +1873,28 @@ ALTER TABLE litellm.credit_transactions ENABLE ROW LEVEL SECURITY;
 ALTER TABLE litellm.llm_usage_log ENABLE ROW LEVEL SECURITY;
 
 -- policy credit_transactions own_rows
-CREATE POLICY own_rows ON litellm.credit_transactions FOR SELECT TO litellm_end_user USING ((user_id = current_setting('litellm.user_id'::text, true)));
+CREATE POLICY own_rows ON litellm.credit_transactions FOR SELECT TO litellm_end_user USING ((user_id = ( SELECT litellm.current_end_user_id() AS current_end_user_id)));
 
 -- comment POLICY own_rows ON credit_transactions
-COMMENT ON POLICY own_rows ON litellm.credit_transactions IS 'litellm_end_user sees the journal entries of the user named by SET litellm.user_id.';
+COMMENT ON POLICY own_rows ON litellm.credit_transactions IS 'litellm_end_user sees the journal entries of the user its end-user token proves.';
 
 -- policy llm_usage_log own_rows
-CREATE POLICY own_rows ON litellm.llm_usage_log FOR SELECT TO litellm_end_user USING ((user_id = current_setting('litellm.user_id'::text, true)));
+CREATE POLICY own_rows ON litellm.llm_usage_log FOR SELECT TO litellm_end_user USING ((user_id = ( SELECT litellm.current_end_user_id() AS current_end_user_id)));
 
 -- comment POLICY own_rows ON llm_usage_log
-COMMENT ON POLICY own_rows ON litellm.llm_usage_log IS 'litellm_end_user sees the usage rows of the user named by SET litellm.user_id (through llm_usage_log only).';
+COMMENT ON POLICY own_rows ON litellm.llm_usage_log IS 'litellm_end_user sees the usage rows of the user its end-user token proves (through llm_usage_log only).';
 
 -- policy user_credits own_rows
-CREATE POLICY own_rows ON litellm.user_credits FOR SELECT TO litellm_end_user USING ((user_id = current_setting('litellm.user_id'::text, true)));
+CREATE POLICY own_rows ON litellm.user_credits FOR SELECT TO litellm_end_user USING ((user_id = ( SELECT litellm.current_end_user_id() AS current_end_user_id)));
 
 -- comment POLICY own_rows ON user_credits
-COMMENT ON POLICY own_rows ON litellm.user_credits IS 'litellm_end_user sees the account of the user named by SET litellm.user_id, and nothing while it is unset.';
+COMMENT ON POLICY own_rows ON litellm.user_credits IS 'litellm_end_user sees the account of the user its end-user token proves (litellm.current_end_user_id()), and nothing without a valid token.';
 
 -- policy user_provider_keys own_rows
-CREATE POLICY own_rows ON litellm.user_provider_keys FOR SELECT TO litellm_end_user USING ((user_id = current_setting('litellm.user_id'::text, true)));
+CREATE POLICY own_rows ON litellm.user_provider_keys FOR SELECT TO litellm_end_user USING ((user_id = ( SELECT litellm.current_end_user_id() AS current_end_user_id)));
 
 -- comment POLICY own_rows ON user_provider_keys
-COMMENT ON POLICY own_rows ON litellm.user_provider_keys IS 'litellm_end_user sees the stored (encrypted) keys of the user named by SET litellm.user_id.';
+COMMENT ON POLICY own_rows ON litellm.user_provider_keys IS 'litellm_end_user sees the stored keys of the user its end-user token proves, without their ciphertext.';
 
 -- policy credit_transactions service_roles
 CREATE POLICY service_roles ON litellm.credit_transactions TO litellm_app, litellm_analyst USING (true) WITH CHECK (true);

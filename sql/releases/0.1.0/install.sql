@@ -1465,6 +1465,89 @@ comment on sequence litellm.wal_flush_mark is
 insert into litellm.schema_migrations (version, kind, description, checksum, package_version)
 values ('0070', 'schema', 'early release', '8cca2346b72da58b75a1262ce473d217652ba51bd66032b2cf9c4e1c284754a3', '0.1.0');
 
+-- file: schema/0081_end_user_tokens.sql
+-- End users prove who they are. Row-level security for litellm_end_user no
+-- longer trusts a setting the end-user connection chooses itself
+-- (litellm.user_id, 0052_access.sql): a connection sees the rows of the user
+-- named in a token the application issued, signed with a secret only the
+-- owner can read, and not yet expired. See docs/security.md.
+--
+--   end_user_token_keys   the signing keys (HMAC-SHA256). No role but the
+--                         owner may read or write it; a key is made by the
+--                         first issue_end_user_token() and replaced by
+--                         rotate_end_user_token_key().
+--   own_rows policies     user_id = (select litellm.current_end_user_id()):
+--                         the user a valid token proves, evaluated once per
+--                         statement; no rows without a token.
+
+create table litellm.end_user_token_keys (
+    key_id integer generated always as identity primary key,
+    inner_key bytea not null check (octet_length(inner_key) = 64),
+    outer_key bytea not null check (octet_length(outer_key) = 64),
+    created_at timestamptz not null default now(),
+    retired_at timestamptz,
+    constraint end_user_token_keys_retired_after_created check (retired_at >= created_at)
+);
+
+-- At most one key signs new tokens at a time.
+create unique index end_user_token_keys_one_current on litellm.end_user_token_keys ((true))
+where retired_at is null;
+
+comment on table litellm.end_user_token_keys is
+'The secret keys that sign end-user tokens (issue_end_user_token). Readable by the owner only: whoever reads a key can '
+'prove any identity to row-level security until the key is rotated out (rotate_end_user_token_key).';
+comment on column litellm.end_user_token_keys.key_id is
+'Named in every token it signed, so a rotated key keeps verifying its tokens until they expire.';
+comment on column litellm.end_user_token_keys.inner_key is
+'The 64-byte random HMAC-SHA256 key K, stored as K xor ipad (0x36 repeated), ready for the inner hash.';
+comment on column litellm.end_user_token_keys.outer_key is
+'The same key K, stored as K xor opad (0x5c repeated), ready for the outer hash.';
+comment on column litellm.end_user_token_keys.retired_at is
+'When a newer key replaced this one; NULL for the key that signs new tokens. A retired key still verifies the tokens '
+'it signed until they expire, and is deleted by a later rotation.';
+
+-- The policies below name litellm.current_end_user_id(), which the API
+-- (sql/functions/0532_current_end_user_id.sql) defines; the installer applies
+-- it right after the schema files, in the same transaction. Until then this
+-- placeholder proves nobody, so the policies show no rows.
+create function litellm.current_end_user_id()
+returns text
+language sql
+stable
+begin atomic
+    select null::text;
+end;
+
+revoke all on function litellm.current_end_user_id() from public;
+
+drop policy own_rows on litellm.user_credits;
+drop policy own_rows on litellm.credit_transactions;
+drop policy own_rows on litellm.llm_usage_log;
+drop policy own_rows on litellm.user_provider_keys;
+
+create policy own_rows on litellm.user_credits
+for select to litellm_end_user using (user_id = (select litellm.current_end_user_id()));
+create policy own_rows on litellm.credit_transactions
+for select to litellm_end_user using (user_id = (select litellm.current_end_user_id()));
+create policy own_rows on litellm.llm_usage_log
+for select to litellm_end_user using (user_id = (select litellm.current_end_user_id()));
+create policy own_rows on litellm.user_provider_keys
+for select to litellm_end_user using (user_id = (select litellm.current_end_user_id()));
+
+comment on policy own_rows on litellm.user_credits is
+'litellm_end_user sees the account of the user its end-user token proves (litellm.current_end_user_id()), and nothing '
+'without a valid token.';
+comment on policy own_rows on litellm.credit_transactions is
+'litellm_end_user sees the journal entries of the user its end-user token proves.';
+comment on policy own_rows on litellm.llm_usage_log is
+'litellm_end_user sees the usage rows of the user its end-user token proves (through llm_usage_log only).';
+comment on policy own_rows on litellm.user_provider_keys is
+'litellm_end_user sees the stored keys of the user its end-user token proves, without their ciphertext.';
+
+;
+insert into litellm.schema_migrations (version, kind, description, checksum, package_version)
+values ('0081', 'schema', 'end user tokens', 'c0297153dd80b043accb1f6764947cdcc513e9c9d7430595f38c0d422799262b', '0.1.0');
+
 -- file: schema/0082_locks.sql
 -- Named locks that only the package can take.
 --
@@ -1707,6 +1790,81 @@ $$;
 comment on function litellm._check_usd(numeric, text) is
 'Rejects a US dollar amount that is NULL, NaN, infinite, negative or 10^12 or more with LD021; returns it unchanged.';
 
+create or replace function litellm._check_tokens(prompt_tokens bigint, completion_tokens bigint)
+returns void
+language plpgsql
+immutable
+set search_path = pg_catalog, pg_temp
+as $$
+begin
+    if prompt_tokens < 0 or completion_tokens < 0 then
+        raise exception using
+            errcode = 'LD002',
+            message = format('token counts must not be negative (prompt %s, completion %s)', prompt_tokens,
+                             completion_tokens);
+    end if;
+    if greatest(prompt_tokens, completion_tokens) > 2147483647 then
+        raise exception using
+            errcode = 'LD002',
+            message = format('token counts must be below 2^31 (prompt %s, completion %s)', prompt_tokens,
+                             completion_tokens);
+    end if;
+end
+$$;
+
+comment on function litellm._check_tokens(bigint, bigint) is
+'Rejects token counts below 0 or of 2^31 or more with LD002 (NULL counts pass: callers count them as 0).';
+
+create or replace function litellm._power_level_key(power_level text)
+returns text
+language sql
+immutable
+security invoker
+begin atomic
+    select lower(btrim(power_level));
+end;
+
+comment on function litellm._power_level_key(text) is
+'The power level a caller''s spelling names: trimmed and in lower case, as litellm.power_levels stores it.';
+
+create or replace function litellm._unknown_power_level(power_level text)
+returns void
+language plpgsql
+immutable
+set search_path = pg_catalog, pg_temp
+as $$
+begin
+    raise exception using
+        errcode = 'LD003',
+        message = format('unknown power level %s', coalesce(quote_literal(power_level), 'NULL')),
+        hint = 'See litellm.power_levels for the configured levels.';
+end
+$$;
+
+comment on function litellm._unknown_power_level(text) is
+'Raises LD003 for a power level that litellm.power_levels does not configure, naming it as the caller spelt it.';
+
+create or replace function litellm._check_power_level(power_level text)
+returns text
+language plpgsql
+stable
+set search_path = pg_catalog, pg_temp
+as $$
+declare
+    v_level text := litellm._power_level_key(power_level);
+begin
+    if v_level is not null
+       and not exists (select from litellm.power_levels as pl where pl.power_level = v_level) then
+        perform litellm._unknown_power_level(power_level);
+    end if;
+    return v_level;
+end
+$$;
+
+comment on function litellm._check_power_level(text) is
+'The configured power level a caller''s spelling names (see _power_level_key), NULL for none; LD003 for one that '
+'litellm.power_levels does not configure.';
+
 ;
 
 -- file: functions/0001_journal_guard.sql
@@ -1753,6 +1911,27 @@ for each statement execute function litellm._reject_journal_change();
 -- caller to hold the user's user_credits row lock (see "Lock order" in
 -- docs/ledger.md) and to have written the journal entry it names.
 
+create or replace function litellm._first_lot(user_id text)
+returns table (lot_id bigint)
+language sql
+stable
+security invoker
+begin atomic
+    select l.lot_id
+    from litellm.credit_lots as l
+    where
+        l.user_id = _first_lot.user_id  -- noqa: RF01
+        and not l.depleted
+        and (l.expires_at is null or l.expires_at > pg_catalog.now())
+    order by l.priority, l.expires_at, l.lot_id
+    limit 1;
+end;
+
+comment on function litellm._first_lot(text) is
+'The lot a charge of the user takes credits from first: the unexpired lot with credits left that comes first in '
+'consumption order (priority, soonest expiry, oldest). Read as (select f.lot_id from litellm._first_lot(user_id) as '
+'f) so that the planner inlines it.';
+
 create or replace function litellm._consume_lots(user_id text, transaction_id bigint, amount numeric)
 returns void
 language plpgsql
@@ -1772,15 +1951,7 @@ begin
     with taken as (
         update litellm.credit_lots as l
         set remaining = l.remaining - v_left
-        where l.lot_id = (
-            select f.lot_id
-            from litellm.credit_lots as f
-            where f.user_id = _consume_lots.user_id
-              and not f.depleted
-              and (f.expires_at is null or f.expires_at > pg_catalog.now())
-            order by f.priority, f.expires_at, f.lot_id
-            limit 1
-        )
+        where l.lot_id = (select f.lot_id from litellm._first_lot(_consume_lots.user_id) as f)
         and l.remaining >= v_left
         returning l.lot_id
     )
@@ -2065,89 +2236,6 @@ $$;
 comment on function litellm._check_usage_replay(litellm.credit_transactions, text, numeric, text, text, bigint, bigint, text) is
 'Raises LD101 naming the first field in which a replayed usage charge differs from the journalled one.';
 
-create or replace function litellm._monthly_cap(account litellm.user_credits)
-returns numeric
-language sql
-stable
-set search_path = pg_catalog, pg_temp
-begin atomic
-    select coalesce(
-        account.monthly_cap,  -- noqa: RF01
-        (
-            select t.monthly_cap from litellm.tiers as t
-            where t.tier = account.tier  -- noqa: RF01
-        )
-    );
-end;
-
-comment on function litellm._monthly_cap(litellm.user_credits) is
-'The cap that applies to an account this month: its own, else its tier''s; NULL for none.';
-
-create or replace function litellm._refusal(
-    user_id text,
-    amount numeric,
-    out error_code text,
-    out error_message text,
-    out balance numeric,
-    out sweep_due boolean
-)
-language plpgsql
-stable
-set search_path = pg_catalog, pg_temp
-as $$
-declare
-    v_account litellm.user_credits;
-    v_cap numeric;
-    v_spent numeric;
-begin
-    sweep_due := false;
-    select uc.* into v_account from litellm.user_credits as uc where uc.user_id = _refusal.user_id;
-    if not found then
-        error_code := 'unknown_user';
-        error_message := format('Unknown user %s: no credits have been added for this user', _refusal.user_id);
-        balance := 0;
-        return;
-    end if;
-    balance := v_account.credits_remaining;
-    if v_account.next_expiry_at <= pg_catalog.now() then
-        sweep_due := true;
-        return;
-    end if;
-    if v_account.credits_remaining - v_account.credits_held < amount then
-        error_code := 'insufficient_credits';
-        error_message := case
-            when v_account.credits_held = 0
-                then format('Insufficient credits: balance %s, cost %s', v_account.credits_remaining, amount)
-            else format('Insufficient credits: available %s (balance %s, held %s), cost %s',
-                        v_account.credits_remaining - v_account.credits_held, v_account.credits_remaining,
-                        v_account.credits_held, amount)
-        end;
-        return;
-    end if;
-    v_cap := litellm._monthly_cap(v_account);
-    v_spent := case when v_account.month_start = litellm._current_month() then v_account.month_spent else 0 end;
-    error_code := 'monthly_cap_exceeded';
-    error_message := format('Monthly cap %s reached: spent %s this month, held %s, cost %s',
-                            v_cap, v_spent, v_account.credits_held, amount);
-end
-$$;
-
-comment on function litellm._refusal(text, numeric) is
-'Why a charge or hold of amount was refused: unknown_user, insufficient_credits or monthly_cap_exceeded, with a '
-'message; sweep_due when expired lots or holds must be swept first.';
-
-create or replace function litellm._current_month()
-returns date
-language sql
-stable
-set search_path = pg_catalog, pg_temp
-begin atomic
-    select date_trunc('month', pg_catalog.now() at time zone 'UTC')::date;
-end;
-
-comment on function litellm._current_month() is
-'First day of the current month in UTC: the period of monthly caps.';
-
 create or replace function litellm._grant(
     user_id text,
     amount numeric,
@@ -2269,6 +2357,193 @@ $$;
 comment on function litellm._lock(text) is
 'Locks the row of litellm.locks named lock_key (inserting it on first use) until the transaction ends. Only the owner '
 'can lock these rows, so only package functions wait for each other here.';
+
+;
+
+-- file: functions/0004_account_rules.sql
+-- The rules of an account's balance and monthly cap, each written once. They
+-- are plain SQL expressions without a SET clause (names are bound when they are
+-- created), so the planner inlines them into the statement that calls them: the
+-- debit's single UPDATE costs the same as if it spelled them out.
+
+create or replace function litellm._available(account litellm.user_credits)
+returns numeric
+language sql
+immutable
+security invoker
+begin atomic
+    select account.credits_remaining - account.credits_held;  -- noqa: RF01
+end;
+
+comment on function litellm._available(litellm.user_credits) is
+'Credits an account can spend now: its balance less what live holds set aside.';
+
+create or replace function litellm._month_of(ts timestamptz)
+returns date
+language sql
+immutable
+security invoker
+begin atomic
+    select date_trunc('month', ts at time zone 'UTC')::date;
+end;
+
+comment on function litellm._month_of(timestamptz) is
+'First day, in UTC, of the month that contains ts: the period of monthly caps.';
+
+create or replace function litellm._current_month()
+returns date
+language sql
+stable
+security invoker
+begin atomic
+    select litellm._month_of(pg_catalog.now());
+end;
+
+comment on function litellm._current_month() is
+'First day of the current month in UTC: the period of monthly caps.';
+
+create or replace function litellm._month_spent(account litellm.user_credits, month date)
+returns numeric
+language sql
+immutable
+security invoker
+begin atomic
+    select case when account.month_start = month then account.month_spent else 0 end;  -- noqa: RF01
+end;
+
+comment on function litellm._month_spent(litellm.user_credits, date) is
+'What the account spent in the month starting on month (see _month_of): its running total if that total is '
+'of this month, else 0 (the total restarts with the first charge of a new month).';
+
+create or replace function litellm._effective_monthly_cap(account litellm.user_credits)
+returns table (monthly_cap numeric)
+language sql
+stable
+security invoker
+begin atomic
+    select coalesce(
+        account.monthly_cap,  -- noqa: RF01
+        (
+            select t.monthly_cap from litellm.tiers as t
+            where t.tier = account.tier  -- noqa: RF01
+        )
+    );
+end;
+
+comment on function litellm._effective_monthly_cap(litellm.user_credits) is
+'The cap that applies to an account this month: its own, else its tier''s; NULL for none. One row, to be read '
+'as (select c.monthly_cap from litellm._effective_monthly_cap(account) as c) so that the planner inlines it.';
+
+create or replace function litellm._within_monthly_cap(
+    account litellm.user_credits, month date, amount numeric, monthly_cap numeric
+)
+returns boolean
+language sql
+immutable
+security invoker
+begin atomic
+    select
+        litellm._month_spent(account, month) + account.credits_held + amount  -- noqa: RF01
+        <= coalesce(monthly_cap, 'Infinity');
+end;
+
+comment on function litellm._within_monthly_cap(litellm.user_credits, date, numeric, numeric) is
+'Whether a charge or hold of amount keeps the account''s spending in month (see _month_of), plus what it holds, '
+'within monthly_cap (its _effective_monthly_cap; NULL: no cap).';
+
+create or replace function litellm._expiry_due(account litellm.user_credits)
+returns boolean
+language sql
+stable
+security invoker
+begin atomic
+    select coalesce(account.next_expiry_at <= pg_catalog.now(), false);  -- noqa: RF01
+end;
+
+comment on function litellm._expiry_due(litellm.user_credits) is
+'Whether a lot or hold of the account has expired and not been swept yet: no charge or hold is made until it is.';
+
+create or replace function litellm._refusal(
+    user_id text,
+    amount numeric,
+    out error_code text,
+    out error_message text,
+    out balance numeric,
+    out sweep_due boolean
+)
+language plpgsql
+stable
+set search_path = pg_catalog, pg_temp
+as $$
+declare
+    v_account litellm.user_credits;
+    v_month date := litellm._current_month();
+    v_cap numeric;
+begin
+    -- Each condition of a charge or hold is tested here with the helper the
+    -- charge itself uses, so a refusal always names the condition that failed.
+    sweep_due := false;
+    select uc.* into v_account from litellm.user_credits as uc where uc.user_id = _refusal.user_id;
+    if not found then
+        error_code := 'unknown_user';
+        error_message := format('Unknown user %s: no credits have been added for this user', _refusal.user_id);
+        balance := 0;
+        return;
+    end if;
+    balance := v_account.credits_remaining;
+    if litellm._expiry_due(v_account) then
+        sweep_due := true;
+        return;
+    end if;
+    if litellm._available(v_account) < amount then
+        error_code := 'insufficient_credits';
+        error_message := case
+            when v_account.credits_held = 0
+                then format('Insufficient credits: balance %s, cost %s', v_account.credits_remaining, amount)
+            else format('Insufficient credits: available %s (balance %s, held %s), cost %s',
+                        litellm._available(v_account), v_account.credits_remaining,
+                        v_account.credits_held, amount)
+        end;
+        return;
+    end if;
+    select c.monthly_cap into v_cap from litellm._effective_monthly_cap(v_account) as c;
+    if not litellm._within_monthly_cap(v_account, v_month, amount, v_cap) then
+        error_code := 'monthly_cap_exceeded';
+        error_message := format('Monthly cap %s reached: spent %s this month, held %s, cost %s',
+                                v_cap, litellm._month_spent(v_account, v_month), v_account.credits_held, amount);
+        return;
+    end if;
+    -- Every condition holds now (the account changed since the charge looked at
+    -- it): error_code stays NULL and the caller tries again.
+end
+$$;
+
+comment on function litellm._refusal(text, numeric) is
+'Why a charge or hold of amount was refused: unknown_user, insufficient_credits or monthly_cap_exceeded, with a '
+'message; sweep_due when expired lots or holds must be swept first; error_code NULL when the account now meets '
+'every condition (it changed since the charge looked). Each condition is tested with the helper the charge uses '
+'(_expiry_due, _available, _within_monthly_cap), so a refusal never names a condition that did not fail.';
+
+create or replace function litellm._check_refused(user_id text, error_code text)
+returns void
+language plpgsql
+immutable
+set search_path = pg_catalog, pg_temp
+as $$
+begin
+    if error_code is null then
+        raise exception using
+            errcode = '40001',
+            message = format('the account of user %s kept changing while a charge or hold was made', user_id),
+            hint = 'Retry the transaction.';
+    end if;
+end
+$$;
+
+comment on function litellm._check_refused(text, text) is
+'For a charge or hold refused twice although _refusal() found every condition met on a second look (the account '
+'changed each time): raises serialization_failure (40001) so that the caller retries, rather than naming a '
+'condition that did not fail.';
 
 ;
 
@@ -2439,12 +2714,11 @@ declare
     v_user text := debit_user_credits.user_id;
     v_cost numeric := round(debit_user_credits.cost, 6);
     v_metadata jsonb := coalesce(debit_user_credits.metadata, '{}');
-    v_level text := lower(btrim(debit_user_credits.power_level));
+    v_level text := litellm._power_level_key(debit_user_credits.power_level);
     v_prompt bigint := coalesce(debit_user_credits.prompt_tokens, 0);
     v_completion bigint := coalesce(debit_user_credits.completion_tokens, 0);
     v_key text := coalesce(debit_user_credits.request_id, v_metadata ->> 'request_id');
-    -- litellm._current_month(), inlined.
-    v_month date := date_trunc('month', pg_catalog.now() at time zone 'UTC')::date;
+    v_month date := litellm._current_month();
     v_balance numeric;
     v_seq bigint;
     v_team text;
@@ -2469,14 +2743,7 @@ begin
         perform litellm._check_text(v_key, 'request_id', 255);
         perform litellm._check_text(debit_user_credits.provider, 'provider', 255);
         perform litellm._check_text(debit_user_credits.model, 'model', 255);
-        if v_prompt < 0 or v_completion < 0 then
-            raise exception using
-                errcode = 'LD002',
-                message = format('token counts must not be negative (prompt %s, completion %s)', v_prompt, v_completion);
-        end if;
-        raise exception using
-            errcode = 'LD002',
-            message = format('token counts must be below 2^31 (prompt %s, completion %s)', v_prompt, v_completion);
+        perform litellm._check_tokens(v_prompt, v_completion);
     end if;
 
     -- One statement is the whole debit in the common case. Its UPDATE of the
@@ -2492,27 +2759,24 @@ begin
     -- under the account row's lock, so the lots this statement's snapshot
     -- shows are current exactly when the snapshot saw the account at the
     -- sequence number just before ours; else the lots are left to
-    -- _consume_lots() below, which reads them afresh. Two rules are written
-    -- here again, because a call to their helpers would cost a statement per
-    -- debit: the cap is litellm._monthly_cap()'s, and the first-lot step is
-    -- that of litellm._consume_lots(); a change to either changes both.
+    -- _consume_lots() below, which reads them afresh. The account's rules are
+    -- the helpers' (_available, _expiry_due, _month_spent, _within_monthly_cap,
+    -- _effective_monthly_cap): the planner inlines them, so they cost nothing.
+    -- The first lot is litellm._first_lot()'s, as in litellm._consume_lots().
     for attempt in 1..2 loop
         with charged as (
             update litellm.user_credits as uc
             set credits_remaining = uc.credits_remaining - v_cost,
                 total_spent = uc.total_spent + v_cost,
-                month_spent = case when uc.month_start = v_month then uc.month_spent else 0 end + v_cost,
+                month_spent = litellm._month_spent(uc, v_month) + v_cost,
                 month_start = v_month,
                 last_seq = uc.last_seq + 1,
                 updated_at = pg_catalog.now()
             where uc.user_id = v_user
-              and uc.credits_remaining - uc.credits_held >= v_cost
-              and (uc.next_expiry_at is null or uc.next_expiry_at > pg_catalog.now())
-              and case when uc.month_start = v_month then uc.month_spent else 0 end + uc.credits_held + v_cost
-              <= coalesce(
-                  uc.monthly_cap,
-                  (select t.monthly_cap from litellm.tiers as t where t.tier = uc.tier),
-                  'Infinity'
+              and litellm._available(uc) >= v_cost
+              and not litellm._expiry_due(uc)
+              and litellm._within_monthly_cap(
+                  uc, v_month, v_cost, (select c.monthly_cap from litellm._effective_monthly_cap(uc) as c)
               )
               and (v_level is null or exists (select from litellm.power_levels as pl where pl.power_level = v_level))
             returning
@@ -2525,7 +2789,7 @@ begin
             select
                 c.credits_remaining,
                 c.last_seq,
-                coalesce(v_metadata ->> 'team_id', (c.subject).primary_team_id) as team_id,
+                litellm._charge_team(v_metadata ->> 'team_id', c.subject) as team_id,
                 coalesce((c.subject).has_user_budgets or (c.subject).has_membership_budgets, false) as own_budgets
             from charged as c
         ),
@@ -2547,15 +2811,7 @@ begin
         taken as (
             update litellm.credit_lots as l
             set remaining = l.remaining - v_cost
-            where l.lot_id = (
-                select f.lot_id
-                from litellm.credit_lots as f
-                where f.user_id = v_user
-                  and not f.depleted
-                  and (f.expires_at is null or f.expires_at > pg_catalog.now())
-                order by f.priority, f.expires_at, f.lot_id
-                limit 1
-            )
+            where l.lot_id = (select f.lot_id from litellm._first_lot(v_user) as f)
             and l.remaining >= v_cost
             and v_cost > 0
             and exists (select from entry)
@@ -2581,13 +2837,7 @@ begin
         from account as a;
         exit when found;
 
-        if v_level is not null
-           and not exists (select from litellm.power_levels as pl where pl.power_level = v_level) then
-            raise exception using
-                errcode = 'LD003',
-                message = format('unknown power level %s', quote_literal(debit_user_credits.power_level)),
-                hint = 'See litellm.power_levels for the configured levels.';
-        end if;
+        perform litellm._check_power_level(debit_user_credits.power_level);
         if v_key is not null then
             select t.* into v_prior
             from litellm.credit_transactions as t
@@ -2607,6 +2857,8 @@ begin
             perform litellm._sweep_expired_before(v_user, v_metadata ->> 'team_id', debit_user_credits.model);
             continue;
         end if;
+        continue when v_refusal.error_code is null and attempt = 1;
+        perform litellm._check_refused(v_user, v_refusal.error_code);
         return query select false, null::bigint, v_refusal.balance, 0::numeric, v_refusal.error_code,
             v_refusal.error_message, false;
         return;
@@ -2797,8 +3049,8 @@ begin atomic
         h.held as credits_held,
         uc.credits_remaining - x.expired - h.held as credits_available,
         uc.tier,
-        litellm._monthly_cap(uc) as monthly_cap,
-        case when uc.month_start = litellm._current_month() then uc.month_spent else 0 end as month_spent,
+        (select c.monthly_cap from litellm._effective_monthly_cap(uc) as c) as monthly_cap,  -- noqa: RF03
+        litellm._month_spent(uc, litellm._current_month()) as month_spent,
         uc.total_purchased,
         uc.total_granted,
         uc.total_spent,
@@ -3518,14 +3770,12 @@ begin
             next_expiry_at = least(coalesce(uc.next_expiry_at, v_expires), v_expires),
             updated_at = pg_catalog.now()
         where uc.user_id = v_user
-          and uc.credits_remaining - uc.credits_held >= v_amount
-          and (uc.next_expiry_at is null or uc.next_expiry_at > pg_catalog.now())
-          and (
-              litellm._monthly_cap(uc) is null
-              or case when uc.month_start = v_month then uc.month_spent else 0 end
-                 + uc.credits_held + v_amount <= litellm._monthly_cap(uc)
+          and litellm._available(uc) >= v_amount
+          and not litellm._expiry_due(uc)
+          and litellm._within_monthly_cap(
+              uc, v_month, v_amount, (select c.monthly_cap from litellm._effective_monthly_cap(uc) as c)
           )
-        returning uc.credits_remaining - uc.credits_held into v_available;
+        returning litellm._available(uc) into v_available;
         exit when found;
 
         v_refusal := litellm._refusal(v_user, v_amount);
@@ -3533,6 +3783,8 @@ begin
             perform litellm._sweep_expired_before(v_user, v_metadata ->> 'team_id', null);
             continue;
         end if;
+        continue when v_refusal.error_code is null and attempt = 1;
+        perform litellm._check_refused(v_user, v_refusal.error_code);
         return query select false, null::bigint, 0::numeric, null::numeric, null::timestamptz,
             v_refusal.error_code, v_refusal.error_message, false;
         return;
@@ -3618,7 +3870,7 @@ declare
     v_key text := litellm._check_text(settle_reservation.request_id, 'request_id', 255);
     v_cost numeric := litellm._check_amount(settle_reservation.actual_cost, 'actual_cost', true);
     v_metadata jsonb := litellm._check_metadata(settle_reservation.metadata);
-    v_level text := lower(btrim(settle_reservation.power_level));
+    v_level text := litellm._power_level_key(settle_reservation.power_level);
     v_prompt bigint := coalesce(settle_reservation.prompt_tokens, 0);
     v_completion bigint := coalesce(settle_reservation.completion_tokens, 0);
     v_month date := litellm._current_month();
@@ -3638,21 +3890,13 @@ begin
     end if;
     perform litellm._check_text(settle_reservation.provider, 'provider', 255);
     perform litellm._check_text(settle_reservation.model, 'model', 255);
-    if least(v_prompt, v_completion) < 0 or greatest(v_prompt, v_completion) > 2147483647 then
-        raise exception using
-            errcode = 'LD002',
-            message = format('token counts must be between 0 and 2^31 (prompt %s, completion %s)', v_prompt, v_completion);
-    end if;
-    if v_level is not null
-       and not exists (select from litellm.power_levels as pl where pl.power_level = v_level) then
-        raise exception using
-            errcode = 'LD003', message = format('unknown power level %s', quote_literal(settle_reservation.power_level));
-    end if;
+    perform litellm._check_tokens(v_prompt, v_completion);
+    perform litellm._check_power_level(settle_reservation.power_level);
 
     -- Lock order: the account, then its hold (and, sweeping, the budget
     -- counters of the expired holds and of this hold's team at once).
     select uc.* into v_account from litellm.user_credits as uc where uc.user_id = v_user for no key update;
-    if v_account.next_expiry_at <= pg_catalog.now() then
+    if litellm._expiry_due(v_account) then
         perform litellm._sweep_expired_before(
             v_user,
             (select h.metadata ->> 'budget_team' from litellm.credit_holds as h
@@ -3693,10 +3937,10 @@ begin
     -- amount_uncovered and never taken below zero.
     v_charge := least(v_cost, v_hold.amount);
     if v_cost > v_hold.amount then
-        v_cap := litellm._monthly_cap(v_account);
-        v_spent := case when v_account.month_start = v_month then v_account.month_spent else 0 end;
+        select c.monthly_cap into v_cap from litellm._effective_monthly_cap(v_account) as c;
+        v_spent := litellm._month_spent(v_account, v_month);
         v_extra_room := greatest(0, least(
-            v_account.credits_remaining - v_account.credits_held,
+            litellm._available(v_account),
             coalesce(v_cap - v_spent - v_account.credits_held, v_cost)
         ));
         v_charge := v_hold.amount + least(v_cost - v_hold.amount, v_extra_room);
@@ -3722,7 +3966,7 @@ begin
     set credits_remaining = uc.credits_remaining - v_charge,
         credits_held = uc.credits_held - v_hold.amount,
         total_spent = uc.total_spent + v_charge,
-        month_spent = case when uc.month_start = v_month then uc.month_spent else 0 end + v_charge,
+        month_spent = litellm._month_spent(uc, v_month) + v_charge,
         month_start = v_month,
         last_seq = uc.last_seq + 1,
         -- Credits an expired lot kept for the holds are due once a hold ends.
@@ -3928,7 +4172,7 @@ begin
         total_spent = uc.total_spent - v_amount,
         -- A refund in the month of the charge gives the room back under the cap.
         month_spent = case
-            when uc.month_start = date_trunc('month', v_original.created_at at time zone 'UTC')::date
+            when uc.month_start = litellm._month_of(v_original.created_at)
                 then greatest(uc.month_spent - v_amount, 0)
             else uc.month_spent
         end,
@@ -4030,15 +4274,15 @@ begin
         return;
     end if;
 
-    if v_account.next_expiry_at <= pg_catalog.now() then
+    if litellm._expiry_due(v_account) then
         perform litellm._sweep_expired(v_user);
         select uc.* into v_account from litellm.user_credits as uc where uc.user_id = v_user;
     end if;
-    if v_account.credits_remaining - v_account.credits_held < -v_amount then
+    if litellm._available(v_account) < -v_amount then
         raise exception using
             errcode = 'LD301',
             message = format('cannot remove %s credits: %s available', -v_amount,
-                             v_account.credits_remaining - v_account.credits_held);
+                             litellm._available(v_account));
     end if;
 
     update litellm.user_credits as uc
@@ -4399,7 +4643,7 @@ declare
     v_success boolean := coalesce(_record_llm_call.call_success, true);
     v_prompt bigint := coalesce(_record_llm_call.prompt_tokens, 0);
     v_completion bigint := coalesce(_record_llm_call.completion_tokens, 0);
-    v_level text := lower(btrim(_record_llm_call.power_level));
+    v_level text := litellm._power_level_key(_record_llm_call.power_level);
     v_request_metadata jsonb := litellm._check_metadata(_record_llm_call.request_metadata);
     v_response_metadata jsonb := litellm._check_metadata(_record_llm_call.response_metadata);
     v_cost numeric;
@@ -4429,28 +4673,13 @@ begin
     end if;
     perform litellm._check_text(_record_llm_call.provider, 'provider', 255);
     perform litellm._check_text(_record_llm_call.model, 'model', 255);
-    if v_prompt < 0 or v_completion < 0 then
-        raise exception using
-            errcode = 'LD002',
-            message = format('token counts must not be negative (prompt %s, completion %s)', v_prompt, v_completion);
-    end if;
-    if greatest(v_prompt, v_completion) > 2147483647 then
-        raise exception using
-            errcode = 'LD002',
-            message = format('token counts must be below 2^31 (prompt %s, completion %s)', v_prompt, v_completion);
-    end if;
+    perform litellm._check_tokens(v_prompt, v_completion);
     if v_prompt + v_completion > 2147483647 then
         raise exception using
             errcode = 'LD002',
             message = format('total tokens must be below 2^31 (prompt %s, completion %s)', v_prompt, v_completion);
     end if;
-    if v_level is not null
-       and not exists (select from litellm.power_levels as pl where pl.power_level = v_level) then
-        raise exception using
-            errcode = 'LD003',
-            message = format('unknown power level %s', quote_literal(_record_llm_call.power_level)),
-            hint = 'See litellm.power_levels for the configured levels.';
-    end if;
+    perform litellm._check_power_level(_record_llm_call.power_level);
     if _record_llm_call.cost is not null then
         v_cost := litellm._check_amount(_record_llm_call.cost, 'cost', true);
     end if;
@@ -5032,9 +5261,9 @@ end
 $$;
 
 comment on function litellm.tenant_usage_daily(text, integer) is
-'One tenant''s usage per UTC day over the last days days (today included), newest first (seed 004''s "daily costs by '
-'tenant"); tenant_id NULL means calls without a tenant. From llm_usage_attribution_summary. LD021 for days outside '
-'1..36600.';
+'One tenant''s usage per UTC day over the last days days (today included), newest first: calls, failures, tokens and '
+'cost (credits and USD) per day. tenant_id NULL means calls without a tenant. From llm_usage_attribution_summary. '
+'LD021 for days outside 1..36600.';
 
 ;
 
@@ -5120,8 +5349,8 @@ end;
 
 comment on function litellm.usage_by_operation(integer, text, text) is
 'Per service and operation over the last days UTC days (today included), optionally of one service and/or one tenant: '
-'calls, failures, tokens, average latency (ms), average cost per call, cost in credits and USD; highest cost first '
-'(seed 004''s "query by operation"). NULL service or operation: calls without one. From llm_usage_attribution_summary. '
+'calls, failures, tokens, average latency (ms), average cost per call, cost in credits and USD; highest cost first. '
+'NULL service or operation: calls without one. From llm_usage_attribution_summary. '
 'LD021 for days outside 1..36600.';
 
 ;
@@ -5966,16 +6195,7 @@ begin
         perform litellm._price_key(calculate_cost.provider, 'provider');
         perform litellm._price_key(calculate_cost.model, 'model');
     end if;
-    if v_prompt < 0 or v_completion < 0 then
-        raise exception using
-            errcode = 'LD002',
-            message = format('token counts must not be negative (prompt %s, completion %s)', v_prompt, v_completion);
-    end if;
-    if greatest(v_prompt, v_completion) > 2147483647 then
-        raise exception using
-            errcode = 'LD002',
-            message = format('token counts must be below 2^31 (prompt %s, completion %s)', v_prompt, v_completion);
-    end if;
+    perform litellm._check_tokens(v_prompt, v_completion);
 
     -- One statement for the common case: the model's own price in force, the
     -- multiplier, the markup and the rate. The fallback rows are looked up only
@@ -5987,7 +6207,7 @@ begin
             when calculate_cost.power_level is null then 1
             else (
                 select pl.cost_multiplier from litellm.power_levels as pl
-                where pl.power_level = lower(btrim(calculate_cost.power_level))
+                where pl.power_level = litellm._power_level_key(calculate_cost.power_level)
             )
         end,
         case
@@ -6021,10 +6241,7 @@ begin
     end if;
 
     if v_multiplier is null then
-        raise exception using
-            errcode = 'LD003',
-            message = format('unknown power level %s', quote_literal(calculate_cost.power_level)),
-            hint = 'See litellm.power_levels for the configured levels.';
+        perform litellm._unknown_power_level(calculate_cost.power_level);
     end if;
     if v_markup is null then
         raise exception using
@@ -6374,8 +6591,8 @@ end
 $$;
 
 comment on function litellm.record_provider_health(text, text, integer, numeric, bigint, text, text) is
-'Upserts the health of a provider (name stored in lower case), as the seed''s INSERT ... ON CONFLICT (provider) does, '
-'with the arguments checked; last_check = now(). A NULL status is derived from success_rate and avg_latency_ms by '
+'Inserts or updates the health of a provider (name stored in lower case; one row per provider), with the '
+'arguments checked; last_check = now(). A NULL status is derived from success_rate and avg_latency_ms by '
 'litellm.health_thresholds (unknown when both are NULL). Returns the row. Raises LD007, LD030 (a status outside '
 'healthy/degraded/down/unknown, a negative latency or error count, a success rate outside 0-100), LD031 (blank provider).';
 
@@ -6502,12 +6719,9 @@ declare
 begin
     select pl.* into v_level
     from litellm.power_levels as pl
-    where pl.power_level = lower(btrim(select_providers.power_level));
+    where pl.power_level = litellm._power_level_key(select_providers.power_level);
     if not found then
-        raise exception using
-            errcode = 'LD003',
-            message = format('unknown power level %s', coalesce(quote_literal(select_providers.power_level), 'NULL')),
-            hint = 'See litellm.power_levels for the configured levels.';
+        perform litellm._unknown_power_level(select_providers.power_level);
     end if;
 
     return query
@@ -7068,11 +7282,24 @@ comment on function litellm._check_hierarchy_id(text, text) is
 'Rejects a NULL or blank organisation, team or model name with LD054 and one over 255 characters with LD007; '
 'returns it unchanged.';
 
+create or replace function litellm._charge_team(team_id text, subject litellm.budget_subjects)
+returns text
+language sql
+immutable
+security invoker
+begin atomic
+    select coalesce(team_id, subject.primary_team_id);  -- noqa: RF01
+end;
+
+comment on function litellm._charge_team(text, litellm.budget_subjects) is
+'The team whose budgets a charge counts against: team_id when the caller names one, else the primary team of the '
+'user''s budget subject (NULL for none).';
+
 create or replace function litellm._budget_period_start(period text, instant timestamptz)
 returns date
 language sql
 immutable
-set search_path = pg_catalog, pg_temp
+security invoker
 begin atomic
     select case period
         when 'daily' then (instant at time zone 'UTC')::date
@@ -7090,7 +7317,7 @@ create or replace function litellm._budget_period_end(period text, period_start 
 returns date
 language sql
 immutable
-set search_path = pg_catalog, pg_temp
+security invoker
 begin atomic
     select case period
         when 'daily' then period_start + 1
@@ -7589,10 +7816,10 @@ begin atomic
     with subject as (
         select
             get_budget_status.user_id as u,  -- noqa: RF01
-            coalesce(
+            litellm._charge_team(
                 get_budget_status.team_id,  -- noqa: RF01
                 (
-                    select bs.primary_team_id from litellm.budget_subjects as bs
+                    select bs from litellm.budget_subjects as bs
                     where bs.user_id = get_budget_status.user_id  -- noqa: RF01
                 )
             ) as t
@@ -7898,22 +8125,16 @@ set search_path = pg_catalog, pg_temp
 as $$
 declare
     v_period text := _lock_budget_counter.period;
-    v_now timestamp;
+    v_now timestamptz;
     v_start date;
     v_row litellm.budget_counters;
     v_prev litellm.budget_counters;
     v_created boolean;
 begin
     loop
-        -- litellm._budget_period_start(v_period, clock_timestamp()), inlined:
-        -- a function call here would cost more than the row lookup.
-        v_now := pg_catalog.clock_timestamp() at time zone 'UTC';
-        v_start := case v_period
-            when 'daily' then v_now::date
-            when 'weekly' then date_trunc('week', v_now)::date
-            when 'monthly' then date_trunc('month', v_now)::date
-            else '-infinity'::date
-        end;
+        -- By the clock, not the transaction's start: see the check below.
+        v_now := pg_catalog.clock_timestamp();
+        v_start := litellm._budget_period_start(v_period, v_now);
         select c.* into v_row
         from litellm.budget_counters as c
         where c.budget_id = _lock_budget_counter.budget_id and c.period_start = v_start
@@ -7948,13 +8169,8 @@ begin
         -- Still the same period now that the row is ours? A transaction that
         -- waited across a period boundary takes the new period's row instead
         -- (whoever creates it waits for this lock and moves what we hold).
-        v_now := pg_catalog.clock_timestamp() at time zone 'UTC';
-        exit when v_start = case v_period
-            when 'daily' then v_now::date
-            when 'weekly' then date_trunc('week', v_now)::date
-            when 'monthly' then date_trunc('month', v_now)::date
-            else '-infinity'::date
-        end;
+        v_now := pg_catalog.clock_timestamp();
+        exit when v_start = litellm._budget_period_start(v_period, v_now);
     end loop;
     return v_row;
 end
@@ -8053,10 +8269,10 @@ language sql
 stable
 set search_path = pg_catalog, pg_temp
 begin atomic
-    select coalesce(
+    select litellm._charge_team(
         _budget_team.team_id,  -- noqa: RF01
         (
-            select s.primary_team_id from litellm.budget_subjects as s
+            select s from litellm.budget_subjects as s
             where s.user_id = _budget_team.user_id  -- noqa: RF01
         )
     );
@@ -8102,7 +8318,7 @@ declare
     v_add_spent numeric := case when v_kind in ('charge', 'settle') then v_amount else 0 end;
     v_add_held numeric := case when v_kind = 'hold' then v_amount else 0 end;
     v_applied boolean;
-    v_now timestamp;
+    v_now timestamptz;
     v_start date;
 begin
     -- The debit functions checked model and team already; a length test here
@@ -8139,7 +8355,7 @@ begin
     -- The fast path: a user in no team, without budgets of their own, charged
     -- without a team or tags costs this one probe.
     select s.* into v_subject from litellm.budget_subjects as s where s.user_id = v_user;
-    v_team := coalesce(v_team, v_subject.primary_team_id);
+    v_team := litellm._charge_team(v_team, v_subject);
     if v_team is null and v_tags is null and not coalesce(v_subject.has_user_budgets, false) then
         return query select true, null::text, null::bigint, null::text;
         return;
@@ -8167,26 +8383,16 @@ begin
         v_counter := null;
         v_applied := false;
         if v_fast then
-            v_now := pg_catalog.clock_timestamp() at time zone 'UTC';
-            v_start := case v_budget.period
-                when 'daily' then v_now::date
-                when 'weekly' then date_trunc('week', v_now)::date
-                when 'monthly' then date_trunc('month', v_now)::date
-                else '-infinity'::date
-            end;
+            v_now := pg_catalog.clock_timestamp();
+            v_start := litellm._budget_period_start(v_budget.period, v_now);
             update litellm.budget_counters as c
             set spent = c.spent + v_add_spent, held = c.held + v_add_held
             where c.budget_id = v_budget.budget_id and c.period_start = v_start
               and (v_kind = 'settle' or c.spent + c.held + v_amount <= v_budget.hard_limit)
             returning c.* into v_counter;
             if found then
-                v_now := pg_catalog.clock_timestamp() at time zone 'UTC';
-                v_applied := v_start = case v_budget.period
-                    when 'daily' then v_now::date
-                    when 'weekly' then date_trunc('week', v_now)::date
-                    when 'monthly' then date_trunc('month', v_now)::date
-                    else '-infinity'::date
-                end;
+                v_now := pg_catalog.clock_timestamp();
+                v_applied := v_start = litellm._budget_period_start(v_budget.period, v_now);
                 if not v_applied then
                     -- The period ended while we waited for the row: put it back
                     -- and use the new period's row (locked after this one).
@@ -8339,6 +8545,329 @@ comment on function litellm._apply_budgets(text, text, text, numeric, text, text
 
 ;
 
+-- file: functions/0530_end_user_token_internals.sql
+-- End-user tokens: what issue_end_user_token() signs and
+-- current_end_user_id() verifies (docs/security.md#end-user-tokens).
+--
+-- A token is three dot-separated fields, all plain ASCII:
+--   <key_id>.<payload>.<mac>
+-- key_id   the decimal id of the end_user_token_keys row that signed it;
+-- payload  base64url (no padding) of the UTF-8 text of a JSON object
+--          {"e": <expiry, seconds since the epoch>, "u": <user id>}: the user id
+--          is a JSON string, so any id (dots, quotes, non-ASCII) reads back
+--          exactly and no field can run into another;
+-- mac      base64url of HMAC-SHA256(key, '<key_id>.<payload>'), 43 characters.
+-- HMAC is built on the core sha256() (PostgreSQL 11+), so no extension is needed.
+
+-- The one place the longest token lifetime is written.
+create or replace function litellm._end_user_token_max_validity()
+returns interval
+language sql
+immutable
+parallel safe
+begin atomic
+    select interval '1 day';
+end;
+
+comment on function litellm._end_user_token_max_validity() is
+'The longest validity issue_end_user_token accepts (1 day); also how long a rotated-out signing key is kept.';
+
+create or replace function litellm._hmac_key_pad(key bytea, pad integer)
+returns bytea
+language sql
+immutable
+strict
+parallel safe
+begin atomic
+    -- HMAC's K0 (the key hashed when longer than the 64-byte block, then
+    -- zero-padded to 64 bytes) xor `pad` in every byte, eight bytes at a time
+    -- (72340172838076673 is 0x0101010101010101).
+    select
+        pg_catalog.decode(
+            pg_catalog.string_agg(
+                pg_catalog.lpad(
+                    pg_catalog.to_hex(pg_catalog.int8xor(
+                        ('x' || pg_catalog.substr(k0.hex, c.n * 16 + 1, 16))::bit(64)::bigint,
+                        pad * 72340172838076673::bigint  -- noqa: RF02
+                    )),
+                    16,
+                    '0'
+                ),
+                ''
+                order by c.n
+            ),
+            'hex'
+        )
+    from
+        (
+            select
+                pg_catalog.rpad(
+                    pg_catalog.encode(
+                        case
+                            when pg_catalog.length(key) > 64 then pg_catalog.sha256(key)
+                            else key
+                        end,
+                        'hex'
+                    ),
+                    128,
+                    '0'
+                ) as hex
+        ) as k0
+    cross join pg_catalog.generate_series(0, 7) as c (n);
+end;
+
+comment on function litellm._hmac_key_pad(bytea, integer) is
+'HMAC-SHA256 key preparation (RFC 2104): the key as a 64-byte block xor the byte `pad` (54 = ipad, 92 = opad).';
+
+create or replace function litellm._hmac_sha256(inner_key bytea, outer_key bytea, message bytea)
+returns bytea
+language sql
+immutable
+strict
+parallel safe
+begin atomic
+    select pg_catalog.sha256(outer_key || pg_catalog.sha256(inner_key || message));
+end;
+
+comment on function litellm._hmac_sha256(bytea, bytea, bytea) is
+'HMAC-SHA256 of message, given the key already padded: _hmac_key_pad(key, 54) and _hmac_key_pad(key, 92).';
+
+create or replace function litellm._base64url_encode(data bytea)
+returns text
+language sql
+immutable
+strict
+parallel safe
+begin atomic
+    -- encode() wraps lines at 76 characters; base64url drops them and the padding.
+    select pg_catalog.translate(pg_catalog.encode(data, 'base64'), '+/=' || pg_catalog.chr(10), '-_');
+end;
+
+comment on function litellm._base64url_encode(bytea) is
+'URL- and filename-safe base64 (RFC 4648 section 5) without padding or line breaks.';
+
+create or replace function litellm._base64url_decode(data text)
+returns bytea
+language sql
+immutable
+strict
+parallel safe
+begin atomic
+    select
+        pg_catalog.decode(
+            pg_catalog.rpad(
+                pg_catalog.translate(data, '-_', '+/'),
+                (pg_catalog.length(data) + 3) / 4 * 4,
+                '='
+            ),
+            'base64'
+        );
+end;
+
+comment on function litellm._base64url_decode(text) is
+'The bytes of unpadded base64url text (_base64url_encode''s inverse); invalid input raises 22023.';
+
+create or replace function litellm._add_end_user_token_key()
+returns integer
+language plpgsql
+volatile
+set search_path = pg_catalog, pg_temp
+as $$
+declare
+    -- 64 bytes from four version-4 UUIDs: 488 bits from the server's
+    -- cryptographically strong random source (pg_strong_random).
+    v_secret constant bytea := pg_catalog.decode(
+        pg_catalog.replace(
+            pg_catalog.gen_random_uuid()::text || pg_catalog.gen_random_uuid()::text
+            || pg_catalog.gen_random_uuid()::text || pg_catalog.gen_random_uuid()::text,
+            '-', ''
+        ),
+        'hex'
+    );
+begin
+    insert into litellm.end_user_token_keys (inner_key, outer_key)
+    values (litellm._hmac_key_pad(v_secret, 54), litellm._hmac_key_pad(v_secret, 92))
+    on conflict ((true)) where retired_at is null do nothing;
+    -- Another transaction may have made the current key first: use it.
+    return (select k.key_id from litellm.end_user_token_keys as k where k.retired_at is null);
+end
+$$;
+
+comment on function litellm._add_end_user_token_key() is
+'Makes a new random signing key the current one unless a current key exists; returns the current key''s id.';
+
+create or replace function litellm._sign_end_user_token(user_id text, expires_at timestamptz)
+returns text
+language plpgsql
+volatile
+set search_path = pg_catalog, pg_temp
+as $$
+declare
+    v_key litellm.end_user_token_keys;
+    v_body text;
+begin
+    select k.* into v_key from litellm.end_user_token_keys as k where k.retired_at is null;
+    if v_key.key_id is null then
+        v_key.key_id := litellm._add_end_user_token_key();
+        select k.* into v_key from litellm.end_user_token_keys as k where k.key_id = v_key.key_id;
+    end if;
+    v_body := v_key.key_id::text || '.' || litellm._base64url_encode(pg_catalog.convert_to(
+        pg_catalog.jsonb_build_object(
+            'u', _sign_end_user_token.user_id,
+            'e', extract(epoch from _sign_end_user_token.expires_at)
+        )::text,
+        'UTF8'
+    ));
+    return v_body || '.' || litellm._base64url_encode(
+        litellm._hmac_sha256(v_key.inner_key, v_key.outer_key, pg_catalog.convert_to(v_body, 'UTF8'))
+    );
+end
+$$;
+
+comment on function litellm._sign_end_user_token(text, timestamptz) is
+'A token proving user_id until expires_at, signed with the current key (made when there is none). No checks: '
+'issue_end_user_token checks its arguments and is the only caller granted to a role.';
+
+;
+
+-- file: functions/0531_issue_end_user_token.sql
+create or replace function litellm.issue_end_user_token(
+    user_id text,
+    valid_for interval default interval '15 minutes'
+)
+returns text
+language plpgsql
+volatile
+-- definer: the signing keys are readable by the owner only.
+security definer
+set search_path = pg_catalog, pg_temp
+set lock_timeout = '5s'
+as $$
+declare
+    v_user text := litellm._check_user_id(issue_end_user_token.user_id);
+begin
+    if issue_end_user_token.valid_for is null
+        or issue_end_user_token.valid_for <= interval '0'
+        or issue_end_user_token.valid_for > litellm._end_user_token_max_validity() then
+        raise exception using
+            errcode = 'LD060',
+            message = format('valid_for must be positive and at most %s, got %s',
+                             litellm._end_user_token_max_validity(),
+                             coalesce(issue_end_user_token.valid_for::text, 'NULL')),
+            hint = 'Issue short-lived tokens and issue a new one when it expires.';
+    end if;
+    return litellm._sign_end_user_token(v_user, pg_catalog.clock_timestamp() + issue_end_user_token.valid_for);
+end
+$$;
+
+comment on function litellm.issue_end_user_token(text, interval) is
+'A token proving user_id to row-level security for valid_for (default 15 minutes, at most 1 day). The application '
+'authenticates its end user, calls this, and hands the token to the end-user connection, which sets '
+'litellm.end_user_token to it: litellm_end_user then sees that user''s rows and no other. Text of the form '
+'<key id>.<base64url payload>.<base64url HMAC-SHA256>, signed with a key only the owner can read. LD004 for a bad '
+'user id, LD060 for a validity that is NULL, not positive or over a day.';
+
+;
+
+-- file: functions/0532_current_end_user_id.sql
+create or replace function litellm.current_end_user_id()
+returns text
+language plpgsql
+stable
+-- definer: it verifies the token with the signing keys, which only the owner may read.
+security definer
+set search_path = pg_catalog, pg_temp
+as $$
+declare
+    v_token text := pg_catalog.current_setting('litellm.end_user_token', true);
+    v_parts text[];
+    v_key litellm.end_user_token_keys;
+    v_payload jsonb;
+begin
+    if v_token is null or v_token = '' then
+        return null;
+    end if;
+    -- (A match without capture groups is many times cheaper than regexp_match.)
+    if pg_catalog.length(v_token) <= 4096
+        and v_token ~ '^[1-9][0-9]{0,8}[.][A-Za-z0-9_-]+[.][A-Za-z0-9_-]+$' then
+        v_parts := pg_catalog.string_to_array(v_token, '.');
+    end if;
+    if v_parts is null or pg_catalog.length(v_parts[3]) <> 43 then
+        raise exception using
+            errcode = 'LD330',
+            message = 'litellm.end_user_token is not an end-user token',
+            hint = 'Set it to the text issue_end_user_token() returned, unchanged, or to '''' for no user.';
+    end if;
+    select k.* into v_key from litellm.end_user_token_keys as k where k.key_id = v_parts[1]::integer;
+    -- SQL has no constant-time comparison, so the two MACs are compared through
+    -- another MAC of each: how long "=" takes then depends on values an
+    -- attacker cannot choose byte by byte.
+    if v_key.key_id is null or litellm._hmac_sha256(
+        v_key.inner_key, v_key.outer_key,
+        pg_catalog.convert_to(
+            litellm._base64url_encode(litellm._hmac_sha256(
+                v_key.inner_key, v_key.outer_key, pg_catalog.convert_to(v_parts[1] || '.' || v_parts[2], 'UTF8')
+            )),
+            'UTF8'
+        )
+    ) <> litellm._hmac_sha256(v_key.inner_key, v_key.outer_key, pg_catalog.convert_to(v_parts[3], 'UTF8')) then
+        raise exception using
+            errcode = 'LD331',
+            message = 'litellm.end_user_token has no valid signature',
+            detail = 'It was changed, made without the key, or signed with a key that has since been rotated out.',
+            hint = 'Ask the application for a new token (issue_end_user_token).';
+    end if;
+    -- Signed by this database, so the payload is the JSON _sign_end_user_token wrote.
+    v_payload := pg_catalog.convert_from(litellm._base64url_decode(v_parts[2]), 'UTF8')::jsonb;
+    if (v_payload ->> 'e')::numeric <= extract(epoch from pg_catalog.statement_timestamp()) then
+        raise exception using
+            errcode = 'LD332',
+            message = 'litellm.end_user_token has expired',
+            detail = format('expired at %s', pg_catalog.to_timestamp((v_payload ->> 'e')::double precision)),
+            hint = 'Ask the application for a new token (issue_end_user_token).';
+    end if;
+    return v_payload ->> 'u';
+end
+$$;
+
+comment on function litellm.current_end_user_id() is
+'The user the session''s end-user token (the setting litellm.end_user_token) proves: NULL when the setting is unset or '
+'empty; LD330 when it is not a token, LD331 when its signature is not valid (tampered, forged, or its key rotated '
+'out), LD332 when it has expired. The row-level security policies for litellm_end_user call it once per statement.';
+
+;
+
+-- file: functions/0533_rotate_end_user_token_key.sql
+create or replace function litellm.rotate_end_user_token_key(revoke_issued boolean default false)
+returns integer
+language plpgsql
+volatile
+set search_path = pg_catalog, pg_temp
+set lock_timeout = '5s'
+as $$
+begin
+    if rotate_end_user_token_key.revoke_issued is null then
+        raise exception using errcode = 'LD007', message = 'revoke_issued must be true or false';
+    end if;
+    update litellm.end_user_token_keys as k set retired_at = pg_catalog.clock_timestamp()
+    where k.retired_at is null;
+    -- A retired key signed its last token when it retired, so none of its tokens
+    -- outlives it by more than the longest validity.
+    delete from litellm.end_user_token_keys as k
+    where k.retired_at is not null
+      and (rotate_end_user_token_key.revoke_issued
+           or k.retired_at < pg_catalog.clock_timestamp() - litellm._end_user_token_max_validity());
+    return litellm._add_end_user_token_key();
+end
+$$;
+
+comment on function litellm.rotate_end_user_token_key(boolean) is
+'The owner''s: a new random key signs end-user tokens from now on; returns its id. Tokens signed with the previous '
+'key stay valid until they expire, unless revoke_issued is true: then every token issued so far stops working at once '
+'(for a key that may have leaked). Keys retired more than a day ago are deleted. LD007 for a NULL revoke_issued.';
+
+;
+
 -- file: functions/0600_run_maintenance.sql
 -- One maintenance job, run and recorded. The job's own work runs in a
 -- subtransaction: when it fails, its changes are rolled back, the failure is
@@ -8447,12 +8976,12 @@ select
     uc.total_purchased,
     uc.total_granted,
     uc.total_spent,
-    coalesce(uc.monthly_cap, t.monthly_cap) as monthly_cap,
+    cap.monthly_cap,
     uc.last_seq as transaction_count,
     uc.created_at,
     uc.updated_at as last_activity_at
 from litellm.user_credits as uc
-inner join litellm.tiers as t on uc.tier = t.tier;
+cross join lateral litellm._effective_monthly_cap(uc) as cap;
 
 comment on view litellm.account_overview is
 'One row per account: balance, totals, effective monthly cap (the user''s, else the tier''s) and last activity.';
@@ -8515,6 +9044,9 @@ grant select on litellm.llm_usage_summary, litellm.llm_usage_log to litellm_app;
 grant select on litellm.llm_usage_log to litellm_analyst;
 
 grant select on litellm.account_overview to litellm_analyst;
+-- The view computes the effective monthly cap with its helper, which PostgreSQL
+-- inlines only for a role that may execute it: the analyst reads the view.
+grant execute on function litellm._effective_monthly_cap(litellm.user_credits) to litellm_analyst;
 
 -- Bring-your-own-key storage (sql/functions/0400-0408). The application stores,
 -- reads (ciphertext only), lists, toggles, deletes and rotates keys through the
@@ -8548,6 +9080,9 @@ litellm.get_model_price(text, text, timestamptz),
 litellm.select_providers(text),
 litellm._price_key(text, text),
 litellm._check_text(text, text, integer),
+litellm._check_tokens(bigint, bigint),
+litellm._power_level_key(text),
+litellm._unknown_power_level(text),
 litellm._health_status(numeric, numeric, bigint)
 to litellm_app, litellm_analyst;
 grant execute on function
@@ -8592,15 +9127,24 @@ grant execute on function
 litellm.get_budget_status(text, text, text),
 litellm.list_budget_alerts(bigint, text, text, text, timestamptz, integer),
 litellm.get_daily_spend(text, text, text, text, integer),
+litellm._charge_team(text, litellm.budget_subjects),
 litellm._budget_period_start(text, timestamptz),
 litellm._budget_period_end(text, date),
 litellm._check_max_rows(integer)
 to litellm_app, litellm_analyst;
 -- End-user connections: their own user's rows of four tables, chosen by
--- row-level security from SET litellm.user_id; no function at all.
+-- row-level security from the user their token proves (sql/schema/0081), and
+-- never a key's ciphertext. They execute one function, the one the policies
+-- call. The application issues the tokens; rotating the signing key is the
+-- owner's (rotate_end_user_token_key is granted to nobody).
 grant usage on schema litellm to litellm_end_user;
-grant select on litellm.user_credits, litellm.credit_transactions, litellm.llm_usage_log, litellm.user_provider_keys
-to litellm_end_user;
+grant select on litellm.user_credits, litellm.credit_transactions, litellm.llm_usage_log to litellm_end_user;
+revoke select on litellm.user_provider_keys from litellm_end_user;
+grant select (
+    id, user_id, provider, key_name, key_hint, enabled, metadata, created_at, updated_at, last_used_at, encryption_key_id
+) on litellm.user_provider_keys to litellm_end_user;
+grant execute on function litellm.current_end_user_id() to litellm_end_user;
+grant execute on function litellm.issue_end_user_token(text, interval) to litellm_app;
 
 -- Usage metering, part 2 (issue 4): one-call charge+log, analytics, archival.
 -- record_llm_call() is the gateway's; the analytics read the summaries (and
@@ -8658,6 +9202,6 @@ to litellm_app, litellm_analyst;
 
 ;
 insert into litellm.schema_migrations (version, kind, description, checksum, package_version)
-values ('api-486990d3a3f860ac', 'api', 'functions, views and grants of 0.1.0', '486990d3a3f860ac0bc7c809fc6e7019190f9f1b2335b61301c5acb3deaf3af0', '0.1.0');
+values ('api-94632b395665a74b', 'api', 'functions, views and grants of 0.1.0', '94632b395665a74b7abe67fdb3522abef731833b0d2886e65901b04247af5f24', '0.1.0');
 
 select from litellm.ensure_usage_log_partitions();
