@@ -4928,6 +4928,160 @@ comment on function litellm.record_llm_call(
 
 ;
 
+-- file: functions/0205_settle_llm_call.sql
+-- One call per served LLM request that was held before it ran: settle the
+-- hold (through settle_reservation, which keeps every settlement rule) and
+-- write the call's usage row linked to that settlement, in the caller's
+-- transaction. What record_llm_call after settle_reservation does, without
+-- its second pass through the debit (an update of the account undone again,
+-- a journal lookup) to find that the request was charged already.
+
+-- definer: writes the journal (through settle_reservation) and the usage log's queue, which the application may not.
+create or replace function litellm.settle_llm_call(
+    user_id text,
+    request_id text,
+    actual_cost numeric,
+    provider text,
+    model text,
+    prompt_tokens bigint default 0,
+    completion_tokens bigint default 0,
+    power_level text default null,
+    litellm_call_id text default null,
+    latency_ms integer default null,
+    cost_usd numeric default null,
+    tenant_id text default null,
+    team_id text default null,
+    organization_id text default null,
+    service_name text default null,
+    operation text default null,
+    session_id text default null,
+    request_metadata jsonb default '{}',
+    response_metadata jsonb default '{}',
+    metadata jsonb default '{}'
+)
+returns table (
+    transaction_id bigint,
+    usage_log_id bigint,
+    credits_remaining numeric,
+    amount_charged numeric,
+    amount_released numeric,
+    amount_uncovered numeric,
+    replayed boolean
+)
+language plpgsql
+volatile
+security definer
+set search_path = pg_catalog, pg_temp
+set lock_timeout = '5s'
+as $$
+#variable_conflict use_column
+declare
+    v_user text := litellm._check_user_id(settle_llm_call.user_id);
+    v_prompt bigint := coalesce(settle_llm_call.prompt_tokens, 0);
+    v_completion bigint := coalesce(settle_llm_call.completion_tokens, 0);
+    v_level text := lower(btrim(settle_llm_call.power_level));
+    v_request_metadata jsonb := litellm._check_metadata(settle_llm_call.request_metadata);
+    v_response_metadata jsonb := litellm._check_metadata(settle_llm_call.response_metadata);
+    v_cost_usd numeric;
+    v_log_id bigint;
+    v_settled record;
+    v_logged bigint;
+begin
+    -- The usage row's arguments, checked before anything is written (settle_reservation
+    -- checks the rest: the request id, the cost, the tokens, the power level).
+    if settle_llm_call.provider is null or btrim(settle_llm_call.provider) = '' then
+        raise exception using errcode = 'LD021', message = 'provider is required';
+    end if;
+    if settle_llm_call.model is null or btrim(settle_llm_call.model) = '' then
+        raise exception using errcode = 'LD021', message = 'model is required';
+    end if;
+    if settle_llm_call.latency_ms < 0 then
+        raise exception using
+            errcode = 'LD021', message = format('latency_ms must not be negative, got %s', settle_llm_call.latency_ms);
+    end if;
+    if settle_llm_call.cost_usd is not null then
+        v_cost_usd := round(litellm._check_usd(settle_llm_call.cost_usd, 'cost_usd'), 8);
+    end if;
+    perform litellm._check_text(settle_llm_call.litellm_call_id, 'litellm_call_id', 255);
+    perform litellm._check_text(settle_llm_call.tenant_id, 'tenant_id', 255);
+    perform litellm._check_text(settle_llm_call.team_id, 'team_id', 255);
+    perform litellm._check_text(settle_llm_call.organization_id, 'organization_id', 255);
+    perform litellm._check_text(settle_llm_call.service_name, 'service_name', 255);
+    perform litellm._check_text(settle_llm_call.operation, 'operation', 255);
+    perform litellm._check_text(settle_llm_call.session_id, 'session_id', 255);
+
+    -- The row's id is taken first so that the journal entry can name it, as a
+    -- debit by record_llm_call does.
+    v_log_id := pg_catalog.nextval('litellm.llm_usage_log_id_seq');
+    select s.* into v_settled
+    from litellm.settle_reservation(
+        user_id => v_user,
+        request_id => settle_llm_call.request_id,
+        actual_cost => settle_llm_call.actual_cost,
+        provider => settle_llm_call.provider,
+        model => settle_llm_call.model,
+        prompt_tokens => v_prompt,
+        completion_tokens => v_completion,
+        power_level => v_level,
+        metadata => litellm._check_metadata(settle_llm_call.metadata) || jsonb_build_object('usage_log_id', v_log_id)
+    ) as s;
+
+    if v_settled.replayed then
+        -- Settled before (a retry whose first commit's acknowledgement was lost, or a
+        -- concurrent twin that committed first): that settlement's row is the answer.
+        select l.id into v_logged
+        from litellm.credit_transactions as t
+        inner join litellm.llm_usage_log as l
+            on l.user_id = t.user_id and l.created_at = t.created_at
+               and l.id = (t.metadata ->> 'usage_log_id')::bigint and l.transaction_id = t.id
+        where t.id = v_settled.transaction_id and jsonb_typeof(t.metadata -> 'usage_log_id') = 'number';
+        if v_logged is null then
+            select l.id into v_logged
+            from litellm.llm_usage_log as l
+            where l.user_id = v_user and l.request_id = settle_llm_call.request_id
+              and l.transaction_id = v_settled.transaction_id
+            limit 1;
+        end if;
+        if v_logged is not null then
+            return query select v_settled.transaction_id, v_logged, v_settled.credits_remaining,
+                v_settled.amount_charged, v_settled.amount_released, v_settled.amount_uncovered, true;
+            return;
+        end if;
+    end if;
+
+    insert into litellm.llm_usage_log (
+        id, user_id, provider, model, power_level, prompt_tokens, completion_tokens, total_tokens, cost_credits, cost_usd,
+        success, latency_ms, request_id, litellm_call_id, tenant_id, team_id, organization_id, service_name, operation,
+        session_id, transaction_id, request_metadata, response_metadata
+    ) values (
+        v_log_id, v_user, settle_llm_call.provider, settle_llm_call.model, v_level, v_prompt, v_completion,
+        v_prompt + v_completion, v_settled.amount_charged, v_cost_usd, true, settle_llm_call.latency_ms,
+        settle_llm_call.request_id, settle_llm_call.litellm_call_id, settle_llm_call.tenant_id, settle_llm_call.team_id,
+        settle_llm_call.organization_id, settle_llm_call.service_name, settle_llm_call.operation,
+        settle_llm_call.session_id, v_settled.transaction_id, v_request_metadata, v_response_metadata
+    );
+
+    return query select v_settled.transaction_id, v_log_id, v_settled.credits_remaining, v_settled.amount_charged,
+        v_settled.amount_released, v_settled.amount_uncovered, v_settled.replayed;
+end
+$$;
+
+comment on function litellm.settle_llm_call(
+    text, text, numeric, text, text, bigint, bigint, text, text, integer, numeric, text, text, text, text, text, text,
+    jsonb, jsonb, jsonb
+) is
+'Settles the hold of a served call (settle_reservation: the actual cost in credits, charged up to the hold and beyond it '
+'as far as the balance, the monthly cap and the budgets allow) and writes its llm_usage_log row (cost_credits = the '
+'amount charged, transaction_id = the settlement, which names the row in its metadata as usage_log_id), in one '
+'transaction. The gateway''s one statement after a held call, instead of settle_reservation then record_llm_call. '
+'metadata goes to the journal entry, request_metadata and response_metadata to the usage row. Idempotent by request_id: '
+'a replay returns the original settlement and row with replayed = true (once that charge is on disk); a replay with a '
+'different cost, provider, model, tokens or power level raises LD101. Raises LD201 (no such reservation), LD302 '
+'(expired: charge the call with record_llm_call instead), LD303 (released), LD021 (provider or model missing, '
+'latency_ms negative, cost_usd not a finite amount >= 0), LD001, LD002, LD003, LD004, LD007.';
+
+;
+
 -- file: functions/0209_usage_analytics_helpers.sql
 -- Argument checks shared by the usage analytics functions (0210-0219). Each
 -- raises LD021 (invalid usage argument) and returns a value ready to use.
@@ -9155,6 +9309,10 @@ litellm.record_llm_call(
     text, text, text, bigint, bigint, numeric, boolean, text, text, text, integer, numeric, text, text, text, text, text,
     text, text, text, jsonb, jsonb
 ),
+litellm.settle_llm_call(
+    text, text, numeric, text, text, bigint, bigint, text, text, integer, numeric, text, text, text, text, text, text,
+    jsonb, jsonb, jsonb
+),
 litellm.usage_daily(text, integer),
 litellm.top_models(integer, integer, text),
 litellm.tenant_usage_daily(text, integer)
@@ -9202,6 +9360,6 @@ to litellm_app, litellm_analyst;
 
 ;
 insert into litellm.schema_migrations (version, kind, description, checksum, package_version)
-values ('api-94632b395665a74b', 'api', 'functions, views and grants of 0.1.0', '94632b395665a74b7abe67fdb3522abef731833b0d2886e65901b04247af5f24', '0.1.0');
+values ('api-bec5687083add6b8', 'api', 'functions, views and grants of 0.1.0', 'bec5687083add6b86f56c84c8f13f7d37ec8fdabffa76d1de41e6d89c306dbf3', '0.1.0');
 
 select from litellm.ensure_usage_log_partitions();
