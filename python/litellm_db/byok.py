@@ -44,7 +44,7 @@ from typing import Any, Concatenate, Generic, ParamSpec, TypeVar
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
 from . import calls
-from .calls import Call, KeyInfo
+from .calls import DEFAULT, Call, Default, KeyInfo
 from .client import AsyncClient, Client
 from .errors import DecryptionError, EncryptionKeyError, InvalidApiKeyError
 
@@ -277,7 +277,8 @@ class _Core:
     # Builders: (self, arguments) -> Call; finishers: (self, result) -> return value.
 
     def _store(self, user_id: str, provider: str, api_key: str,
-               metadata: Mapping[str, Any] | None = None, key_name: str | None = None,
+               metadata: Mapping[str, Any] | Default | None = DEFAULT,
+               key_name: str | Default | None = DEFAULT,
                enabled: bool = True) -> Call[calls.StoredKey]:
         key = check_api_key(provider, api_key)
         return calls.store_user_api_key(

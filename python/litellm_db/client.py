@@ -17,8 +17,9 @@ pool from a DSN (argument, then ``DATABASE_URL`` / ``POSTGRES_*``).
 Both clients have the same methods: each is one builder in
 :mod:`litellm_db.calls` (arguments -> function name, named arguments, result
 shape) bound by :func:`sync_method` or :func:`async_method`; neither client has
-a method body of its own. ``None`` for an optional argument means the
-database's default. Several calls run in one transaction with
+a method body of its own. An optional argument left out (or passed as
+:data:`~litellm_db.calls.DEFAULT`) gets the SQL function's default; ``None``
+sends NULL. Several calls run in one transaction with
 ``client.transaction()`` (``async with client.transaction() as tx`` for the
 async client). Errors are :class:`~litellm_db.errors.LiteLLMDBError` subclasses
 chosen by SQLSTATE, with the psycopg error as ``__cause__``.
