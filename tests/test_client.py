@@ -15,7 +15,6 @@ import psycopg
 import pytest
 from psycopg_pool import ConnectionPool
 
-from conftest import REPO
 from litellm_db import calls, errors
 from litellm_db.client import (
     AsyncClient,
@@ -27,6 +26,7 @@ from litellm_db.client import (
     sync_method,
     to_amount,
 )
+from repo import REPO
 
 
 @pytest.fixture

@@ -28,9 +28,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from psycopg import sql
 
-from conftest import PgServer, clone_template
 from litellm_db import errors
 from litellm_db.client import Client
+from litellm_db.testing import PgServer, clone_template
 
 A, B = "idn-a", "idn-b.with.dots"
 FERNET = "gAAAAA" + "x" * 94

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import psycopg
 
-from conftest import REPO
+from repo import REPO
 
 BIN = Path(sys.executable).parent
 
