@@ -38,6 +38,15 @@ def test_ruff_finds_nothing_in_python() -> None:
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
+def test_mypy_strict_finds_nothing_in_the_package() -> None:
+    """The package ships py.typed: its annotations hold under ``mypy --strict`` ([tool.mypy])."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "mypy", "--no-incremental", "--cache-dir", "/dev/null"],
+        cwd=REPO, capture_output=True, text=True, timeout=600,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
 PLPGSQL_FINDINGS = """
 select p.oid::regprocedure::text as function, f.lineno, f.level, f.sqlstate, f.message, f.detail
 from pg_catalog.pg_proc as p

@@ -33,13 +33,17 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from functools import lru_cache
-from typing import Any, Final, Generic, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Final, Generic, Literal, TypeVar, cast
 
 from psycopg.rows import BaseRowFactory, tuple_row
 from psycopg.types.json import Jsonb
 
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
 T = TypeVar("T")
 R = TypeVar("R")
+D = TypeVar("D", bound="DataclassInstance")
 Amount = Decimal | int | float | str
 Shape = Literal["one", "optional", "many", "scalar", "column"]
 
@@ -85,30 +89,30 @@ def _amounts(values: Sequence[Amount] | Default | None) -> list[Decimal] | Defau
 
 
 @lru_cache(maxsize=1024)
-def _dataclass_row(cls: type[T]) -> BaseRowFactory[T]:
+def _dataclass_row(cls: type[D]) -> BaseRowFactory[D]:
     """A row factory building ``cls`` from the columns it names; extra columns are ignored.
 
     Like psycopg's ``class_row``, but a database that returns a column this
     version of the package does not know yet does not break the client. The
     row maker for a given list of column names is built once and reused.
     """
-    fields = [f.name for f in dataclasses.fields(cls)]  # type: ignore[arg-type]
+    fields = [f.name for f in dataclasses.fields(cls)]
     known = frozenset(fields)
-    makers: dict[tuple[bytes, ...], Callable[[Sequence[Any]], T]] = {}
+    makers: dict[tuple[bytes, ...], Callable[[Sequence[Any]], D]] = {}
 
-    def build(raw: tuple[bytes, ...]) -> Callable[[Sequence[Any]], T]:
+    def build(raw: tuple[bytes, ...]) -> Callable[[Sequence[Any]], D]:
         names = [n.decode() for n in raw]
         if names == fields:
-            def positional(values: Sequence[Any]) -> T:
+            def positional(values: Sequence[Any]) -> D:
                 return cls(*values)
             return positional
         keep = [(i, n) for i, n in enumerate(names) if n in known]
 
-        def by_name(values: Sequence[Any]) -> T:
+        def by_name(values: Sequence[Any]) -> D:
             return cls(**{n: values[i] for i, n in keep})
         return by_name
 
-    def factory(cursor: Any) -> Callable[[Sequence[Any]], T]:
+    def factory(cursor: Any) -> Callable[[Sequence[Any]], D]:
         # The names straight from the result (cursor.description would build a
         # Column object per column), as psycopg's own class_row reads them.
         res = cursor.pgresult
@@ -188,17 +192,21 @@ class Call(Generic[R]):
     def result(self, rows: list[Any]) -> R:
         """The method's return value from the fetched rows."""
         shape = self.shape
+        value: Any
         if shape == "one":
             if len(rows) != 1:
                 raise LookupError(f"litellm.{self.function} returned {len(rows)} rows, not one")
-            return rows[0]  # type: ignore[no-any-return]
-        if shape == "optional":
-            return rows[0] if rows else None  # type: ignore[return-value]
-        if shape == "many":
-            return rows  # type: ignore[return-value]
-        if shape == "scalar":
-            return rows[0][0] if rows else None  # type: ignore[no-any-return]
-        return [r[0] for r in rows]  # type: ignore[return-value]
+            value = rows[0]
+        elif shape == "optional":
+            value = rows[0] if rows else None
+        elif shape == "many":
+            value = rows
+        elif shape == "scalar":
+            value = rows[0][0] if rows else None
+        else:
+            value = [r[0] for r in rows]
+        # The builder that made this Call named R for its shape (Call.one -> T, ...).
+        return cast(R, value)
 
 
 # -- rows --------------------------------------------------------------------------------------

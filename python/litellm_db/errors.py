@@ -434,7 +434,7 @@ class EndUserTokenError(RefusedError):
     it is not a token (LD330) or its signature is not valid (LD331: tampered, forged, or signed
     with a key since rotated out). Such a session sees no rows until it sets a valid token."""
 
-    codes = ("LD330", "LD331")
+    codes: ClassVar[tuple[str, ...]] = ("LD330", "LD331")
 
 
 class EndUserTokenExpiredError(EndUserTokenError):

@@ -38,7 +38,7 @@ import contextlib
 import hashlib
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from importlib.resources.abc import Traversable
 
@@ -328,6 +328,8 @@ def install(
     api = api_files()
     checksum = api_checksum(api)
     result = InstallResult()
+    api_applied = False
+    search_path_set: str | None = None
     # The package's owner role, as configured for this run (not as the database says).
     owners = [requested.owner or str(DEFAULT_ROLE_NAMES.owner)]
     try:
@@ -387,11 +389,11 @@ def install(
             if apply_api and (result.schema_applied or moves
                               or _last_api_checksum(conn) != checksum):
                 say(f"applying the API ({len(api)} files)")
-                for f in api:
-                    _execute(conn, f.path, with_role_names(f.text, target))
+                for a in api:
+                    _execute(conn, a.path, with_role_names(a.text, target))
                 _record(conn, f"api-{checksum[:16]}", "api",
                         f"functions, views and grants of {__version__}", checksum)
-                object.__setattr__(result, "api_applied", True)
+                api_applied = True
             if apply_api:
                 # The usage log's monthly partitions for this month and the next
                 # ones; later months come with each refresh_usage_summary().
@@ -403,15 +405,14 @@ def install(
             # Once more, now that the package is in place: nothing was slipped in meanwhile.
             _refuse_untrusted(conn, [*owners, str(target.owner)])
             if configure_search_path:
-                value = _configure_search_path(conn, result.warnings)
-                object.__setattr__(result, "search_path_set", value)
+                search_path_set = _configure_search_path(conn, result.warnings)
             warning = public_schema_warning(conn)
             if warning:
                 result.warnings.append(warning)
             result.roles.update(target.as_dict())
     except psycopg.Error as exc:
         raise InstallError(f"installation failed, nothing was changed: {exc}") from exc
-    return result
+    return replace(result, api_applied=api_applied, search_path_set=search_path_set)
 
 
 def _recorded_roles(conn: psycopg.Connection) -> RoleNames:
@@ -425,7 +426,8 @@ def _recorded_roles(conn: psycopg.Connection) -> RoleNames:
     ).fetchone()
     if not exists or not exists[0]:
         return DEFAULT_ROLE_NAMES
-    rows = dict(conn.execute("select purpose, role_name from litellm.role_names").fetchall())
+    rows: dict[str, str] = dict(
+        conn.execute("select purpose, role_name from litellm.role_names").fetchall())
     return RoleNames.from_mapping(rows).merged(DEFAULT_ROLE_NAMES)
 
 

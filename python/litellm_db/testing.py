@@ -243,9 +243,7 @@ def pg_server() -> Iterator[PgServer]:
             shutil.rmtree(root, ignore_errors=True)
         return
     try:
-        from testcontainers.postgres import (  # type: ignore[import-not-found, unused-ignore]
-            PostgresContainer,
-        )
+        from testcontainers.postgres import PostgresContainer
     except ImportError:
         pytest.fail("no PostgreSQL to test against: install postgresql (14 or newer), "
                     "or set LITELLM_DB_TEST_DSN")
