@@ -312,6 +312,14 @@ def test_null_reaches_the_sql_function_and_a_left_out_argument_gets_its_default(
         client.add_user_credits("py-null", 1, transaction_type=None)
 
 
+def test_a_result_of_the_wrong_shape_raises_a_package_error() -> None:
+    """No row where one is promised: a LiteLLMDBError (and a LookupError), never a bare one."""
+    assert calls.get_user_balance("u").result([]) is None  # optional: no row is None
+    with pytest.raises(errors.UnexpectedResultError, match="returned 0 rows") as caught:
+        calls.add_user_credits("u", 1).result([])
+    assert isinstance(caught.value, LookupError)
+
+
 def test_a_column_the_client_does_not_know_is_ignored(conn: psycopg.Connection) -> None:
     """A newer database may add result columns; an older client keeps working."""
     conn.execute("create function pg_temp.x() returns table (transaction_id bigint, extra text,"

@@ -38,6 +38,8 @@ from typing import TYPE_CHECKING, Any, Final, Generic, Literal, TypeVar, cast
 from psycopg.rows import BaseRowFactory, tuple_row
 from psycopg.types.json import Jsonb
 
+from .errors import UnexpectedResultError
+
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
 
@@ -195,7 +197,8 @@ class Call(Generic[R]):
         value: Any
         if shape == "one":
             if len(rows) != 1:
-                raise LookupError(f"litellm.{self.function} returned {len(rows)} rows, not one")
+                raise UnexpectedResultError(
+                    f"litellm.{self.function} returned {len(rows)} rows, not one")
             value = rows[0]
         elif shape == "optional":
             value = rows[0] if rows else None

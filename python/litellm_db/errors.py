@@ -559,6 +559,11 @@ class UnsafeDatabaseError(InstallError):
     """
 
 
+class UnexpectedResultError(LiteLLMDBError, LookupError):
+    """A function returned a result the client cannot read as its method's (no row where one is
+    promised): the connected database's API differs from this version of the package."""
+
+
 class ConnectionConfigError(LiteLLMDBError):
     """No usable connection could be made from the given settings."""
 
