@@ -826,15 +826,16 @@ class SettledCall:
 
 def settle_llm_call(
     user_id: str, request_id: str, actual_cost: Amount, provider: str, model: str,
-    prompt_tokens: int | None = None, completion_tokens: int | None = None,
-    power_level: str | None = None, litellm_call_id: str | None = None,
-    latency_ms: int | None = None, cost_usd: Amount | None = None,
-    tenant_id: str | None = None, team_id: str | None = None,
-    organization_id: str | None = None, service_name: str | None = None,
-    operation: str | None = None, session_id: str | None = None,
-    request_metadata: Mapping[str, Any] | None = None,
-    response_metadata: Mapping[str, Any] | None = None,
-    metadata: Mapping[str, Any] | None = None,
+    prompt_tokens: int | Default | None = DEFAULT,
+    completion_tokens: int | Default | None = DEFAULT, power_level: str | Default | None = DEFAULT,
+    litellm_call_id: str | Default | None = DEFAULT, latency_ms: int | Default | None = DEFAULT,
+    cost_usd: Amount | Default | None = DEFAULT, tenant_id: str | Default | None = DEFAULT,
+    team_id: str | Default | None = DEFAULT, organization_id: str | Default | None = DEFAULT,
+    service_name: str | Default | None = DEFAULT, operation: str | Default | None = DEFAULT,
+    session_id: str | Default | None = DEFAULT,
+    request_metadata: Mapping[str, Any] | Default | None = DEFAULT,
+    response_metadata: Mapping[str, Any] | Default | None = DEFAULT,
+    metadata: Mapping[str, Any] | Default | None = DEFAULT,
 ) -> Call[SettledCall]:
     """Settle a held call and log it in one transaction (settle_reservation + its usage row)."""
     return Call.one(
