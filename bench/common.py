@@ -13,8 +13,7 @@
         write_results("name", {"figures": tps})
 
 ``python bench/x.py`` puts bench/ first on ``sys.path``, so ``import common`` works from any
-benchmark; this module puts the repository root on it for ``conftest`` (the test suite's
-cluster helpers).
+benchmark; the throwaway cluster comes from ``litellm_db.testing``, as in the test suite.
 """
 
 from __future__ import annotations
@@ -40,7 +39,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 import litellm_db  # noqa: E402
-from conftest import PgServer, _find_bindir, start_cluster, stop_cluster  # noqa: E402
+from litellm_db.testing import PgServer, find_bindir, start_cluster, stop_cluster  # noqa: E402
 
 RESULTS = REPO / "bench" / "results"
 """Where write_results puts its JSON files (git-ignored)."""
@@ -58,7 +57,7 @@ def bench_server(*, durable: bool = True) -> Iterator[PgServer]:
     if dsn:
         yield PgServer(dsn)
         return
-    bindir = _find_bindir()
+    bindir = find_bindir()
     if bindir is None:
         print("no PostgreSQL binaries found; set LITELLM_DB_BENCH_DSN", file=sys.stderr)
         raise SystemExit(1)

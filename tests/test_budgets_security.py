@@ -20,7 +20,8 @@ import pytest
 from psycopg import sql
 
 import litellm_db
-from conftest import REPO, PgServer
+from litellm_db.testing import PgServer
+from repo import REPO
 
 FUNCTION = re.compile(r"create\s+or\s+replace\s+function\s+([\w.]+)\s*\(", re.I)
 WHY = re.compile(r"--\s*(?:security\s+)?definer\s*:", re.I)

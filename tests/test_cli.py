@@ -2,7 +2,7 @@
 
 Most tests call ``cli.main([...])`` in-process (the function the console script
 runs) with an explicit environment; a few run the real entry points in a
-subprocess. Fixtures (tests/conftest.py): ``pg_server``, ``empty_db``, ``db``,
+subprocess. Fixtures (the litellm_db.testing plugin): ``pg_server``, ``empty_db``, ``db``,
 ``conn``.
 """
 

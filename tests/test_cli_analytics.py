@@ -18,8 +18,8 @@ import pytest
 from psycopg.conninfo import make_conninfo
 from psycopg.rows import dict_row
 
-from conftest import PgServer, clone_template
 from litellm_db import cli
+from litellm_db.testing import PgServer, clone_template
 from opsdata import make_login, seed
 
 FIGURES = ("request_count", "total_tokens", "total_cost")

@@ -15,7 +15,6 @@ import psycopg
 import pytest
 from psycopg_pool import ConnectionPool
 
-from conftest import REPO
 from litellm_db import calls, errors
 from litellm_db.client import (
     AsyncClient,
@@ -27,6 +26,7 @@ from litellm_db.client import (
     sync_method,
     to_amount,
 )
+from repo import REPO
 
 
 @pytest.fixture
@@ -212,6 +212,9 @@ def test_builders_match_the_sql_signatures(conn: psycopg.Connection) -> None:
         assert [p.name for p in params] == inputs, name
         required = [p.name for p in params if p.default is inspect.Parameter.empty]
         assert required == inputs[: len(inputs) - defaults], f"{name}: required arguments"
+        restated = [p.name for p in params
+                    if p.name not in required and p.default is not calls.DEFAULT]
+        assert restated == [], f"{name}: Python restates the SQL default of {restated}"
         call = build(*[[] if "Sequence" in str(p.annotation) else "1"
                        for p in params if p.name in required])
         if call.row_type is not None:
@@ -278,13 +281,43 @@ def test_server_errors_keep_the_psycopg_error_as_cause(client: Client) -> None:
 # -- arguments and results ---------------------------------------------------------------------
 
 
-def test_none_means_the_database_default() -> None:
-    call = calls.debit_user_credits("u", 1, metadata=None, request_id=None)
-    assert "metadata" not in call.args and "request_id" not in call.args
+def test_an_argument_left_out_is_not_sent() -> None:
+    call = calls.debit_user_credits("u", 1, request_id=calls.DEFAULT)
+    assert call.args == {"user_id": "u", "cost": Decimal(1)}
     assert call.query == (b"select * from litellm.debit_user_credits(user_id => %(user_id)s,"
-                          b" cost => %(cost)s, prompt_tokens => %(prompt_tokens)s,"
-                          b" completion_tokens => %(completion_tokens)s)")
+                          b" cost => %(cost)s)")
     assert call.query is calls.debit_user_credits("v", 2).query  # built once
+
+
+def test_none_is_sent_as_null() -> None:
+    call = calls.debit_user_credits("u", 1, metadata=None, request_id=None)
+    assert call.args == {"user_id": "u", "cost": Decimal(1), "metadata": None,
+                         "request_id": None}
+    assert calls.set_budget("user", 1, soft_thresholds=None).args["soft_thresholds"] is None
+    assert calls.record_llm_call("u", "p", "m", cost=None).args["cost"] is None
+
+
+def test_null_reaches_the_sql_function_and_a_left_out_argument_gets_its_default(
+    client: Client,
+) -> None:
+    """``top_models``: max_rows left out is the SQL default (5 rows), NULL is every row."""
+    client.add_user_credits("py-null", 100, "bonus")
+    for i in range(7):
+        client.record_llm_call("py-null", "openai", f"model-{i}", 10, 10, cost=i + 1)
+    client.refresh_usage_summary()
+    assert len(client.top_models()) == 5
+    assert len(client.top_models(max_rows=None)) == 7
+    assert len(client.top_models(max_rows=2)) == 2
+    with pytest.raises(errors.InvalidInputError):  # NULL where the SQL refuses it: sent, refused
+        client.add_user_credits("py-null", 1, transaction_type=None)
+
+
+def test_a_result_of_the_wrong_shape_raises_a_package_error() -> None:
+    """No row where one is promised: a LiteLLMDBError (and a LookupError), never a bare one."""
+    assert calls.get_user_balance("u").result([]) is None  # optional: no row is None
+    with pytest.raises(errors.UnexpectedResultError, match="returned 0 rows") as caught:
+        calls.add_user_credits("u", 1).result([])
+    assert isinstance(caught.value, LookupError)
 
 
 def test_a_column_the_client_does_not_know_is_ignored(conn: psycopg.Connection) -> None:

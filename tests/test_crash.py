@@ -29,7 +29,7 @@ import psycopg
 import pytest
 
 import litellm_db
-from conftest import _find_bindir, pg_ctl_start, start_cluster, stop_cluster
+from litellm_db.testing import find_bindir, pg_ctl_start, start_cluster, stop_cluster
 
 START = Decimal(100000)
 WORKERS = 8
@@ -59,7 +59,7 @@ DEBITS = {
 def test_acknowledged_debits_survive_sigkill(debit: str) -> None:
     if os.environ.get("LITELLM_DB_TEST_DSN"):
         pytest.skip("needs a server this suite starts and may kill: unset LITELLM_DB_TEST_DSN")
-    bindir = _find_bindir()
+    bindir = find_bindir()
     assert bindir is not None, "PostgreSQL server binaries are required"
     root = Path(tempfile.mkdtemp(prefix="litellm-db-crash-"))
     server = start_cluster(bindir, root, durable=True)

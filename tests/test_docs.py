@@ -6,8 +6,8 @@ import re
 
 import psycopg
 
-from conftest import REPO
 from litellm_db import apidoc, errors
+from repo import REPO
 
 RAISED = re.compile(r"errcode\s*=\s*'(LD\d{3})'")
 

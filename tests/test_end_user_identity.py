@@ -28,9 +28,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from psycopg import sql
 
-from conftest import PgServer, clone_template
-from litellm_db import errors
+from litellm_db import DEFAULT, Default, errors
 from litellm_db.client import Client
+from litellm_db.testing import PgServer, clone_template
 
 A, B = "idn-a", "idn-b.with.dots"
 FERNET = "gAAAAA" + "x" * 94
@@ -48,7 +48,7 @@ class Site:
         return psycopg.connect(self.dsn, user=self.logins[who], password="x", autocommit=True,
                                **kwargs)
 
-    def token(self, user_id: str, valid_for: timedelta | None = None) -> str:
+    def token(self, user_id: str, valid_for: timedelta | Default | None = DEFAULT) -> str:
         with self.connect("app") as app:
             return Client(app).issue_end_user_token(user_id, valid_for=valid_for)
 

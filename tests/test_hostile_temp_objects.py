@@ -36,7 +36,7 @@ import psycopg
 import pytest
 from psycopg import sql
 
-from conftest import REPO
+from repo import REPO
 
 ROLES = ("litellm_app", "litellm_analyst", "litellm_end_user")
 

@@ -10,9 +10,9 @@ import psycopg
 import pytest
 
 import litellm_db
-from conftest import PgServer
 from litellm_db.errors import InstallError
 from litellm_db.installer import InstallResult, schema_files
+from litellm_db.testing import PgServer
 
 
 def dump(pg_server: PgServer, dsn: str, *args: str, entry_headers: bool = False) -> str:

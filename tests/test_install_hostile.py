@@ -32,10 +32,10 @@ from psycopg.conninfo import make_conninfo
 from test_install import full_dump
 
 import litellm_db
-from conftest import PgServer
 from litellm_db import cli, installer
 from litellm_db.errors import InstallError, UnsafeDatabaseError
 from litellm_db.installer import InstallResult, split_search_path
+from litellm_db.testing import PgServer
 
 ident = sql.Identifier
 PACKAGE_ROLES = ("litellm_owner", "litellm_app", "litellm_analyst", "litellm_end_user")

@@ -41,13 +41,7 @@ import psycopg
 import pytest
 
 import litellm_db
-from conftest import (
-    PgServer,
-    _find_bindir,
-    pg_ctl_start,
-    start_cluster,
-    stop_cluster,
-)
+from litellm_db.testing import PgServer, find_bindir, pg_ctl_start, start_cluster, stop_cluster
 
 openai = pytest.importorskip("openai")
 pytest.importorskip("litellm.proxy.proxy_server", reason="needs litellm[proxy]")
@@ -183,7 +177,7 @@ class Proxy:
 def cluster() -> Iterator[PgServer]:
     if os.environ.get("LITELLM_DB_TEST_DSN"):
         pytest.skip("needs a server this module starts and restarts: unset LITELLM_DB_TEST_DSN")
-    bindir = _find_bindir()
+    bindir = find_bindir()
     assert bindir is not None, "PostgreSQL server binaries are required"
     root = Path(tempfile.mkdtemp(prefix="litellm-db-proxy-"))
     server = start_cluster(bindir, root)

@@ -27,7 +27,7 @@ import psycopg
 import pytest
 from psycopg import sql
 
-from conftest import PgServer
+from litellm_db.testing import PgServer
 
 BOUND = 5.0
 """The lock_timeout every waiting package function sets (seconds)."""

@@ -24,8 +24,8 @@ import pytest
 import yaml
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
-from conftest import PgServer, clone_template
 from litellm_db import cli, ops_cli
+from litellm_db.testing import PgServer, clone_template
 from opsdata import make_login, seed
 
 Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import psycopg
 
-from conftest import REPO
+from repo import REPO
 
 BIN = Path(sys.executable).parent
 
@@ -34,6 +34,15 @@ def test_ruff_finds_nothing_in_python() -> None:
     proc = subprocess.run(
         [_tool("ruff"), "check", "python", "tests", "scripts", "bench", "conftest.py"],
         cwd=REPO, capture_output=True, text=True, timeout=300,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_mypy_strict_finds_nothing_in_the_package() -> None:
+    """The package ships py.typed: its annotations hold under ``mypy --strict`` ([tool.mypy])."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "mypy", "--no-incremental", "--cache-dir", "/dev/null"],
+        cwd=REPO, capture_output=True, text=True, timeout=600,
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
 

@@ -23,7 +23,7 @@ import psycopg
 import pytest
 
 import litellm_db
-from conftest import PgServer, _find_bindir, start_cluster, stop_cluster
+from litellm_db.testing import PgServer, find_bindir, start_cluster, stop_cluster
 
 CALL = "'openai', 'gpt-4', 10, 20"
 ORIGINAL = {
@@ -47,7 +47,7 @@ FLUSHED = "select pg_current_wal_flush_lsn() >= %s::pg_lsn"
 @pytest.fixture(scope="module")
 def lazy_wal_writer() -> Iterator[str]:
     """A cluster of its own whose WAL writer flushes at most every 10 s, with the package."""
-    bindir = _find_bindir()
+    bindir = find_bindir()
     if bindir is None:
         pytest.skip("needs PostgreSQL server binaries: a cluster with its own WAL writer")
     root = Path(tempfile.mkdtemp(prefix="litellm-db-flush-"))

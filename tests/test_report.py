@@ -31,8 +31,8 @@ import pytest
 from psycopg.conninfo import make_conninfo
 from psycopg.rows import dict_row
 
-from conftest import PgServer, clone_template
 from litellm_db import analytics, cli, report
+from litellm_db.testing import PgServer, clone_template
 from opsdata import make_login, seed
 
 REPO = Path(__file__).resolve().parent.parent

@@ -28,7 +28,6 @@ from psycopg.conninfo import conninfo_to_dict
 from test_install import full_dump
 
 import litellm_db
-from conftest import SQL_TESTS, PgServer
 from litellm_db import cli
 from litellm_db.errors import InstallError, InvalidRoleNameError, RoleNamesChangedError
 from litellm_db.installer import (
@@ -38,6 +37,8 @@ from litellm_db.installer import (
     check_role_name,
     with_role_names,
 )
+from litellm_db.testing import PgServer
+from repo import SQL_TESTS
 
 DEFAULTS = DEFAULT_ROLE_NAMES.as_dict()
 

@@ -29,8 +29,8 @@ import pytest
 from psycopg.conninfo import make_conninfo
 
 import litellm_db
-from conftest import PgServer, _find_bindir, pg_ctl_start, start_cluster, stop_cluster
 from litellm_db import cli, maintenance
+from litellm_db.testing import PgServer, find_bindir, pg_ctl_start, start_cluster, stop_cluster
 
 REPO = Path(__file__).resolve().parent.parent
 JOBS = set(maintenance.JOB_ORDER)
@@ -178,7 +178,7 @@ def test_maintain_every_stops_cleanly_on_a_signal(db: str, signum: int) -> None:
 
 @pytest.fixture(scope="module")
 def cron_server() -> Iterator[PgServer]:
-    bindir = _find_bindir()
+    bindir = find_bindir()
     if os.environ.get("LITELLM_DB_TEST_DSN") or bindir is None:
         pytest.skip("pg_cron needs a cluster of our own (system PostgreSQL binaries)")
     major = bindir.parent.name

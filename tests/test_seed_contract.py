@@ -9,7 +9,7 @@ from pathlib import Path
 import psycopg
 from cryptography.fernet import Fernet
 
-from conftest import PgServer
+from litellm_db.testing import PgServer
 
 QUICK_REFERENCE = Path(__file__).parent / "seed_contract" / "quick_reference.sql"
 

@@ -26,9 +26,10 @@ from psycopg import sql
 from test_install import dump
 
 import litellm_db
-from conftest import REPO, PgServer
 from litellm_db import demo, installer
 from litellm_db.errors import InstallError
+from litellm_db.testing import PgServer
+from repo import REPO
 
 RELEASES = REPO / "sql" / "releases"
 SNAPSHOT = REPO / "sql" / "schema.snapshot.sql"

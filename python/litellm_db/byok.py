@@ -39,12 +39,12 @@ import os
 import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any, Concatenate, Generic, ParamSpec, TypeVar
+from typing import Any, Concatenate, Generic, ParamSpec, TypeVar, overload
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
 from . import calls
-from .calls import Call, KeyInfo
+from .calls import DEFAULT, Call, Default, KeyInfo
 from .client import AsyncClient, Client
 from .errors import DecryptionError, EncryptionKeyError, InvalidApiKeyError
 
@@ -216,12 +216,12 @@ def check_api_key(provider: str, api_key: str) -> str:
             raise InvalidApiKeyError(f"this looks like an {other} key, not an {fmt.name} key")
     rest = key
     if fmt.prefixes:
-        prefix = next((p for p in fmt.prefixes if key.startswith(p)), None)
-        if prefix is None:
+        start = next((p for p in fmt.prefixes if key.startswith(p)), None)
+        if start is None:
             raise InvalidApiKeyError(
                 f"an {fmt.name} API key starts with {' or '.join(fmt.prefixes)}"
             )
-        rest = key[len(prefix):]
+        rest = key[len(start):]
     if not re.fullmatch(fmt.pattern, rest):
         raise InvalidApiKeyError(f"this is not an {fmt.name} API key: wrong length or characters")
     return key
@@ -277,7 +277,8 @@ class _Core:
     # Builders: (self, arguments) -> Call; finishers: (self, result) -> return value.
 
     def _store(self, user_id: str, provider: str, api_key: str,
-               metadata: Mapping[str, Any] | None = None, key_name: str | None = None,
+               metadata: Mapping[str, Any] | Default | None = DEFAULT,
+               key_name: str | Default | None = DEFAULT,
                enabled: bool = True) -> Call[calls.StoredKey]:
         key = check_api_key(provider, api_key)
         return calls.store_user_api_key(
@@ -335,9 +336,14 @@ class _SyncOp(Generic[P, X, R]):
     def __set_name__(self, owner: type, name: str) -> None:
         self._name = name
 
-    def __get__(self, obj: BYOKManager | None, owner: type) -> Callable[P, R]:
+    @overload
+    def __get__(self, obj: None, owner: type) -> _SyncOp[P, X, R]: ...
+    @overload
+    def __get__(self, obj: BYOKManager, owner: type) -> Callable[P, R]: ...
+
+    def __get__(self, obj: BYOKManager | None, owner: type) -> Any:
         if obj is None:
-            return self  # type: ignore[return-value]
+            return self
         build, finish, run = self._build, self._finish, obj.client.run
 
         @functools.wraps(build)
@@ -345,7 +351,7 @@ class _SyncOp(Generic[P, X, R]):
             return finish(obj, run(build(obj, *args, **kwargs)))
 
         method.__doc__ = self.__doc__
-        method.__signature__ = self._signature  # type: ignore[attr-defined]
+        method.__dict__["__signature__"] = self._signature
         obj.__dict__[self._name] = method  # bound once per manager
         return method
 
@@ -361,9 +367,14 @@ class _AsyncOp(Generic[P, X, R]):
     def __set_name__(self, owner: type, name: str) -> None:
         self._name = name
 
-    def __get__(self, obj: AsyncBYOKManager | None, owner: type) -> Callable[P, Awaitable[R]]:
+    @overload
+    def __get__(self, obj: None, owner: type) -> _AsyncOp[P, X, R]: ...
+    @overload
+    def __get__(self, obj: AsyncBYOKManager, owner: type) -> Callable[P, Awaitable[R]]: ...
+
+    def __get__(self, obj: AsyncBYOKManager | None, owner: type) -> Any:
         if obj is None:
-            return self  # type: ignore[return-value]
+            return self
         build, finish, run = self._build, self._finish, obj.client.run
 
         @functools.wraps(build)
@@ -371,7 +382,7 @@ class _AsyncOp(Generic[P, X, R]):
             return finish(obj, await run(build(obj, *args, **kwargs)))
 
         method.__doc__ = self.__doc__
-        method.__signature__ = self._signature  # type: ignore[attr-defined]
+        method.__dict__["__signature__"] = self._signature
         obj.__dict__[self._name] = method  # bound once per manager
         return method
 

@@ -7,38 +7,60 @@ synchronous :class:`~litellm_db.client.Client` and the
 :class:`~litellm_db.client.AsyncClient` share every builder and every row type
 and differ only in how they execute a ``Call``.
 
-An argument left as ``None`` is **not sent**: the database's own default
-applies (``metadata`` becomes ``'{}'``, ``transaction_type`` ``'purchase'``,
-...). The defaults therefore live in one place, the SQL, and a builder for an
-argument the connected database does not know yet still works as long as the
-caller leaves it out.
+An optional argument defaults to :data:`DEFAULT`, which is **not sent**: the
+SQL function's own default applies. ``None`` is sent as SQL NULL, which some
+functions give a meaning of its own (``top_models(max_rows=None)``: all rows).
+The defaults therefore live in one place, the SQL (``docs/api.md`` lists them),
+and a builder for an argument the connected database does not know yet still
+works as long as the caller leaves it out.
 
 Adding a method for a new SQL function ``litellm.f(a text, b numeric)``:
 
 1. a frozen dataclass for its row (fields named as the SQL result columns;
    extra columns a newer database adds are ignored) unless it returns a scalar;
 2. a builder here: ``def f(a: str, b: Amount) -> Call[FRow]: return Call.one("f", FRow,
-   a=a, b=to_amount(b))``;
+   a=a, b=to_amount(b))``, with ``b: Amount | Default | None = DEFAULT`` for an
+   argument that has a SQL default (and ``_amount_or_none(b)``);
 3. one line in each client: ``f = sync_method(calls.f)`` / ``f = async_method(calls.f)``.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import enum
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from functools import lru_cache
-from typing import Any, Generic, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Final, Generic, Literal, TypeVar, cast
 
 from psycopg.rows import BaseRowFactory, tuple_row
 from psycopg.types.json import Jsonb
 
+from .errors import UnexpectedResultError
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
 T = TypeVar("T")
 R = TypeVar("R")
+D = TypeVar("D", bound="DataclassInstance")
 Amount = Decimal | int | float | str
 Shape = Literal["one", "optional", "many", "scalar", "column"]
+
+
+class Default(enum.Enum):
+    """The type of :data:`DEFAULT` (one member, so a type checker can narrow on it)."""
+
+    DEFAULT = "DEFAULT"
+
+    def __repr__(self) -> str:
+        return "DEFAULT"
+
+
+DEFAULT: Final = Default.DEFAULT
+"""An argument left out of the call: the SQL function's default applies (``None`` sends NULL)."""
 
 
 def to_amount(value: Amount) -> Decimal:
@@ -50,39 +72,49 @@ def to_amount(value: Amount) -> Decimal:
     return Decimal(value)
 
 
-def _amount_or_none(value: Amount | None) -> Decimal | None:
-    return None if value is None else to_amount(value)
+def _amount_or_none(value: Amount | Default | None) -> Decimal | Default | None:
+    if value is None or value is DEFAULT:
+        return value
+    return to_amount(value)
 
 
-def _json(value: Mapping[str, Any] | None) -> Jsonb | None:
-    return None if value is None else Jsonb(dict(value))
+def _json(value: Mapping[str, Any] | Default | None) -> Jsonb | Default | None:
+    if value is None or value is DEFAULT:
+        return value
+    return Jsonb(dict(value))
+
+
+def _amounts(values: Sequence[Amount] | Default | None) -> list[Decimal] | Default | None:
+    if values is None or values is DEFAULT:
+        return values
+    return [to_amount(v) for v in values]
 
 
 @lru_cache(maxsize=1024)
-def _dataclass_row(cls: type[T]) -> BaseRowFactory[T]:
+def _dataclass_row(cls: type[D]) -> BaseRowFactory[D]:
     """A row factory building ``cls`` from the columns it names; extra columns are ignored.
 
     Like psycopg's ``class_row``, but a database that returns a column this
     version of the package does not know yet does not break the client. The
     row maker for a given list of column names is built once and reused.
     """
-    fields = [f.name for f in dataclasses.fields(cls)]  # type: ignore[arg-type]
+    fields = [f.name for f in dataclasses.fields(cls)]
     known = frozenset(fields)
-    makers: dict[tuple[bytes, ...], Callable[[Sequence[Any]], T]] = {}
+    makers: dict[tuple[bytes, ...], Callable[[Sequence[Any]], D]] = {}
 
-    def build(raw: tuple[bytes, ...]) -> Callable[[Sequence[Any]], T]:
+    def build(raw: tuple[bytes, ...]) -> Callable[[Sequence[Any]], D]:
         names = [n.decode() for n in raw]
         if names == fields:
-            def positional(values: Sequence[Any]) -> T:
+            def positional(values: Sequence[Any]) -> D:
                 return cls(*values)
             return positional
         keep = [(i, n) for i, n in enumerate(names) if n in known]
 
-        def by_name(values: Sequence[Any]) -> T:
+        def by_name(values: Sequence[Any]) -> D:
             return cls(**{n: values[i] for i, n in keep})
         return by_name
 
-    def factory(cursor: Any) -> Callable[[Sequence[Any]], T]:
+    def factory(cursor: Any) -> Callable[[Sequence[Any]], D]:
         # The names straight from the result (cursor.description would build a
         # Column object per column), as psycopg's own class_row reads them.
         res = cursor.pgresult
@@ -118,7 +150,7 @@ class Call(Generic[R]):
     @classmethod
     def _make(cls, function: str, shape: Shape, row_type: type | None,
               args: dict[str, Any], procedure: bool = False) -> Call[Any]:
-        return cls(function, {k: v for k, v in args.items() if v is not None}, shape, row_type,
+        return cls(function, {k: v for k, v in args.items() if v is not DEFAULT}, shape, row_type,
                    procedure)
 
     @classmethod
@@ -162,17 +194,22 @@ class Call(Generic[R]):
     def result(self, rows: list[Any]) -> R:
         """The method's return value from the fetched rows."""
         shape = self.shape
+        value: Any
         if shape == "one":
             if len(rows) != 1:
-                raise LookupError(f"litellm.{self.function} returned {len(rows)} rows, not one")
-            return rows[0]  # type: ignore[no-any-return]
-        if shape == "optional":
-            return rows[0] if rows else None  # type: ignore[return-value]
-        if shape == "many":
-            return rows  # type: ignore[return-value]
-        if shape == "scalar":
-            return rows[0][0] if rows else None  # type: ignore[no-any-return]
-        return [r[0] for r in rows]  # type: ignore[return-value]
+                raise UnexpectedResultError(
+                    f"litellm.{self.function} returned {len(rows)} rows, not one")
+            value = rows[0]
+        elif shape == "optional":
+            value = rows[0] if rows else None
+        elif shape == "many":
+            value = rows
+        elif shape == "scalar":
+            value = rows[0][0] if rows else None
+        else:
+            value = [r[0] for r in rows]
+        # The builder that made this Call named R for its shape (Call.one -> T, ...).
+        return cast(R, value)
 
 
 # -- rows --------------------------------------------------------------------------------------
@@ -285,17 +322,15 @@ class KeyToRotate:
 
 
 def add_user_credits(
-    user_id: str, amount: Amount, transaction_type: str | None = "purchase",
-    payment_method: str | None = None, stripe_transaction_id: str | None = None,
-    package_id: int | None = None, description: str | None = None,
-    metadata: Mapping[str, Any] | None = None, idempotency_key: str | None = None,
-    expires_at: datetime | None = None,
+    user_id: str, amount: Amount, transaction_type: str | Default | None = DEFAULT,
+    payment_method: str | Default | None = DEFAULT,
+    stripe_transaction_id: str | Default | None = DEFAULT,
+    package_id: int | Default | None = DEFAULT, description: str | Default | None = DEFAULT,
+    metadata: Mapping[str, Any] | Default | None = DEFAULT,
+    idempotency_key: str | Default | None = DEFAULT,
+    expires_at: datetime | Default | None = DEFAULT,
 ) -> Call[CreditResult]:
-    """Credit a user (creating the account when new); idempotent by charge id or key.
-
-    ``expires_at``: when these credits expire (default: the credit type's validity;
-    purchases never expire).
-    """
+    """Credit a user (creating the account when new); idempotent by charge id or key."""
     return Call.one(
         "add_user_credits", CreditResult, user_id=user_id, amount=to_amount(amount),
         transaction_type=transaction_type, payment_method=payment_method,
@@ -306,10 +341,11 @@ def add_user_credits(
 
 
 def debit_user_credits(
-    user_id: str, cost: Amount, provider: str | None = None, model: str | None = None,
-    prompt_tokens: int | None = 0, completion_tokens: int | None = 0,
-    power_level: str | None = None, metadata: Mapping[str, Any] | None = None,
-    request_id: str | None = None,
+    user_id: str, cost: Amount, provider: str | Default | None = DEFAULT,
+    model: str | Default | None = DEFAULT, prompt_tokens: int | Default | None = DEFAULT,
+    completion_tokens: int | Default | None = DEFAULT, power_level: str | Default | None = DEFAULT,
+    metadata: Mapping[str, Any] | Default | None = DEFAULT,
+    request_id: str | Default | None = DEFAULT,
 ) -> Call[DebitResult]:
     """Charge a user for a call; ``success = False`` (not an exception) when they cannot pay."""
     return Call.one(
@@ -321,10 +357,11 @@ def debit_user_credits(
 
 
 def debit_user_credits_early_release(
-    user_id: str, cost: Amount, provider: str | None = None, model: str | None = None,
-    prompt_tokens: int | None = 0, completion_tokens: int | None = 0,
-    power_level: str | None = None, metadata: Mapping[str, Any] | None = None,
-    request_id: str | None = None,
+    user_id: str, cost: Amount, provider: str | Default | None = DEFAULT,
+    model: str | Default | None = DEFAULT, prompt_tokens: int | Default | None = DEFAULT,
+    completion_tokens: int | Default | None = DEFAULT, power_level: str | Default | None = DEFAULT,
+    metadata: Mapping[str, Any] | Default | None = DEFAULT,
+    request_id: str | Default | None = DEFAULT,
 ) -> Call[DebitResult]:
     """``debit_user_credits`` for a busy account: the row is released before the disk flush,
     and the call returns once the charge is on disk. Runs outside any transaction: the
@@ -351,7 +388,7 @@ def refresh_usage_summary() -> Call[int]:
 
 
 def ensure_usage_log_partitions(
-    months_ahead: int | None = None, months_behind: int | None = None,
+    months_ahead: int | Default | None = DEFAULT, months_behind: int | Default | None = DEFAULT,
 ) -> Call[list[str]]:
     """Create missing monthly partitions of the usage log; the names created."""
     return Call.column("ensure_usage_log_partitions", str, months_ahead=months_ahead,
@@ -362,9 +399,10 @@ def ensure_usage_log_partitions(
 
 
 def store_user_api_key(
-    user_id: str, provider: str, encrypted_api_key: str, key_hint: str | None = None,
-    key_name: str | None = None, encryption_key_id: str | None = None,
-    metadata: Mapping[str, Any] | None = None, enabled: bool | None = None,
+    user_id: str, provider: str, encrypted_api_key: str, key_hint: str | Default | None = DEFAULT,
+    key_name: str | Default | None = DEFAULT, encryption_key_id: str | Default | None = DEFAULT,
+    metadata: Mapping[str, Any] | Default | None = DEFAULT,
+    enabled: bool | Default | None = DEFAULT,
 ) -> Call[StoredKey]:
     """Store (or replace) a user's Fernet-encrypted key for a provider."""
     return Call.one(
@@ -406,7 +444,8 @@ def count_user_api_keys_to_rotate(current_key_id: str) -> Call[int]:
 
 
 def list_user_api_keys_to_rotate(
-    current_key_id: str, after_id: int | None = None, batch_size: int | None = None,
+    current_key_id: str, after_id: int | Default | None = DEFAULT,
+    batch_size: int | Default | None = DEFAULT,
 ) -> Call[list[KeyToRotate]]:
     """The next batch (id order, after ``after_id``) of keys not under the current key."""
     return Call.many("list_user_api_keys_to_rotate", KeyToRotate, current_key_id=current_key_id,
@@ -514,13 +553,11 @@ class ProviderChoice:
 
 def set_model_price(
     provider: str, model: str, prompt_per_1m: Amount, completion_per_1m: Amount,
-    cached_per_1m: Amount | None = None, effective_from: datetime | None = None,
-    note: str | None = None, source: str | None = None,
+    cached_per_1m: Amount | Default | None = DEFAULT,
+    effective_from: datetime | Default | None = DEFAULT, note: str | Default | None = DEFAULT,
+    source: str | Default | None = DEFAULT,
 ) -> Call[PriceChange]:
-    """Schedule a model's price (USD per million tokens) from ``effective_from`` (now).
-
-    ``source``: manual (default), litellm or default.
-    """
+    """Schedule a model's price (USD per million tokens) from ``effective_from``."""
     return Call.one(
         "set_model_price", PriceChange, provider=provider, model=model,
         prompt_per_1m=to_amount(prompt_per_1m), completion_per_1m=to_amount(completion_per_1m),
@@ -530,15 +567,16 @@ def set_model_price(
 
 
 def get_model_price(
-    provider: str, model: str, at: datetime | None = None,
+    provider: str, model: str, at: datetime | Default | None = DEFAULT,
 ) -> Call[ModelPrice | None]:
-    """The price in force at ``at`` (now), following the fallbacks; ``None`` when none applies."""
+    """The price in force at ``at``, following the fallbacks; ``None`` when none applies."""
     return Call.optional("get_model_price", ModelPrice, provider=provider, model=model, at=at)
 
 
 def calculate_cost(
     provider: str, model: str, prompt_tokens: int, completion_tokens: int,
-    power_level: str | None = None, tier: str | None = None, at: datetime | None = None,
+    power_level: str | Default | None = DEFAULT, tier: str | Default | None = DEFAULT,
+    at: datetime | Default | None = DEFAULT,
 ) -> Call[Decimal]:
     """Credits for one call by the database's prices, power level and tier."""
     return Call.scalar(
@@ -553,25 +591,28 @@ def usd_to_credits(usd: Amount) -> Call[Decimal]:
 
 
 def purchase_credit_package(
-    user_id: str, package_id: int, payment_method: str | None = None,
-    charge_id: str | None = None,
+    user_id: str, package_id: int, payment_method: str | Default | None = DEFAULT,
+    charge_id: str | Default | None = DEFAULT,
 ) -> Call[PackagePurchase]:
     """Credit a package from the catalogue, idempotent by ``charge_id``."""
     return Call.one("purchase_credit_package", PackagePurchase, user_id=user_id,
                     package_id=package_id, payment_method=payment_method, charge_id=charge_id)
 
 
-def set_user_tier(user_id: str, tier: str, reason: str | None = None) -> Call[TierChange]:
+def set_user_tier(
+    user_id: str, tier: str, reason: str | Default | None = DEFAULT,
+) -> Call[TierChange]:
     """Move a user to another tier, recording why."""
     return Call.one("set_user_tier", TierChange, user_id=user_id, tier=tier, reason=reason)
 
 
 def record_provider_health(
-    provider: str, status: str | None = None, avg_latency_ms: int | None = None,
-    success_rate: Amount | None = None, error_count: int | None = None,
-    last_error: str | None = None, notes: str | None = None,
+    provider: str, status: str | Default | None = DEFAULT,
+    avg_latency_ms: int | Default | None = DEFAULT, success_rate: Amount | Default | None = DEFAULT,
+    error_count: int | Default | None = DEFAULT, last_error: str | Default | None = DEFAULT,
+    notes: str | Default | None = DEFAULT,
 ) -> Call[ProviderHealth]:
-    """Upsert a provider's health (status derived from the figures when ``None``)."""
+    """Upsert a provider's health."""
     return Call.one(
         "record_provider_health", ProviderHealth, provider=provider, status=status,
         avg_latency_ms=avg_latency_ms, success_rate=_amount_or_none(success_rate),
@@ -580,9 +621,9 @@ def record_provider_health(
 
 
 def refresh_provider_health(
-    window_minutes: int | None = None, dry_run: bool | None = None,
+    window_minutes: int | Default | None = DEFAULT, dry_run: bool | Default | None = DEFAULT,
 ) -> Call[list[ProviderHealthUpdate]]:
-    """Derive each provider's health from the calls of the last ``window_minutes`` (15)."""
+    """Derive each provider's health from the calls of the last ``window_minutes``."""
     return Call.many("refresh_provider_health", ProviderHealthUpdate,
                      window_minutes=window_minutes, dry_run=dry_run)
 
@@ -670,19 +711,19 @@ class LedgerProblem:
 
 
 def reserve_credits(
-    user_id: str, amount: Amount, request_id: str, ttl: timedelta | None = None,
-    metadata: Mapping[str, Any] | None = None,
+    user_id: str, amount: Amount, request_id: str, ttl: timedelta | Default | None = DEFAULT,
+    metadata: Mapping[str, Any] | Default | None = DEFAULT,
 ) -> Call[Reservation]:
-    """Hold a call's worst-case cost before it runs (expires after ``ttl``, 15 minutes)."""
+    """Hold a call's worst-case cost before it runs; it expires after ``ttl``."""
     return Call.one("reserve_credits", Reservation, user_id=user_id, amount=to_amount(amount),
                     request_id=request_id, ttl=ttl, metadata=_json(metadata))
 
 
 def settle_reservation(
-    user_id: str, request_id: str, actual_cost: Amount, provider: str | None = None,
-    model: str | None = None, prompt_tokens: int | None = None,
-    completion_tokens: int | None = None, power_level: str | None = None,
-    metadata: Mapping[str, Any] | None = None,
+    user_id: str, request_id: str, actual_cost: Amount, provider: str | Default | None = DEFAULT,
+    model: str | Default | None = DEFAULT, prompt_tokens: int | Default | None = DEFAULT,
+    completion_tokens: int | Default | None = DEFAULT, power_level: str | Default | None = DEFAULT,
+    metadata: Mapping[str, Any] | Default | None = DEFAULT,
 ) -> Call[Settlement]:
     """Charge a reserved call's actual cost and release the rest of the hold."""
     return Call.one(
@@ -699,7 +740,8 @@ def release_reservation(user_id: str, request_id: str) -> Call[Release]:
 
 
 def refund_transaction(
-    transaction_id: int, reason: str, idempotency_key: str, amount: Amount | None = None,
+    transaction_id: int, reason: str, idempotency_key: str,
+    amount: Amount | Default | None = DEFAULT,
 ) -> Call[Refund]:
     """Reverse a usage charge (all of it, or ``amount``) with a refund entry."""
     return Call.one("refund_transaction", Refund, transaction_id=transaction_id, reason=reason,
@@ -708,14 +750,14 @@ def refund_transaction(
 
 def adjust_credits(
     user_id: str, amount: Amount, reason: str, idempotency_key: str,
-    expires_at: datetime | None = None,
+    expires_at: datetime | Default | None = DEFAULT,
 ) -> Call[Adjustment]:
     """A signed manual correction, journalled with its reason."""
     return Call.one("adjust_credits", Adjustment, user_id=user_id, amount=to_amount(amount),
                     reason=reason, idempotency_key=idempotency_key, expires_at=expires_at)
 
 
-def expire_credits(max_users: int | None = None) -> Call[ExpirySweep]:
+def expire_credits(max_users: int | Default | None = DEFAULT) -> Call[ExpirySweep]:
     """Journal the expiry of credits past their date, for up to ``max_users`` accounts."""
     return Call.one("expire_credits", ExpirySweep, max_users=max_users)
 
@@ -744,17 +786,17 @@ class CallRecord:
 
 
 def record_llm_call(
-    user_id: str, provider: str, model: str, prompt_tokens: int | None = None,
-    completion_tokens: int | None = None, cost: Amount | None = None,
-    success: bool | None = None, request_id: str | None = None,
-    litellm_call_id: str | None = None, power_level: str | None = None,
-    latency_ms: int | None = None, cost_usd: Amount | None = None,
-    error_type: str | None = None, error_message: str | None = None,
-    tenant_id: str | None = None, team_id: str | None = None,
-    organization_id: str | None = None, service_name: str | None = None,
-    operation: str | None = None, session_id: str | None = None,
-    request_metadata: Mapping[str, Any] | None = None,
-    response_metadata: Mapping[str, Any] | None = None,
+    user_id: str, provider: str, model: str, prompt_tokens: int | Default | None = DEFAULT,
+    completion_tokens: int | Default | None = DEFAULT, cost: Amount | Default | None = DEFAULT,
+    success: bool | Default | None = DEFAULT, request_id: str | Default | None = DEFAULT,
+    litellm_call_id: str | Default | None = DEFAULT, power_level: str | Default | None = DEFAULT,
+    latency_ms: int | Default | None = DEFAULT, cost_usd: Amount | Default | None = DEFAULT,
+    error_type: str | Default | None = DEFAULT, error_message: str | Default | None = DEFAULT,
+    tenant_id: str | Default | None = DEFAULT, team_id: str | Default | None = DEFAULT,
+    organization_id: str | Default | None = DEFAULT, service_name: str | Default | None = DEFAULT,
+    operation: str | Default | None = DEFAULT, session_id: str | Default | None = DEFAULT,
+    request_metadata: Mapping[str, Any] | Default | None = DEFAULT,
+    response_metadata: Mapping[str, Any] | Default | None = DEFAULT,
 ) -> Call[CallRecord]:
     """Log one call and charge it (cost ``None``: priced by ``calculate_cost``); idempotent."""
     return Call.one(
@@ -784,15 +826,16 @@ class SettledCall:
 
 def settle_llm_call(
     user_id: str, request_id: str, actual_cost: Amount, provider: str, model: str,
-    prompt_tokens: int | None = None, completion_tokens: int | None = None,
-    power_level: str | None = None, litellm_call_id: str | None = None,
-    latency_ms: int | None = None, cost_usd: Amount | None = None,
-    tenant_id: str | None = None, team_id: str | None = None,
-    organization_id: str | None = None, service_name: str | None = None,
-    operation: str | None = None, session_id: str | None = None,
-    request_metadata: Mapping[str, Any] | None = None,
-    response_metadata: Mapping[str, Any] | None = None,
-    metadata: Mapping[str, Any] | None = None,
+    prompt_tokens: int | Default | None = DEFAULT,
+    completion_tokens: int | Default | None = DEFAULT, power_level: str | Default | None = DEFAULT,
+    litellm_call_id: str | Default | None = DEFAULT, latency_ms: int | Default | None = DEFAULT,
+    cost_usd: Amount | Default | None = DEFAULT, tenant_id: str | Default | None = DEFAULT,
+    team_id: str | Default | None = DEFAULT, organization_id: str | Default | None = DEFAULT,
+    service_name: str | Default | None = DEFAULT, operation: str | Default | None = DEFAULT,
+    session_id: str | Default | None = DEFAULT,
+    request_metadata: Mapping[str, Any] | Default | None = DEFAULT,
+    response_metadata: Mapping[str, Any] | Default | None = DEFAULT,
+    metadata: Mapping[str, Any] | Default | None = DEFAULT,
 ) -> Call[SettledCall]:
     """Settle a held call and log it in one transaction (settle_reservation + its usage row)."""
     return Call.one(
@@ -827,8 +870,10 @@ class DroppedArchive:
     range_end: datetime
 
 
-def archive_usage_logs(older_than: timedelta | None = None) -> Call[list[ArchivedPartition]]:
-    """Detach the usage log's months that ended before now - ``older_than`` (90 days)."""
+def archive_usage_logs(
+    older_than: timedelta | Default | None = DEFAULT,
+) -> Call[list[ArchivedPartition]]:
+    """Detach the usage log's months that ended before now - ``older_than``."""
     return Call.many("archive_usage_logs", ArchivedPartition, older_than=older_than)
 
 
@@ -960,60 +1005,68 @@ class OrganizationUsage:
     total_cost_usd: Decimal | None
 
 
-def usage_daily(user_id: str, days: int | None = None) -> Call[list[DailyUsage]]:
-    """A user's usage per day for the last ``days`` (7)."""
+def usage_daily(user_id: str, days: int | Default | None = DEFAULT) -> Call[list[DailyUsage]]:
+    """A user's usage per day for the last ``days``."""
     return Call.many("usage_daily", DailyUsage, user_id=user_id, days=days)
 
 
 def top_models(
-    days: int | None = None, max_rows: int | None = None, user_id: str | None = None,
+    days: int | Default | None = DEFAULT, max_rows: int | Default | None = DEFAULT,
+    user_id: str | Default | None = DEFAULT,
 ) -> Call[list[ModelUsage]]:
-    """The most used models of the last ``days`` (30), for everyone or one user."""
+    """The most used models of the last ``days``, for everyone or one user."""
     return Call.many("top_models", ModelUsage, days=days, max_rows=max_rows, user_id=user_id)
 
 
-def top_spenders(days: int | None = None, max_rows: int | None = None) -> Call[list[Spender]]:
-    """The users who spent most in the last ``days`` (30)."""
+def top_spenders(
+    days: int | Default | None = DEFAULT, max_rows: int | Default | None = DEFAULT,
+) -> Call[list[Spender]]:
+    """The users who spent most in the last ``days``."""
     return Call.many("top_spenders", Spender, days=days, max_rows=max_rows)
 
 
-def provider_breakdown(days: int | None = None) -> Call[list[ProviderUsage]]:
-    """Usage and revenue per provider for the last ``days`` (7)."""
+def provider_breakdown(days: int | Default | None = DEFAULT) -> Call[list[ProviderUsage]]:
+    """Usage and revenue per provider for the last ``days``."""
     return Call.many("provider_breakdown", ProviderUsage, days=days)
 
 
-def failed_calls(hours: int | None = None, user_id: str | None = None) -> Call[list[FailureCount]]:
+def failed_calls(
+    hours: int | Default | None = DEFAULT, user_id: str | Default | None = DEFAULT,
+) -> Call[list[FailureCount]]:
     """Failed calls by provider and error type in the last ``hours`` (24)."""
     return Call.many("failed_calls", FailureCount, hours=hours, user_id=user_id)
 
 
-def usage_by_tenant(days: int | None = None) -> Call[list[TenantUsage]]:
-    """Usage per tenant for the last ``days`` (30)."""
+def usage_by_tenant(days: int | Default | None = DEFAULT) -> Call[list[TenantUsage]]:
+    """Usage per tenant for the last ``days``."""
     return Call.many("usage_by_tenant", TenantUsage, days=days)
 
 
-def tenant_usage_daily(tenant_id: str, days: int | None = None) -> Call[list[TenantDailyUsage]]:
-    """A tenant's usage per day for the last ``days`` (30)."""
+def tenant_usage_daily(
+    tenant_id: str, days: int | Default | None = DEFAULT,
+) -> Call[list[TenantDailyUsage]]:
+    """A tenant's usage per day for the last ``days``."""
     return Call.many("tenant_usage_daily", TenantDailyUsage, tenant_id=tenant_id, days=days)
 
 
 def usage_by_operation(
-    days: int | None = None, service_name: str | None = None, tenant_id: str | None = None,
+    days: int | Default | None = DEFAULT, service_name: str | Default | None = DEFAULT,
+    tenant_id: str | Default | None = DEFAULT,
 ) -> Call[list[OperationUsage]]:
-    """Usage per service and operation for the last ``days`` (7)."""
+    """Usage per service and operation for the last ``days``."""
     return Call.many("usage_by_operation", OperationUsage, days=days,
                      service_name=service_name, tenant_id=tenant_id)
 
 
 def team_usage(
-    days: int | None = None, organization_id: str | None = None,
+    days: int | Default | None = DEFAULT, organization_id: str | Default | None = DEFAULT,
 ) -> Call[list[TeamUsage]]:
-    """Usage per team for the last ``days`` (30)."""
+    """Usage per team for the last ``days``."""
     return Call.many("team_usage", TeamUsage, days=days, organization_id=organization_id)
 
 
-def organization_usage(days: int | None = None) -> Call[list[OrganizationUsage]]:
-    """Usage per organisation for the last ``days`` (30)."""
+def organization_usage(days: int | Default | None = DEFAULT) -> Call[list[OrganizationUsage]]:
+    """Usage per organisation for the last ``days``."""
     return Call.many("organization_usage", OrganizationUsage, days=days)
 
 
@@ -1127,7 +1180,8 @@ class DailySpend:
 
 
 def create_organization(
-    organization_id: str, name: str | None = None, metadata: Mapping[str, Any] | None = None,
+    organization_id: str, name: str | Default | None = DEFAULT,
+    metadata: Mapping[str, Any] | Default | None = DEFAULT,
 ) -> Call[Organization]:
     """Create an organisation, or set its name and metadata."""
     return Call.one("create_organization", Organization, organization_id=organization_id,
@@ -1135,8 +1189,8 @@ def create_organization(
 
 
 def create_team(
-    team_id: str, organization_id: str | None = None, name: str | None = None,
-    metadata: Mapping[str, Any] | None = None,
+    team_id: str, organization_id: str | Default | None = DEFAULT,
+    name: str | Default | None = DEFAULT, metadata: Mapping[str, Any] | Default | None = DEFAULT,
 ) -> Call[Team]:
     """Create a team (in an organisation), or set its organisation, name and metadata."""
     return Call.one("create_team", Team, team_id=team_id, organization_id=organization_id,
@@ -1144,9 +1198,10 @@ def create_team(
 
 
 def add_team_member(
-    user_id: str, team_id: str, role: str | None = None, is_primary: bool | None = None,
+    user_id: str, team_id: str, role: str | Default | None = DEFAULT,
+    is_primary: bool | Default | None = DEFAULT,
 ) -> Call[TeamMembership]:
-    """Put a user in a team with a role (member by default), or change the role."""
+    """Put a user in a team with a role, or change the role."""
     return Call.one("add_team_member", TeamMembership, user_id=user_id, team_id=team_id,
                     role=role, is_primary=is_primary)
 
@@ -1157,23 +1212,25 @@ def remove_team_member(user_id: str, team_id: str) -> Call[bool]:
 
 
 def set_budget(
-    level: str, hard_limit: Amount, user_id: str | None = None, team_id: str | None = None,
-    organization_id: str | None = None, period: str | None = None,
-    soft_thresholds: Sequence[Amount] | None = None, model: str | None = None,
-    active: bool | None = None, metadata: Mapping[str, Any] | None = None,
+    level: str, hard_limit: Amount, user_id: str | Default | None = DEFAULT,
+    team_id: str | Default | None = DEFAULT, organization_id: str | Default | None = DEFAULT,
+    period: str | Default | None = DEFAULT,
+    soft_thresholds: Sequence[Amount] | Default | None = DEFAULT,
+    model: str | Default | None = DEFAULT, active: bool | Default | None = DEFAULT,
+    metadata: Mapping[str, Any] | Default | None = DEFAULT,
 ) -> Call[Budget]:
     """Create or change the budget of a user, membership, team or organisation."""
     return Call.one(
         "set_budget", Budget, level=level, hard_limit=to_amount(hard_limit), user_id=user_id,
         team_id=team_id, organization_id=organization_id, period=period,
-        soft_thresholds=None if soft_thresholds is None
-        else [to_amount(t) for t in soft_thresholds],
+        soft_thresholds=_amounts(soft_thresholds),
         model=model, active=active, metadata=_json(metadata),
     )
 
 
 def get_budget_status(
-    user_id: str | None = None, team_id: str | None = None, organization_id: str | None = None,
+    user_id: str | Default | None = DEFAULT, team_id: str | Default | None = DEFAULT,
+    organization_id: str | Default | None = DEFAULT,
 ) -> Call[list[BudgetStatus]]:
     """The active budgets that apply, with this period's spent, held and remaining."""
     return Call.many("get_budget_status", BudgetStatus, user_id=user_id, team_id=team_id,
@@ -1181,9 +1238,9 @@ def get_budget_status(
 
 
 def list_budget_alerts(
-    budget_id: int | None = None, user_id: str | None = None, team_id: str | None = None,
-    organization_id: str | None = None, since: datetime | None = None,
-    max_rows: int | None = None,
+    budget_id: int | Default | None = DEFAULT, user_id: str | Default | None = DEFAULT,
+    team_id: str | Default | None = DEFAULT, organization_id: str | Default | None = DEFAULT,
+    since: datetime | Default | None = DEFAULT, max_rows: int | Default | None = DEFAULT,
 ) -> Call[list[BudgetAlert]]:
     """Soft-threshold alerts, newest first."""
     return Call.many("list_budget_alerts", BudgetAlert, budget_id=budget_id, user_id=user_id,
@@ -1192,8 +1249,9 @@ def list_budget_alerts(
 
 
 def get_daily_spend(
-    user_id: str | None = None, team_id: str | None = None, organization_id: str | None = None,
-    tag: str | None = None, days: int | None = None,
+    user_id: str | Default | None = DEFAULT, team_id: str | Default | None = DEFAULT,
+    organization_id: str | Default | None = DEFAULT, tag: str | Default | None = DEFAULT,
+    days: int | Default | None = DEFAULT,
 ) -> Call[list[DailySpend]]:
     """Spend per UTC day and model for a user, membership, team, organisation or tag."""
     return Call.many("get_daily_spend", DailySpend, user_id=user_id, team_id=team_id,
@@ -1258,9 +1316,10 @@ class MaintenanceRun:
 
 
 def usage_between(
-    from_date: date, to_date: date, group_by: str | None = None, user_id: str | None = None,
-    team_id: str | None = None, organization_id: str | None = None,
-    tenant_id: str | None = None, max_rows: int | None = None,
+    from_date: date, to_date: date, group_by: str | Default | None = DEFAULT,
+    user_id: str | Default | None = DEFAULT, team_id: str | Default | None = DEFAULT,
+    organization_id: str | Default | None = DEFAULT, tenant_id: str | Default | None = DEFAULT,
+    max_rows: int | Default | None = DEFAULT,
 ) -> Call[list[UsageRow]]:
     """Usage from ``from_date`` to ``to_date`` (UTC, both included) grouped by ``group_by``
     (day, day_provider, provider, model, user, team, organization or tenant)."""
@@ -1270,7 +1329,7 @@ def usage_between(
 
 
 def credit_flow_daily(from_date: date, to_date: date,
-                      user_id: str | None = None) -> Call[list[CreditFlow]]:
+                      user_id: str | Default | None = DEFAULT) -> Call[list[CreditFlow]]:
     """Credits purchased, granted, consumed, refunded, expired and adjusted per UTC day."""
     return Call.many("credit_flow_daily", CreditFlow, from_date=from_date, to_date=to_date,
                      user_id=user_id)
@@ -1286,10 +1345,12 @@ def run_maintenance(job: str) -> Call[MaintenanceRun]:
     return Call.one("run_maintenance", MaintenanceRun, job=job)
 
 
-def issue_end_user_token(user_id: str, valid_for: timedelta | None = None) -> Call[str]:
-    """A token proving ``user_id`` to row-level security for ``valid_for`` (default 15 minutes,
-    at most a day). Hand it to the end user's connection, which sets ``litellm.end_user_token``
-    to it (docs/security.md#end-user-tokens)."""
+def issue_end_user_token(
+    user_id: str, valid_for: timedelta | Default | None = DEFAULT,
+) -> Call[str]:
+    """A token proving ``user_id`` to row-level security for ``valid_for``. Hand it to the
+    end user's connection, which sets ``litellm.end_user_token`` to it
+    (docs/security.md#end-user-tokens)."""
     return Call.scalar("issue_end_user_token", str, user_id=user_id, valid_for=valid_for)
 
 
@@ -1299,7 +1360,7 @@ def current_end_user_id() -> Call[str | None]:
     return Call.scalar("current_end_user_id", str)
 
 
-def rotate_end_user_token_key(revoke_issued: bool | None = None) -> Call[int]:
+def rotate_end_user_token_key(revoke_issued: bool | Default | None = DEFAULT) -> Call[int]:
     """The owner's: a new key signs end-user tokens from now on; its id. With
     ``revoke_issued=True`` every token issued so far stops working at once."""
     return Call.scalar("rotate_end_user_token_key", int, revoke_issued=revoke_issued)

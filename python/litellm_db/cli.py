@@ -556,7 +556,7 @@ def _install_command(args: argparse.Namespace, env: Mapping[str, str], io: _IO, 
                     installer.drop(conn)
                     say(f"Dropped schema {installer.SCHEMA} and everything in it (--reset).")
                 doc["install"] = _install(conn, say, roles, args.change_roles)
-            state = installer.installed_version(conn)
+            state: dict[str, Any] | None = installer.installed_version(conn)
         except psycopg.Error as exc:
             raise translate(exc) from exc
         doc["installed"] = state
@@ -608,7 +608,7 @@ def _cmd_status(args: argparse.Namespace, env: Mapping[str, str], io: _IO) -> in
     target = resolve_target(args, env, must_exist=True)
     with config.connect(target.dsn) as conn:
         try:
-            state = installer.installed_version(conn)
+            state: dict[str, Any] | None = installer.installed_version(conn)
             counts = _counts(conn) if state else {}
             problems: list[Any] | None = None
             if state and not args.no_verify and _has_function(conn, "verify_ledger"):

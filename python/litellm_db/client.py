@@ -17,8 +17,9 @@ pool from a DSN (argument, then ``DATABASE_URL`` / ``POSTGRES_*``).
 Both clients have the same methods: each is one builder in
 :mod:`litellm_db.calls` (arguments -> function name, named arguments, result
 shape) bound by :func:`sync_method` or :func:`async_method`; neither client has
-a method body of its own. ``None`` for an optional argument means the
-database's default. Several calls run in one transaction with
+a method body of its own. An optional argument left out (or passed as
+:data:`~litellm_db.calls.DEFAULT`) gets the SQL function's default; ``None``
+sends NULL. Several calls run in one transaction with
 ``client.transaction()`` (``async with client.transaction() as tx`` for the
 async client). Errors are :class:`~litellm_db.errors.LiteLLMDBError` subclasses
 chosen by SQLSTATE, with the psycopg error as ``__cause__``.
@@ -101,13 +102,13 @@ class sync_method(Generic[P, R]):
         """``Client.f(client, ...)``, like a plain method called on the class."""
         return client.run(self._build(*args, **kwargs))
 
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._name = name
+
     @overload
     def __get__(self, obj: None, owner: type) -> sync_method[P, R]: ...
     @overload
     def __get__(self, obj: Client, owner: type) -> Callable[P, R]: ...
-
-    def __set_name__(self, owner: type, name: str) -> None:
-        self._name = name
 
     def __get__(self, obj: Client | None, owner: type) -> Any:
         if obj is None:
@@ -119,7 +120,7 @@ class sync_method(Generic[P, R]):
         def method(*args: P.args, **kwargs: P.kwargs) -> R:
             return run(build(*args, **kwargs))
 
-        method.__signature__ = self.__signature__  # type: ignore[attr-defined]
+        method.__dict__["__signature__"] = self.__signature__
         # Bound once per client: later lookups find it in the instance.
         obj.__dict__[self._name] = method
         return method
@@ -138,13 +139,13 @@ class async_method(Generic[P, R]):
         """``AsyncClient.f(client, ...)``, like a plain method called on the class."""
         return client.run(self._build(*args, **kwargs))
 
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._name = name
+
     @overload
     def __get__(self, obj: None, owner: type) -> async_method[P, R]: ...
     @overload
     def __get__(self, obj: AsyncClient, owner: type) -> Callable[P, Awaitable[R]]: ...
-
-    def __set_name__(self, owner: type, name: str) -> None:
-        self._name = name
 
     def __get__(self, obj: AsyncClient | None, owner: type) -> Any:
         if obj is None:
@@ -156,7 +157,7 @@ class async_method(Generic[P, R]):
         def method(*args: P.args, **kwargs: P.kwargs) -> Awaitable[R]:
             return run(build(*args, **kwargs))
 
-        method.__signature__ = self.__signature__  # type: ignore[attr-defined]
+        method.__dict__["__signature__"] = self.__signature__
         # Bound once per client: later lookups find it in the instance.
         obj.__dict__[self._name] = method
         return method

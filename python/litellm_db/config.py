@@ -17,6 +17,7 @@ import contextlib
 import os
 import re
 from collections.abc import Mapping
+from typing import Any
 
 import psycopg
 from psycopg import conninfo
@@ -134,7 +135,7 @@ def connect(dsn: str, *, autocommit: bool = True,
         raise ConnectionConfigError(
             f"invalid connection string: {scrub(_one_line(str(exc)), dsn)}"
         ) from exc
-    extra: dict[str, object] = {}
+    extra: dict[str, Any] = {}
     if "connect_timeout" not in params:
         extra["connect_timeout"] = connect_timeout
     address = server_address(params)

@@ -272,10 +272,11 @@ def load_demo_data(conn: psycopg.Connection, *, seed: int = SEED) -> DemoSummary
 def _load(conn: psycopg.Connection, seed: int) -> DemoSummary:
     rng = random.Random(seed)
     now = datetime.now(UTC)
-    multipliers = dict(conn.execute(
+    multipliers: dict[str, Decimal] = dict(conn.execute(
         "select power_level, cost_multiplier from litellm.power_levels"
     ).fetchall())
-    markups = dict(conn.execute("select tier, markup from litellm.tiers").fetchall())
+    markups: dict[str, Decimal] = dict(
+        conn.execute("select tier, markup from litellm.tiers").fetchall())
     # The conversion rate is the database's (pricing_settings), never a copy here.
     rate = conn.execute("select credits_per_usd from litellm.pricing_settings").fetchone()
     if rate is None:

@@ -434,7 +434,7 @@ class EndUserTokenError(RefusedError):
     it is not a token (LD330) or its signature is not valid (LD331: tampered, forged, or signed
     with a key since rotated out). Such a session sees no rows until it sets a valid token."""
 
-    codes = ("LD330", "LD331")
+    codes: ClassVar[tuple[str, ...]] = ("LD330", "LD331")
 
 
 class EndUserTokenExpiredError(EndUserTokenError):
@@ -557,6 +557,11 @@ class UnsafeDatabaseError(InstallError):
     a package table that the package did not create, or a role chosen for every
     session by the database's settings. Raised before anything is written.
     """
+
+
+class UnexpectedResultError(LiteLLMDBError, LookupError):
+    """A function returned a result the client cannot read as its method's (no row where one is
+    promised): the connected database's API differs from this version of the package."""
 
 
 class ConnectionConfigError(LiteLLMDBError):

@@ -43,7 +43,7 @@ import contextlib
 import hashlib
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from importlib.resources.abc import Traversable
 
@@ -336,6 +336,8 @@ def install(
     api = api_files()
     checksum = api_checksum(api)
     result = InstallResult()
+    api_applied = False
+    search_path_set: str | None = None
     # The package's owner role, as configured for this run (not as the database says).
     owners = [requested.owner or str(DEFAULT_ROLE_NAMES.owner)]
     try:
@@ -396,16 +398,16 @@ def install(
                               or _last_api_checksum(conn) != checksum):
                 say(f"applying the API ({len(api)} files)")
                 before = _definitions(conn)
-                for f in api:
-                    if f.path == "grants.sql":
+                for a in api:
+                    if a.path == "grants.sql":
                         # Before the grants, which write every function's catalog row.
                         result.removed.extend(_remove_undefined(conn, before))
-                    _execute(conn, f.path, with_role_names(f.text, target))
+                    _execute(conn, a.path, with_role_names(a.text, target))
                 for name in result.removed:
                     say(f"dropped {name}: litellm-db {__version__} does not define it")
                 _record(conn, f"api-{checksum[:16]}", "api",
                         f"functions, views and grants of {__version__}", checksum)
-                object.__setattr__(result, "api_applied", True)
+                api_applied = True
             if apply_api:
                 # The usage log's monthly partitions for this month and the next
                 # ones; later months come with each refresh_usage_summary().
@@ -417,15 +419,14 @@ def install(
             # Once more, now that the package is in place: nothing was slipped in meanwhile.
             _refuse_untrusted(conn, [*owners, str(target.owner)])
             if configure_search_path:
-                value = _configure_search_path(conn, result.warnings)
-                object.__setattr__(result, "search_path_set", value)
+                search_path_set = _configure_search_path(conn, result.warnings)
             warning = public_schema_warning(conn)
             if warning:
                 result.warnings.append(warning)
             result.roles.update(target.as_dict())
     except psycopg.Error as exc:
         raise InstallError(f"installation failed, nothing was changed: {exc}") from exc
-    return result
+    return replace(result, api_applied=api_applied, search_path_set=search_path_set)
 
 
 def _recorded_roles(conn: psycopg.Connection) -> RoleNames:
@@ -439,7 +440,8 @@ def _recorded_roles(conn: psycopg.Connection) -> RoleNames:
     ).fetchone()
     if not exists or not exists[0]:
         return DEFAULT_ROLE_NAMES
-    rows = dict(conn.execute("select purpose, role_name from litellm.role_names").fetchall())
+    rows: dict[str, str] = dict(
+        conn.execute("select purpose, role_name from litellm.role_names").fetchall())
     return RoleNames.from_mapping(rows).merged(DEFAULT_ROLE_NAMES)
 
 

@@ -267,8 +267,8 @@ def cron_connection(conn: psycopg.Connection) -> Iterator[psycopg.Connection]:
     else:
         dsn = make_conninfo(conn.info.dsn, dbname=cron_db)
         password = conn.info.password
-        other = psycopg.connect(dsn, autocommit=True,
-                                **({"password": password} if password else {}))
+        extra: dict[str, Any] = {"password": password} if password else {}
+        other = psycopg.connect(dsn, autocommit=True, **extra)
         cron = other
     try:
         installed = cron.execute(

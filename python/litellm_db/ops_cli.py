@@ -12,8 +12,9 @@ from typing import Any
 
 import psycopg
 
-from . import analytics, maintenance, tables
+from . import analytics, config, maintenance, tables
 from . import cli as _cli
+from .errors import LiteLLMDBError
 
 EXIT_OK = 0
 EXIT_ERROR = 1
@@ -239,10 +240,10 @@ def _cmd_maintain(args: argparse.Namespace, env: Mapping[str, str], io: Any) -> 
         while not stopper.stopped:
             started = time.monotonic()
             try:
-                with _cli.config.connect(target.dsn) as conn:
+                with config.connect(target.dsn) as conn:
                     _cli._require(conn, "run_maintenance", "maintenance jobs")
                     maintenance.run_round(conn, jobs, stopper=stopper, on_run=say)
-            except (psycopg.Error, _cli.LiteLLMDBError) as exc:
+            except (psycopg.Error, LiteLLMDBError) as exc:
                 # The database may be restarting: say so and try again next round.
                 io.err.write(f"{_cli.PROG} maintain: round failed: {_cli._one_line(exc)}\n")
             io.err.flush()

@@ -71,7 +71,7 @@ class ReportData:
         }
 
     def as_dict(self) -> dict[str, Any]:
-        return _jsonable({
+        doc: dict[str, Any] = _jsonable({
             "package_version": __version__,
             "period": {"from": self.period.start, "to": self.period.end},
             "filters": self.filters.params(),
@@ -88,6 +88,7 @@ class ReportData:
             "running_out": self.running_out,
             "notes": self.notes,
         })
+        return doc
 
 
 def _jsonable(value: Any) -> Any:
