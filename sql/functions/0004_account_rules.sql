@@ -109,7 +109,7 @@ create or replace function litellm._refusal(
     out sweep_due boolean
 )
 language plpgsql
-stable
+volatile
 set search_path = pg_catalog, pg_temp
 as $$
 declare
@@ -119,8 +119,11 @@ declare
 begin
     -- Each condition of a charge or hold is tested here with the helper the
     -- charge itself uses, so a refusal always names the condition that failed.
+    -- The account is locked (first in the lock order), so what is read here is
+    -- what the caller's next attempt will see: a condition found met now
+    -- stays met, and that attempt charges.
     sweep_due := false;
-    select uc.* into v_account from litellm.user_credits as uc where uc.user_id = _refusal.user_id;
+    select uc.* into v_account from litellm.user_credits as uc where uc.user_id = _refusal.user_id for update;
     if not found then
         error_code := 'unknown_user';
         error_message := format('Unknown user %s: no credits have been added for this user', _refusal.user_id);
@@ -150,15 +153,16 @@ begin
                                 v_cap, litellm._month_spent(v_account, v_month), v_account.credits_held, amount);
         return;
     end if;
-    -- Every condition holds now (the account changed since the charge looked at
-    -- it): error_code stays NULL and the caller tries again.
+    -- Every condition holds now (the account changed before it was locked):
+    -- error_code stays NULL and the caller tries again, under this lock.
 end
 $$;
 
 comment on function litellm._refusal(text, numeric) is
 'Why a charge or hold of amount was refused: unknown_user, insufficient_credits or monthly_cap_exceeded, with a '
 'message; sweep_due when expired lots or holds must be swept first; error_code NULL when the account now meets '
-'every condition (it changed since the charge looked). Each condition is tested with the helper the charge uses '
+'every condition (it changed since the charge looked). Locks the account row, so the caller''s next attempt sees '
+'what was read here. Each condition is tested with the helper the charge uses '
 '(_expiry_due, _available, _within_monthly_cap), so a refusal never names a condition that did not fail.';
 
 create or replace function litellm._check_refused(user_id text, error_code text)
@@ -171,13 +175,13 @@ begin
     if error_code is null then
         raise exception using
             errcode = '40001',
-            message = format('the account of user %s kept changing while a charge or hold was made', user_id),
+            message = format('a charge or hold of user %s was refused although the account met every condition', user_id),
             hint = 'Retry the transaction.';
     end if;
 end
 $$;
 
 comment on function litellm._check_refused(text, text) is
-'For a charge or hold refused twice although _refusal() found every condition met on a second look (the account '
-'changed each time): raises serialization_failure (40001) so that the caller retries, rather than naming a '
-'condition that did not fail.';
+'For a charge or hold refused again although _refusal() found every condition met under the account''s lock (a '
+'condition of the charge that _refusal() does not test): raises serialization_failure (40001) so that the caller '
+'retries, rather than naming a condition that did not fail.';

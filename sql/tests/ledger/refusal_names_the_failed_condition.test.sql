@@ -46,7 +46,7 @@ select results_eq(
 select throws_ok(
     $$ select litellm._check_refused('refused', null) $$,
     '40001',
-    'the account of user refused kept changing while a charge or hold was made',
+    'a charge or hold of user refused was refused although the account met every condition',
     'no reason twice: the caller is asked to retry'
 );
 
