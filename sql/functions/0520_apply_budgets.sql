@@ -90,30 +90,47 @@ returns table (
     model text,
     period text,
     hard_limit numeric,
-    soft_thresholds numeric [],
+    soft_thresholds numeric[],
     lock_rank integer
 )
 language sql
 stable
 begin atomic
-    select b.budget_id, b.level, b.model, b.period, b.hard_limit, b.soft_thresholds, b.lock_rank
+    select
+        b.budget_id,
+        b.level,
+        b.model,
+        b.period,
+        b.hard_limit,
+        b.soft_thresholds,
+        b.lock_rank
     from (
-        select b1.*, 1 as lock_rank
+        select
+            b1.*,
+            1 as lock_rank
         from litellm.budgets as b1
-        where _budgets_applying.user_budgets and b1.level = 'user'  -- noqa: RF01
-          and b1.user_id = _budgets_applying.user_id  -- noqa: RF01
+        where
+            _budgets_applying.user_budgets and b1.level = 'user'  -- noqa: RF01
+            and b1.user_id = _budgets_applying.user_id  -- noqa: RF01
         union all
-        select b2.*, 2 as lock_rank
+        select
+            b2.*,
+            2 as lock_rank
         from litellm.budgets as b2
-        where _budgets_applying.membership_budgets and b2.level = 'membership'  -- noqa: RF01
-          and b2.user_id = _budgets_applying.user_id  -- noqa: RF01
-          and b2.team_id = _budgets_applying.team_id  -- noqa: RF01
+        where
+            _budgets_applying.membership_budgets and b2.level = 'membership'  -- noqa: RF01
+            and b2.user_id = _budgets_applying.user_id  -- noqa: RF01
+            and b2.team_id = _budgets_applying.team_id  -- noqa: RF01
         union all
-        select b3.*, 3 as lock_rank
+        select
+            b3.*,
+            3 as lock_rank
         from litellm.budgets as b3
         where b3.level = 'team' and b3.team_id = _budgets_applying.team_id  -- noqa: RF01
         union all
-        select b4.*, 4 as lock_rank
+        select
+            b4.*,
+            4 as lock_rank
         from litellm.budgets as b4
         where b4.level = 'organization' and b4.organization_id = _budgets_applying.organization_id  -- noqa: RF01
     ) as b
@@ -126,7 +143,7 @@ comment on function litellm._budgets_applying(text, text, text, text, boolean, b
 'models or for charge_model. lock_rank (1 user, 2 membership, 3 team, 4 organisation) then budget_id is the order in which their '
 'counters are locked, everywhere.';
 
-create or replace function litellm._lock_budget_counters(user_ids text [], team_ids text [], models text [])
+create or replace function litellm._lock_budget_counters(user_ids text[], team_ids text[], models text[])
 returns void
 language plpgsql
 volatile
@@ -154,7 +171,7 @@ begin
 end
 $$;
 
-comment on function litellm._lock_budget_counters(text [], text [], text []) is
+comment on function litellm._lock_budget_counters(text[], text[], text[]) is
 'Locks, in lock order, the current counter of every budget that charges of user_ids[i] in team_ids[i] (NULL: the '
 'user''s primary team) for models[i] apply to. Called before a transaction''s several _apply_budgets() calls, so that '
 'all its counter locks are taken in one order. Call it with the users'' account rows locked.';
