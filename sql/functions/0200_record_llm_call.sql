@@ -44,6 +44,55 @@ comment on function litellm._usage_call_cost(text, text, text, bigint, bigint, t
 'Cost in credits of a call: litellm.calculate_cost(provider, model, prompt_tokens, completion_tokens, power_level, '
 'the user''s tier, now()). LD020 if it returns NULL.';
 
+create or replace function litellm._check_usage_row(
+    provider text,
+    model text,
+    latency_ms integer,
+    cost_usd numeric,
+    litellm_call_id text,
+    tenant_id text,
+    team_id text,
+    organization_id text,
+    service_name text,
+    operation text,
+    session_id text
+)
+returns numeric
+language plpgsql
+immutable
+set search_path = pg_catalog, pg_temp
+as $$
+begin
+    if _check_usage_row.provider is null or btrim(_check_usage_row.provider) = '' then
+        raise exception using errcode = 'LD021', message = 'provider is required';
+    end if;
+    if _check_usage_row.model is null or btrim(_check_usage_row.model) = '' then
+        raise exception using errcode = 'LD021', message = 'model is required';
+    end if;
+    perform litellm._check_text(_check_usage_row.provider, 'provider', 255);
+    perform litellm._check_text(_check_usage_row.model, 'model', 255);
+    if _check_usage_row.latency_ms < 0 then
+        raise exception using
+            errcode = 'LD021', message = format('latency_ms must not be negative, got %s', _check_usage_row.latency_ms);
+    end if;
+    perform litellm._check_text(_check_usage_row.litellm_call_id, 'litellm_call_id', 255);
+    perform litellm._check_text(_check_usage_row.tenant_id, 'tenant_id', 255);
+    perform litellm._check_text(_check_usage_row.team_id, 'team_id', 255);
+    perform litellm._check_text(_check_usage_row.organization_id, 'organization_id', 255);
+    perform litellm._check_text(_check_usage_row.service_name, 'service_name', 255);
+    perform litellm._check_text(_check_usage_row.operation, 'operation', 255);
+    perform litellm._check_text(_check_usage_row.session_id, 'session_id', 255);
+    if _check_usage_row.cost_usd is null then
+        return null;
+    end if;
+    return round(litellm._check_usd(_check_usage_row.cost_usd, 'cost_usd'), 8);
+end
+$$;
+
+comment on function litellm._check_usage_row(text, text, integer, numeric, text, text, text, text, text, text, text) is
+'Checks the arguments that describe a usage row (provider and model required, latency not negative, labels at most '
+'255 characters; LD021) and returns cost_usd rounded to 8 decimals. Shared by record_llm_call and settle_llm_call.';
+
 create or replace function litellm._record_llm_call(
     user_id text,
     provider text,
@@ -109,16 +158,12 @@ declare
     v_logged litellm.llm_usage_log;
 begin
     -- Arguments: the debit's codes for what the debit also checks, LD021 for the rest.
-    if _record_llm_call.provider is null or btrim(_record_llm_call.provider) = '' then
-        raise exception using
-            errcode = 'LD021', message = 'provider is required';
-    end if;
-    if _record_llm_call.model is null or btrim(_record_llm_call.model) = '' then
-        raise exception using
-            errcode = 'LD021', message = 'model is required';
-    end if;
-    perform litellm._check_text(_record_llm_call.provider, 'provider', 255);
-    perform litellm._check_text(_record_llm_call.model, 'model', 255);
+    v_cost_usd := litellm._check_usage_row(
+        _record_llm_call.provider, _record_llm_call.model, _record_llm_call.latency_ms, _record_llm_call.cost_usd,
+        _record_llm_call.litellm_call_id, _record_llm_call.tenant_id, _record_llm_call.team_id,
+        _record_llm_call.organization_id, _record_llm_call.service_name, _record_llm_call.operation,
+        _record_llm_call.session_id
+    );
     perform litellm._check_tokens(v_prompt, v_completion);
     if v_prompt + v_completion > 2147483647 then
         raise exception using
@@ -129,22 +174,8 @@ begin
     if _record_llm_call.cost is not null then
         v_cost := litellm._check_amount(_record_llm_call.cost, 'cost', true);
     end if;
-    if _record_llm_call.cost_usd is not null then
-        v_cost_usd := round(litellm._check_usd(_record_llm_call.cost_usd, 'cost_usd'), 8);
-    end if;
-    if _record_llm_call.latency_ms < 0 then
-        raise exception using
-            errcode = 'LD021', message = format('latency_ms must not be negative, got %s', _record_llm_call.latency_ms);
-    end if;
     perform litellm._check_text(_record_llm_call.request_id, 'request_id', 255);
-    perform litellm._check_text(_record_llm_call.litellm_call_id, 'litellm_call_id', 255);
     perform litellm._check_text(_record_llm_call.error_type, 'error_type', 255);
-    perform litellm._check_text(_record_llm_call.tenant_id, 'tenant_id', 255);
-    perform litellm._check_text(_record_llm_call.team_id, 'team_id', 255);
-    perform litellm._check_text(_record_llm_call.organization_id, 'organization_id', 255);
-    perform litellm._check_text(_record_llm_call.service_name, 'service_name', 255);
-    perform litellm._check_text(_record_llm_call.operation, 'operation', 255);
-    perform litellm._check_text(_record_llm_call.session_id, 'session_id', 255);
 
     -- Idempotency: one log row per (user, key). The user's call lock (a row
     -- of the owner-only litellm.locks) serialises this user's keyed calls

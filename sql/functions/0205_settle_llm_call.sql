@@ -58,26 +58,12 @@ declare
 begin
     -- The usage row's arguments, checked before anything is written (settle_reservation
     -- checks the rest: the request id, the cost, the tokens, the power level).
-    if settle_llm_call.provider is null or btrim(settle_llm_call.provider) = '' then
-        raise exception using errcode = 'LD021', message = 'provider is required';
-    end if;
-    if settle_llm_call.model is null or btrim(settle_llm_call.model) = '' then
-        raise exception using errcode = 'LD021', message = 'model is required';
-    end if;
-    if settle_llm_call.latency_ms < 0 then
-        raise exception using
-            errcode = 'LD021', message = format('latency_ms must not be negative, got %s', settle_llm_call.latency_ms);
-    end if;
-    if settle_llm_call.cost_usd is not null then
-        v_cost_usd := round(litellm._check_usd(settle_llm_call.cost_usd, 'cost_usd'), 8);
-    end if;
-    perform litellm._check_text(settle_llm_call.litellm_call_id, 'litellm_call_id', 255);
-    perform litellm._check_text(settle_llm_call.tenant_id, 'tenant_id', 255);
-    perform litellm._check_text(settle_llm_call.team_id, 'team_id', 255);
-    perform litellm._check_text(settle_llm_call.organization_id, 'organization_id', 255);
-    perform litellm._check_text(settle_llm_call.service_name, 'service_name', 255);
-    perform litellm._check_text(settle_llm_call.operation, 'operation', 255);
-    perform litellm._check_text(settle_llm_call.session_id, 'session_id', 255);
+    v_cost_usd := litellm._check_usage_row(
+        settle_llm_call.provider, settle_llm_call.model, settle_llm_call.latency_ms, settle_llm_call.cost_usd,
+        settle_llm_call.litellm_call_id, settle_llm_call.tenant_id, settle_llm_call.team_id,
+        settle_llm_call.organization_id, settle_llm_call.service_name, settle_llm_call.operation,
+        settle_llm_call.session_id
+    );
 
     -- The row's id is taken first so that the journal entry can name it, as a
     -- debit by record_llm_call does.

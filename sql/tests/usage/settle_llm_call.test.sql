@@ -2,7 +2,7 @@
 -- charged once, the row linked to the settlement (which names the row), a
 -- replay answers with the same row, and bad input writes nothing.
 begin;
-select plan(11);
+select plan(12);
 
 select litellm_test.funded_user('tap-settle-log', 10);
 select litellm.reserve_credits('tap-settle-log', 2, 'held-1');
@@ -77,6 +77,10 @@ select throws_ok(
 select throws_ok(
     $$ select litellm.settle_llm_call('tap-settle-log', 'held-2', 0.5, 'openai', 'gpt-4', latency_ms => -1) $$,
     'LD021', 'latency_ms must not be negative, got -1', 'a negative latency is refused'
+);
+select throws_ok(
+    $$ select litellm.settle_llm_call('tap-settle-log', 'held-2', 0.5, repeat('p', 256), 'gpt-4') $$,
+    'LD007', null, 'a provider longer than 255 characters is refused, as record_llm_call refuses it'
 );
 select is(
     (
