@@ -29,7 +29,7 @@ WHY = re.compile(r"--\s*(?:security\s+)?definer\s*:", re.I)
 
 def test_every_security_definer_says_why() -> None:
     missing = []
-    for path in sorted((REPO / "sql" / "functions").glob("*.sql")):
+    for path in sorted((REPO / "sql" / "functions").rglob("*.sql")):
         text = path.read_text()
         starts = [m.start() for m in FUNCTION.finditer(text)] + [len(text)]
         for begin, end in itertools.pairwise(starts):

@@ -74,7 +74,7 @@ NOT_CHECKED = {
     "_base64url_decode",
 }
 
-# The debit's account UPDATE as sql/functions/0020_debit_user_credits.sql
+# The debit's account UPDATE as sql/functions/ledger/debit_user_credits.sql
 # writes it (with constants for its variables): every helper at once.
 DEBIT_UPDATE = """
     update litellm.user_credits as uc

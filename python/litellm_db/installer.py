@@ -6,8 +6,10 @@ Layout of the shipped SQL (``litellm_db/sql``, the repository's ``sql/``):
 * ``schema/NNNN_topic.sql`` -- types, tables, indexes and seed rows. Each file is
   applied once, in number order, and recorded with its checksum. A released file
   never changes: later changes are new, higher-numbered files (forward-only).
-* ``functions/*.sql``, ``views/*.sql``, ``grants.sql`` -- the API. They are all
-  ``create or replace`` and are re-applied together whenever their combined
+* ``functions/<area>/*.sql``, ``views/*.sql``, ``grants.sql`` -- the API. They are all
+  ``create or replace``, applied in the order of what they use (each file after
+  those defining the names it binds at creation: :func:`_in_dependency_order`;
+  ``grants.sql`` last), and are re-applied together whenever their combined
   checksum differs from the last one recorded. The API is the only home of the
   package's functions, procedures and views: when it is re-applied, those of the
   package schema it did not create or replace (an earlier release's, a function
@@ -41,6 +43,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
@@ -251,11 +254,84 @@ def sql_root() -> Traversable:
 
 
 def _read_dir(name: str) -> list[tuple[str, str]]:
+    """The ``.sql`` files under ``sql/<name>`` and its area folders, by path."""
+    found: list[tuple[str, str]] = []
+
+    def walk(folder: Traversable, prefix: str) -> None:
+        for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+            if entry.is_dir():
+                walk(entry, f"{prefix}/{entry.name}")
+            elif entry.name.endswith(".sql"):
+                found.append((f"{prefix}/{entry.name}", entry.read_text(encoding="utf-8")))
+
     folder = sql_root() / name
-    if not folder.is_dir():
-        return []
-    entries = sorted((f.name, f) for f in folder.iterdir() if f.name.endswith(".sql"))
-    return [(f"{name}/{n}", f.read_text(encoding="utf-8")) for n, f in entries]
+    if folder.is_dir():
+        walk(folder, name)
+    return found
+
+
+# A top-level statement of an API file starts at the beginning of a line;
+# bodies are indented or quoted. Only these statements are looked at.
+_STATEMENT = re.compile(r"^(?:create|comment|select|do|drop|alter|grant|revoke)\b", re.I | re.M)
+_DEFINES = re.compile(
+    r"\Acreate\s+(?:or\s+replace\s+)?(?:function|procedure|view|aggregate)\s+litellm\.(\w+)",
+    re.I)
+_PLPGSQL = re.compile(r"\blanguage\s+plpgsql\b", re.I)
+_REFERENCE = re.compile(r"\blitellm\.(\w+)")
+_COMMENT = re.compile(r"--[^\n]*")
+
+
+def _bound_references(text: str) -> tuple[set[str], set[str]]:
+    """(names a file defines, names it needs defined before it runs).
+
+    PostgreSQL binds the names of a ``begin atomic`` or SQL-language body, of a
+    view and of a top-level statement when it runs them at creation; a PL/pgSQL
+    body is bound at its first call, so its references need no order.
+    """
+    text = _COMMENT.sub("", text)
+    starts = [m.start() for m in _STATEMENT.finditer(text)] + [len(text)]
+    defines: set[str] = set()
+    needs: set[str] = set()
+    for start, end in itertools.pairwise(starts):
+        statement = text[start:end]
+        m = _DEFINES.match(statement)
+        if m:
+            defines.add(m.group(1))
+        if not (m and _PLPGSQL.search(statement)):
+            needs.update(_REFERENCE.findall(statement))
+    return defines, needs - defines
+
+
+def _in_dependency_order(files: list[SqlFile]) -> list[SqlFile]:
+    """The API files so that each comes after those defining what it binds at creation.
+
+    Files are grouped by area only to be found; the order they are applied in
+    comes from what they use (a stable topological sort, ties by path). A cycle
+    is an :class:`InstallError` naming its files.
+    """
+    defined_in: dict[str, str] = {}
+    needs: dict[str, set[str]] = {}
+    for f in files:
+        defines, refs = _bound_references(f.text)
+        for name in defines:
+            defined_in[name] = f.path
+        needs[f.path] = refs
+    after = {path: {defined_in[n] for n in refs if n in defined_in} - {path}
+             for path, refs in needs.items()}
+    by_path = {f.path: f for f in files}
+    ordered: list[SqlFile] = []
+    placed: set[str] = set()
+    waiting = sorted(by_path)
+    while waiting:
+        ready = [p for p in waiting if after[p] <= placed]
+        if not ready:
+            raise InstallError("the API files need each other at creation: "
+                               + ", ".join(f"sql/{p}" for p in waiting))
+        for p in ready:
+            ordered.append(by_path[p])
+            placed.add(p)
+        waiting = [p for p in waiting if p not in placed]
+    return ordered
 
 
 def schema_files() -> list[SchemaFile]:
@@ -273,7 +349,8 @@ def schema_files() -> list[SchemaFile]:
 
 
 def api_files() -> list[SqlFile]:
-    files = [SqlFile(p, t) for p, t in _read_dir("functions") + _read_dir("views")]
+    files = _in_dependency_order(
+        [SqlFile(p, t) for p, t in _read_dir("functions") + _read_dir("views")])
     grants = sql_root() / "grants.sql"
     files.append(SqlFile("grants.sql", grants.read_text(encoding="utf-8")))
     return files
