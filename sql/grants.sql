@@ -8,6 +8,13 @@
 
 revoke all on all functions in schema litellm from public;
 revoke all on all procedures in schema litellm from public;
+-- This file is the whole of the group roles' privileges: what it no longer
+-- grants, an upgraded database no longer grants either (and grants in the same
+-- order as a fresh install).
+revoke all on all tables in schema litellm from litellm_app, litellm_analyst, litellm_end_user;
+revoke all on all sequences in schema litellm from litellm_app, litellm_analyst, litellm_end_user;
+revoke all on all functions in schema litellm from litellm_app, litellm_analyst, litellm_end_user;
+revoke all on all procedures in schema litellm from litellm_app, litellm_analyst, litellm_end_user;
 -- Functions and procedures the installing role creates later (in this
 -- database, in any schema) are not executable by PUBLIC either. Per-schema
 -- default privileges (IN SCHEMA litellm) can only add to the global default,
@@ -20,7 +27,8 @@ grant usage on schema litellm to litellm_app, litellm_analyst;
 -- common: argument checks that functions running as their caller use.
 grant execute on function
 litellm._check_text(text, text, integer),
-litellm._check_tokens(bigint, bigint)
+litellm._check_tokens(bigint, bigint),
+litellm._check_max_rows(integer)
 to litellm_app, litellm_analyst;
 
 -- ledger: accounts, charges, holds, corrections, expiry and the audit. The
@@ -88,8 +96,7 @@ grant execute on function
 litellm.usage_daily(text, integer),
 litellm.top_models(integer, integer, text),
 litellm.tenant_usage_daily(text, integer),
-litellm._usage_since(integer),
-litellm._usage_max_rows(integer)
+litellm._usage_since(integer)
 to litellm_app, litellm_analyst;
 grant execute on function
 litellm.top_spenders(integer, integer),
@@ -182,8 +189,7 @@ litellm.list_budget_alerts(bigint, text, text, text, timestamptz, integer),
 litellm.get_daily_spend(text, text, text, text, integer),
 litellm._charge_team(text, litellm.budget_subjects),
 litellm._budget_period_start(text, timestamptz),
-litellm._budget_period_end(text, date),
-litellm._check_max_rows(integer)
+litellm._budget_period_end(text, date)
 to litellm_app, litellm_analyst;
 
 -- end_users: end-user connections read their own user's rows of four tables,

@@ -60,7 +60,7 @@ COMMENT ON COLUMN litellm.user_credits.total_spent IS 'Sum of usage debits (as a
 COMMENT ON COLUMN litellm.user_credits.last_seq IS 'Sequence number of the user''s latest journal entry; entries are numbered 1, 2, 3 ... without gaps.';
 
 -- comment COLUMN user_credits.last_reset
-COMMENT ON COLUMN litellm.user_credits.last_reset IS 'Start of the current cap period (kept for the seed''s column; caps are computed from the journal).';
+COMMENT ON COLUMN litellm.user_credits.last_reset IS 'When the account was created, in the column the original account table had; the package never updates it. The monthly cap runs on month_start and month_spent.';
 
 -- comment COLUMN user_credits.credits_held
 COMMENT ON COLUMN litellm.user_credits.credits_held IS 'Sum of the user''s live holds (credit_holds in status held). Available balance = credits_remaining - credits_held.';
@@ -231,7 +231,7 @@ COMMENT ON COLUMN litellm.tiers.markup IS 'Fraction added to the base cost: 0.40
 COMMENT ON COLUMN litellm.tiers.monthly_cap IS 'Default spending cap in credits per calendar month for users of this tier (user_credits.monthly_cap overrides it); NULL = no cap.';
 
 -- comment COLUMN tiers.monthly_token_allowance
-COMMENT ON COLUMN litellm.tiers.monthly_token_allowance IS 'Tokens per calendar month included in the tier (seed 002: free 10k, basic 100k, premium 500k, unlimited); NULL = no limit.';
+COMMENT ON COLUMN litellm.tiers.monthly_token_allowance IS 'Tokens per calendar month included in the tier (defaults: free 10k, basic 100k, premium 500k, unlimited); NULL = no limit.';
 
 -- table credit_lots
 CREATE TABLE litellm.credit_lots (
@@ -374,19 +374,19 @@ COMMENT ON COLUMN litellm.llm_usage_log.litellm_call_id IS 'LiteLLM''s own call 
 COMMENT ON COLUMN litellm.llm_usage_log.error_type IS 'Error class of a failed call (for example RateLimitError, Timeout); NULL on success.';
 
 -- comment COLUMN llm_usage_log.tenant_id
-COMMENT ON COLUMN litellm.llm_usage_log.tenant_id IS 'Tenant the call is attributed to (seed 004).';
+COMMENT ON COLUMN litellm.llm_usage_log.tenant_id IS 'Tenant the call is attributed to, for a gateway that serves several customers.';
 
 -- comment COLUMN llm_usage_log.team_id
-COMMENT ON COLUMN litellm.llm_usage_log.team_id IS 'Team the call is attributed to (seed 003 hierarchy).';
+COMMENT ON COLUMN litellm.llm_usage_log.team_id IS 'Team the call is attributed to (litellm.teams).';
 
 -- comment COLUMN llm_usage_log.organization_id
-COMMENT ON COLUMN litellm.llm_usage_log.organization_id IS 'Organisation the call is attributed to (seed 003 hierarchy).';
+COMMENT ON COLUMN litellm.llm_usage_log.organization_id IS 'Organisation the call is attributed to (litellm.organizations).';
 
 -- comment COLUMN llm_usage_log.service_name
-COMMENT ON COLUMN litellm.llm_usage_log.service_name IS 'Internal service that made the call, such as pattern_analysis (seed 004).';
+COMMENT ON COLUMN litellm.llm_usage_log.service_name IS 'Internal service that made the call, such as pattern_analysis.';
 
 -- comment COLUMN llm_usage_log.operation
-COMMENT ON COLUMN litellm.llm_usage_log.operation IS 'Operation within the service, such as analyze_edge_case (seed 004).';
+COMMENT ON COLUMN litellm.llm_usage_log.operation IS 'Operation within the service, such as analyze_edge_case.';
 
 -- comment COLUMN llm_usage_log.transaction_id
 COMMENT ON COLUMN litellm.llm_usage_log.transaction_id IS 'credit_transactions.id of the debit that charged this call, if any. Deliberately not a foreign key.';
@@ -805,7 +805,7 @@ CREATE TABLE litellm.credit_packages (
 );
 
 -- comment TABLE credit_packages
-COMMENT ON TABLE litellm.credit_packages IS 'Credit packages a user can buy (seed 000 catalogue). Retired packages stay with active = false so old purchases keep their reference.';
+COMMENT ON TABLE litellm.credit_packages IS 'Credit packages a user can buy. Retired packages stay with active = false so old purchases keep their reference.';
 
 -- sequence credit_transactions_id_seq
 ALTER TABLE litellm.credit_transactions ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
@@ -1146,7 +1146,7 @@ CREATE TABLE litellm.power_levels (
 );
 
 -- comment TABLE power_levels
-COMMENT ON TABLE litellm.power_levels IS 'Routing levels a caller picks per request (seed 000 defaults): allowed providers, cost multiplier, latency bound and minimum quality.';
+COMMENT ON TABLE litellm.power_levels IS 'Routing levels a caller picks per request: allowed providers, cost multiplier, latency bound and minimum quality.';
 
 -- comment COLUMN power_levels.cost_multiplier
 COMMENT ON COLUMN litellm.power_levels.cost_multiplier IS 'Factor applied to the base price by calculate_cost() for calls at this level.';
@@ -1155,7 +1155,7 @@ COMMENT ON COLUMN litellm.power_levels.cost_multiplier IS 'Factor applied to the
 COMMENT ON COLUMN litellm.power_levels.max_latency_ms IS 'A provider whose recent average latency is above this bound is not selected for this level.';
 
 -- comment COLUMN power_levels.max_tokens
-COMMENT ON COLUMN litellm.power_levels.max_tokens IS 'Largest completion a request at this level may ask for (seed 001: eco 2000, balanced 4000, precision 16000).';
+COMMENT ON COLUMN litellm.power_levels.max_tokens IS 'Largest completion a request at this level may ask for (defaults: eco 2000, balanced 4000, precision 16000).';
 
 -- comment COLUMN power_levels.providers
 COMMENT ON COLUMN litellm.power_levels.providers IS 'Providers allowed for this level, in order of preference.';
@@ -1176,7 +1176,7 @@ COMMENT ON TABLE litellm.pricing_settings IS 'One row of pricing configuration u
 COMMENT ON COLUMN litellm.pricing_settings.singleton IS 'Always true: the primary key that keeps this table to one row.';
 
 -- comment COLUMN pricing_settings.credits_per_usd
-COMMENT ON COLUMN litellm.pricing_settings.credits_per_usd IS 'Credits charged per US dollar of provider cost (seed 000: 100 credits = 10 USD, so 10).';
+COMMENT ON COLUMN litellm.pricing_settings.credits_per_usd IS 'Credits charged per US dollar of provider cost (default 10: 100 credits cost 10 USD).';
 
 -- table role_names
 CREATE TABLE litellm.role_names (

@@ -132,6 +132,13 @@ class InvalidHoldTtlError(InvalidInputError):
     codes = ("LD010",)
 
 
+class InvalidRowLimitError(InvalidInputError):
+    """A listing or report got ``max_rows`` below 1; NULL (None) means every row (LD009)."""
+
+    sqlstate = "LD009"
+    codes = ("LD009",)
+
+
 class CostRequiredError(InvalidInputError):
     """``record_llm_call`` got no cost and the database cannot price the call (LD020)."""
 
@@ -253,7 +260,7 @@ class UnknownRoleError(InvalidInputError):
 
 
 class InvalidListingArgumentError(InvalidInputError):
-    """A budget listing's max_rows, days or subject is out of range or missing (LD056)."""
+    """A budget listing's days or subject is out of range or missing (LD056)."""
 
     sqlstate = "LD056"
     codes = ("LD056",)

@@ -1,5 +1,6 @@
--- Argument checks shared by the usage analytics functions (0210-0219). Each
--- raises LD021 (invalid usage argument) and returns a value ready to use.
+-- Argument checks shared by the usage analytics functions. Each raises LD021
+-- (invalid usage argument) and returns a value ready to use; their row limit is
+-- common/validation.sql's _check_max_rows.
 
 create or replace function litellm._usage_since(days integer)
 returns date
@@ -20,23 +21,3 @@ $$;
 
 comment on function litellm._usage_since(integer) is
 'First UTC date of "the last days days", today included: days = 1 is today. LD021 unless 1 <= days <= 36600.';
-
-create or replace function litellm._usage_max_rows(max_rows integer)
-returns integer
-language plpgsql
-immutable
-set search_path = pg_catalog, pg_temp
-as $$
-begin
-    if max_rows < 1 then
-        raise exception using
-            errcode = 'LD021',
-            message = format('max_rows must be at least 1, got %s', max_rows),
-            hint = 'Pass NULL for every row.';
-    end if;
-    return max_rows;
-end
-$$;
-
-comment on function litellm._usage_max_rows(integer) is
-'Returns max_rows for a LIMIT (NULL: no limit). LD021 when it is below 1.';

@@ -16,7 +16,7 @@ set search_path = pg_catalog, pg_temp
 as $$
 declare
     v_since date := litellm._usage_since(top_models.days);
-    v_limit integer := litellm._usage_max_rows(top_models.max_rows);
+    v_limit integer := litellm._check_max_rows(top_models.max_rows);
 begin
     if top_models.user_id is null then
         return query
@@ -41,4 +41,4 @@ $$;
 comment on function litellm.top_models(integer, integer, text) is
 'The models that cost the most over the last days UTC days (today included), of one user or (user_id NULL) of everyone: '
 'calls, tokens and cost in credits, highest cost first, at most max_rows rows (NULL: all). From llm_usage_summary. LD021 '
-'for days outside 1..36600 or max_rows below 1.';
+'for days outside 1..36600, LD009 for max_rows below 1.';

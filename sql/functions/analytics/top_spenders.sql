@@ -11,7 +11,7 @@ set search_path = pg_catalog, pg_temp
 as $$
 declare
     v_since date := litellm._usage_since(top_spenders.days);
-    v_limit integer := litellm._usage_max_rows(top_spenders.max_rows);
+    v_limit integer := litellm._check_max_rows(top_spenders.max_rows);
 begin
     return query
     select s.user_id, sum(s.total_cost), sum(s.request_count)::bigint, sum(s.total_tokens)::bigint
@@ -25,4 +25,4 @@ $$;
 
 comment on function litellm.top_spenders(integer, integer) is
 'The users who spent the most credits over the last days UTC days (today included), highest first, with their calls and '
-'tokens; at most max_rows rows (NULL: all). From llm_usage_summary. LD021 for days outside 1..36600 or max_rows below 1.';
+'tokens; at most max_rows rows (NULL: all). From llm_usage_summary. LD021 for days outside 1..36600, LD009 for max_rows below 1.';

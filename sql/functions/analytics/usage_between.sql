@@ -33,7 +33,7 @@ set search_path = pg_catalog, pg_temp
 as $$
 declare
     v_group text := lower(usage_between.group_by);
-    v_limit integer := litellm._usage_max_rows(usage_between.max_rows);
+    v_limit integer := litellm._check_max_rows(usage_between.max_rows);
     v_day boolean;
     v_provider boolean;
     v_attribution boolean;
@@ -129,4 +129,4 @@ comment on function litellm.usage_between(date, date, text, text, text, text, te
 '(from llm_usage_attribution_summary). Calls, successes, failures, tokens, average latency (ms), cost in credits and '
 'USD; by day in date order, otherwise highest cost first; at most max_rows rows (NULL: all). As of the last '
 'refresh_usage_summary(). LD362 for a bad date range, LD360 for an unknown grouping or a user combined with a team, '
-'organisation or tenant, LD021 for max_rows below 1.';
+'organisation or tenant, LD009 for max_rows below 1.';

@@ -1,22 +1,3 @@
-create or replace function litellm._check_max_rows(max_rows integer)
-returns integer
-language plpgsql
-immutable
-set search_path = pg_catalog, pg_temp
-as $$
-begin
-    if max_rows is null or max_rows < 1 or max_rows > 10000 then
-        raise exception using
-            errcode = 'LD056',
-            message = format('max_rows must be between 1 and 10000, got %s', coalesce(max_rows::text, 'NULL'));
-    end if;
-    return max_rows;
-end
-$$;
-
-comment on function litellm._check_max_rows(integer) is
-'Rejects a row limit outside 1..10000 with LD056; returns it.';
-
 create or replace function litellm.list_budget_alerts(
     budget_id bigint default null,
     user_id text default null,
@@ -76,5 +57,5 @@ end;
 
 comment on function litellm.list_budget_alerts(bigint, text, text, text, timestamptz, integer) is
 'Soft-threshold alerts, newest first: of one budget, or of the budgets of a user (user and membership budgets), a '
-'team (team and membership budgets) or an organisation, since a time, at most max_rows (1..10000). charged_user_id '
-'and charged_team_id name the charge that crossed the threshold. Raises LD056 (max_rows out of range).';
+'team (team and membership budgets) or an organisation, since a time, at most max_rows (NULL: every one). charged_user_id '
+'and charged_team_id name the charge that crossed the threshold. Raises LD009 (max_rows below 1).';

@@ -227,3 +227,23 @@ $$;
 comment on function litellm._check_power_level(text) is
 'The configured power level a caller''s spelling names (see _power_level_key), NULL for none; LD003 for one that '
 'litellm.power_levels does not configure.';
+
+create or replace function litellm._check_max_rows(max_rows integer)
+returns integer
+language plpgsql
+immutable
+set search_path = pg_catalog, pg_temp
+as $$
+begin
+    if max_rows < 1 then
+        raise exception using
+            errcode = 'LD009',
+            message = format('max_rows must be at least 1, got %s', max_rows),
+            hint = 'Pass NULL for every row.';
+    end if;
+    return max_rows;
+end
+$$;
+
+comment on function litellm._check_max_rows(integer) is
+'The row limit of every listing and report: returns max_rows for a LIMIT (NULL: every row); LD009 when it is below 1.';

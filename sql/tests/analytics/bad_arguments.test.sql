@@ -4,7 +4,7 @@ select plan(7);
 
 select throws_ok($$ select * from litellm.usage_daily('u', 0) $$, 'LD021', null, 'days = 0');
 select throws_ok($$ select * from litellm.top_spenders(null) $$, 'LD021', null, 'days NULL');
-select throws_ok($$ select * from litellm.top_spenders(30, 0) $$, 'LD021', null, 'max_rows = 0');
+select throws_ok($$ select * from litellm.top_spenders(30, 0) $$, 'LD009', null, 'max_rows = 0');
 select throws_ok($$ select * from litellm.top_models(36601) $$, 'LD021', null, 'days over 100 years');
 select throws_ok($$ select * from litellm.failed_calls(0) $$, 'LD021', null, 'hours = 0');
 select throws_ok($$ select * from litellm.usage_by_operation(-1) $$, 'LD021', null, 'negative days');

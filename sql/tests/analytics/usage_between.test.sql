@@ -56,7 +56,7 @@ select throws_ok(
     $$ select * from litellm.credit_flow_daily(null, current_date) $$, 'LD362', null, 'credit flow: NULL date'
 );
 select throws_ok(
-    $$ select * from litellm.usage_between(current_date, current_date, 'day', max_rows => 0) $$, 'LD021', null,
+    $$ select * from litellm.usage_between(current_date, current_date, 'day', max_rows => 0) $$, 'LD009', null,
     'max_rows below 1'
 );
 

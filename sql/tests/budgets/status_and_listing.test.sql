@@ -38,7 +38,7 @@ select results_eq(
     'every active budget with no argument'
 );
 select throws_ok(
-    $$ select * from litellm.list_budget_alerts(max_rows => 0) $$, 'LD056', null, 'max_rows must be positive'
+    $$ select * from litellm.list_budget_alerts(max_rows => 0) $$, 'LD009', null, 'max_rows must be positive'
 );
 select throws_ok(
     $$ select * from litellm.get_daily_spend(team_id => 'st-team', days => 0) $$, 'LD056', null, 'days must be positive'
