@@ -28,6 +28,12 @@ Seed 001's API, synchronous and asynchronous::
     keys.get_all_user_keys("user-1")               # {"anthropic": "sk-ant-...", ...}
     keys.delete_user_api_key("user-1", "openai")
     keys.validate_api_key("user-1", "openai", "sk-proj-...")  # format check, no network
+    keys.rotate_keys()                             # re-encrypt under the primary key
+
+Provider names are passed to the database as given: the SQL folds aliases
+(``together_ai`` -> ``together``, table ``litellm.provider_aliases``) for every
+key function, so Python and SQL callers find each other's keys. Each method
+both managers have is defined once, as a plan (:mod:`litellm_db.plan`).
 """
 
 from __future__ import annotations

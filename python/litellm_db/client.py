@@ -9,7 +9,7 @@ pool from a DSN (argument, then ``DATABASE_URL`` / ``POSTGRES_*``).
     result = client.debit_user_credits("user-1", Decimal("0.05"), "openai", "gpt-4",
                                        100, 200, "balanced", {"request_id": "req-123"})
     if not result.success:
-        ...  # result.error_code: insufficient_credits | unknown_user
+        ...  # result.error_code: insufficient_credits, budget_exceeded, ... (docs/api.md)
 
     async with await AsyncClient.connect() as db:
         balance = await db.get_user_balance("user-1")
