@@ -73,8 +73,9 @@ Step: TypeAlias = "Call[Any] | Try | Atomic[Any]"
 Plan: TypeAlias = Generator[Step, Any, R]
 """A generator of steps: each ``yield`` gives a step and receives its result; the plan's
 ``return`` value is the method's."""
-Work: TypeAlias = "Call[R] | Plan[R]"
-"""What a method definition returns: one Call, or a plan."""
+Work: TypeAlias = "Call[R] | Plan[R] | Atomic[R]"
+"""What a method definition returns and ``client.run`` takes: one Call, a plan, or either
+wrapped in :class:`Atomic` (one transaction)."""
 
 
 # -- the drivers ---------------------------------------------------------------------------------
@@ -84,6 +85,9 @@ def run_sync(client: Client, work: Work[R]) -> R:
     """Run ``work`` on a synchronous client: a Call at once, a plan step by step."""
     if isinstance(work, Call):
         return client.run(work)
+    if isinstance(work, Atomic):
+        with client.transaction() as tx:
+            return run_sync(tx, work.work)
     plan = work
     reply: Any = None
     error: LiteLLMDBError | None = None
@@ -102,14 +106,16 @@ def run_sync(client: Client, work: Work[R]) -> R:
             except LiteLLMDBError as exc:
                 error = exc
         else:
-            with client.transaction() as tx:
-                reply = run_sync(tx, step.work)
+            reply = run_sync(client, step)
 
 
 async def run_async(client: AsyncClient, work: Work[R]) -> R:
     """Run ``work`` on an asynchronous client; the same steps as :func:`run_sync`."""
     if isinstance(work, Call):
         return await client.run(work)
+    if isinstance(work, Atomic):
+        async with client.transaction() as tx:
+            return await run_async(tx, work.work)
     plan = work
     reply: Any = None
     error: LiteLLMDBError | None = None
@@ -128,8 +134,7 @@ async def run_async(client: AsyncClient, work: Work[R]) -> R:
             except LiteLLMDBError as exc:
                 error = exc
         else:
-            async with client.transaction() as tx:
-                reply = await run_async(tx, step.work)
+            reply = await run_async(client, step)
 
 
 # -- definitions as methods ------------------------------------------------------------------------
