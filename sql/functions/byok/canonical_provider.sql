@@ -33,7 +33,7 @@ end
 $$;
 
 comment on function litellm._canonical_key_provider() is
-'Trigger function: a key written to user_provider_keys directly (the seed''s INSERT) is stored under the canonical '
+'Trigger function: a key written to user_provider_keys directly (a plain INSERT or UPDATE) is stored under the canonical '
 'provider name too.';
 
 create or replace trigger user_provider_keys_canonical_provider
