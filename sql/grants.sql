@@ -154,8 +154,11 @@ to litellm_app;
 -- byok: the application stores, reads (ciphertext only), lists, toggles,
 -- deletes and rotates keys through the API; nobody but the owner reads
 -- user_provider_keys directly. The analyst gets nothing: keys are not
--- analytics.
+-- analytics. Provider spellings are a catalogue the application reads
+-- (canonical_provider runs as its caller); only the owner changes them.
+grant select on litellm.provider_aliases to litellm_app;
 grant execute on function
+litellm.canonical_provider(text),
 litellm.store_user_api_key(text, text, text, text, text, text, jsonb, boolean),
 litellm.get_user_api_key(text, text),
 litellm.get_user_api_keys(text),

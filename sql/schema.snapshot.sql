@@ -435,6 +435,24 @@ COMMENT ON COLUMN litellm.team_memberships.role IS 'owner, admin, member or view
 -- comment COLUMN team_memberships.is_primary
 COMMENT ON COLUMN litellm.team_memberships.is_primary IS 'The user''s primary team (LiteLLM''s user.team_id): charges that name no team count against it. At most one per user.';
 
+-- table provider_aliases
+CREATE TABLE litellm.provider_aliases (
+    alias text NOT NULL,
+    provider text NOT NULL,
+    CONSTRAINT provider_aliases_alias_check CHECK ((alias ~ '^[a-z0-9][a-z0-9_.-]{0,62}$'::text)),
+    CONSTRAINT provider_aliases_check CHECK ((alias <> provider)),
+    CONSTRAINT provider_aliases_provider_check CHECK ((provider ~ '^[a-z0-9][a-z0-9_.-]{0,62}$'::text))
+);
+
+-- comment TABLE provider_aliases
+COMMENT ON TABLE litellm.provider_aliases IS 'Other spellings of provider names: a key stored or looked up under alias is stored and looked up under provider (canonical_provider). An alias is never itself the provider of another alias. Changed by the owner only.';
+
+-- comment COLUMN provider_aliases.alias
+COMMENT ON COLUMN litellm.provider_aliases.alias IS 'The other spelling, in lower case, as callers may pass it (together_ai).';
+
+-- comment COLUMN provider_aliases.provider
+COMMENT ON COLUMN litellm.provider_aliases.provider IS 'The canonical name keys are stored under (together).';
+
 -- table organizations
 CREATE TABLE litellm.organizations (
     organization_id text NOT NULL,
@@ -1562,6 +1580,10 @@ ALTER TABLE ONLY litellm.power_levels
 ALTER TABLE ONLY litellm.pricing_settings
     ADD CONSTRAINT pricing_settings_pkey PRIMARY KEY (singleton);
 
+-- constraint provider_aliases provider_aliases_pkey
+ALTER TABLE ONLY litellm.provider_aliases
+    ADD CONSTRAINT provider_aliases_pkey PRIMARY KEY (alias);
+
 -- constraint provider_health provider_health_pkey
 ALTER TABLE ONLY litellm.provider_health
     ADD CONSTRAINT provider_health_pkey PRIMARY KEY (provider);
@@ -1771,8 +1793,14 @@ CREATE TRIGGER llm_usage_log_enqueue_updates AFTER UPDATE ON litellm.llm_usage_l
 -- trigger llm_usage_log_default llm_usage_log_enqueue_updates
 CREATE TRIGGER llm_usage_log_enqueue_updates AFTER UPDATE ON litellm.llm_usage_log_default REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION litellm._usage_log_enqueue_updates();
 
+-- trigger provider_aliases provider_aliases_changed
+CREATE TRIGGER provider_aliases_changed AFTER INSERT OR UPDATE ON litellm.provider_aliases FOR EACH ROW EXECUTE FUNCTION litellm._provider_alias_changed();
+
 -- trigger team_memberships team_memberships_sync_subject
 CREATE TRIGGER team_memberships_sync_subject AFTER INSERT OR DELETE OR UPDATE ON litellm.team_memberships FOR EACH ROW EXECUTE FUNCTION litellm._team_memberships_sync_subject();
+
+-- trigger user_provider_keys user_provider_keys_canonical_provider
+CREATE TRIGGER user_provider_keys_canonical_provider BEFORE INSERT OR UPDATE OF provider ON litellm.user_provider_keys FOR EACH ROW EXECUTE FUNCTION litellm._canonical_key_provider();
 
 -- fk constraint budget_alerts budget_alerts_budget_id_fkey
 ALTER TABLE ONLY litellm.budget_alerts

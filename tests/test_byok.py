@@ -183,6 +183,38 @@ def test_a_key_under_an_unknown_key_is_an_error(conn: psycopg.Connection, ring: 
         other.get_user_api_key("byok-lost", "openai")
 
 
+HF = "hf_" + "AbCdEfGhIjKlMnOpQrStUvWxYz1234"
+
+
+def test_a_key_stored_under_one_spelling_is_found_under_the_other(
+    manager: BYOKManager, conn: psycopg.Connection,
+) -> None:
+    """Aliases live in the SQL (provider_aliases): Python passes names through untouched, so
+    Python and SQL callers find each other's keys under any spelling."""
+    manager.store_user_api_key("byok-alias", "hf", HF)
+    stored = conn.execute("select provider from litellm.user_provider_keys"
+                          " where user_id = 'byok-alias'").fetchall()
+    assert stored == [("huggingface",)]
+    for spelling in ("huggingface", "hugging_face"):  # SQL finds Python's key
+        row = conn.execute("select encrypted_api_key from litellm.get_user_api_key("
+                           "'byok-alias', %s)", (spelling,)).fetchone()
+        assert row is not None and manager.keyring.decrypt(row[0]) == HF, spelling
+    token = manager.keyring.encrypt("tgp_v1_" + "x" * 40)
+    conn.execute("select litellm.store_user_api_key('byok-alias', 'together_ai', %s)", (token,))
+    for spelling in ("together", "together_ai"):  # Python finds SQL's
+        assert manager.get_user_api_key("byok-alias", spelling) == "tgp_v1_" + "x" * 40
+    assert manager.get_all_user_keys("byok-alias") == {
+        "huggingface": HF, "together": "tgp_v1_" + "x" * 40}
+    assert manager.toggle_provider("byok-alias", "Hugging_Face", False)
+    assert manager.delete_user_api_key("byok-alias", "TOGETHERAI")
+
+
+def test_an_alias_gets_its_providers_key_format(manager: BYOKManager) -> None:
+    """The format checked is the canonical provider's, which the database names."""
+    with pytest.raises(errors.InvalidApiKeyError, match="starts with hf_"):
+        manager.store_user_api_key("byok-alias-bad", "hugging-face", OPENAI)
+
+
 async def test_the_async_manager_has_the_same_methods(db: str, ring: KeyRing) -> None:
     async with await psycopg.AsyncConnection.connect(db, autocommit=True) as conn:
         keys = AsyncBYOKManager(AsyncClient(conn), ring)
@@ -236,6 +268,19 @@ def test_rotation_re_encrypts_everything_under_the_primary(conn: psycopg.Connect
     ids = conn.execute("select distinct encryption_key_id from litellm.user_provider_keys")
     assert ids.fetchall() == [(key_id(new),)]
     assert rotating.rotate_keys().batches == 0  # nothing left to do
+
+
+async def test_the_async_manager_rotates_the_same_way(conn: psycopg.Connection, db: str) -> None:
+    """rotate_keys is one plan (litellm_db.plan): the async manager runs it as the sync one."""
+    old, new = Fernet.generate_key(), Fernet.generate_key()
+    plaintexts = _seed_keys(conn, old, 4)
+    seen: list[int] = []
+    async with await psycopg.AsyncConnection.connect(db, autocommit=True) as aconn:
+        rotating = AsyncBYOKManager(AsyncClient(aconn), KeyRing([new, old]))
+        report = await rotating.rotate_keys(batch_size=3, progress=seen.append)
+    assert (report.total, report.rotated, report.batches, report.remaining) == (5, 5, 2, 0)
+    assert seen == [3, 2]
+    _all_decrypt(conn, KeyRing([new]), plaintexts)
 
 
 def test_rotation_interrupted_halfway_then_resumed_loses_nothing(

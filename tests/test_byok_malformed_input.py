@@ -45,6 +45,7 @@ BYOK_ARGUMENTS: dict[str, dict[str, tuple[Any, st.SearchStrategy[Any]]]] = {
         "key_name": (None, base.TEXT), "encryption_key_id": (KEY_ID, KEY_IDS),
         "metadata": (Jsonb({}), base.JSON), "enabled": (True, BOOLEAN),
     },
+    "canonical_provider": {"provider": ("together_ai", PROVIDER)},
     "get_user_api_key": {"user_id": (base.KNOWN_USER, base.USER), "provider": ("openai", PROVIDER)},
     "get_user_api_keys": {"user_id": (base.KNOWN_USER, base.USER)},
     "list_user_api_keys": {"user_id": (base.KNOWN_USER, base.USER)},

@@ -168,7 +168,7 @@ def test_both_clients_have_a_method_for_every_builder() -> None:
         assert isinstance(AsyncClient.__dict__.get(name), async_method), f"AsyncClient.{name}"
     sync_names = {n for n, v in Client.__dict__.items() if isinstance(v, sync_method)}
     async_names = {n for n, v in AsyncClient.__dict__.items() if isinstance(v, async_method)}
-    assert sync_names == async_names == set(BUILDERS)
+    assert sync_names == async_names == {*BUILDERS, "charge"}  # charge: a plan of one debit
 
 
 CATALOG = """
@@ -265,7 +265,7 @@ def test_an_undocumented_code_falls_back_to_its_class() -> None:
 
 def test_charge_raises_a_class_per_refusal() -> None:
     assert type(errors.charge_error("monthly_cap_exceeded", "m")) is errors.CapExceededError
-    assert type(errors.charge_error("team_budget_exceeded", "m")) is errors.BudgetExceededError
+    assert type(errors.charge_error("budget_exceeded", "m")) is errors.BudgetExceededError
     assert type(errors.charge_error("unknown_user", "m")) is errors.UnknownAccountError
     err = errors.charge_error("insufficient_credits", None)
     assert type(err) is errors.InsufficientCreditsError and err.status_code == 402
@@ -442,6 +442,7 @@ SCENARIO: list[Step] = [
     ("select_providers", _args("balanced"), _check(lambda r: len(r) >= 1 and r[0].rank == 1)),
     ("purchase_credit_package", _args("every-user", 1, "stripe", "ch_every"),
      _check(lambda r: r.amount_credited == 100)),
+    ("canonical_provider", _args(" Together_AI "), _check(lambda r: r == "together")),
     ("store_user_api_key", _args("every-user", "openai", FERNET, "sk-...xxxx",
                                  encryption_key_id=KEY_ID),
      _check(lambda r: r.created)),

@@ -62,6 +62,8 @@ NOT_INLINED = {
     # A scalar function that reads a table is never inlined; it runs once per
     # partition check, never on a charge.
     "_session_owns_usage_log",
+    # Reads provider_aliases; runs once per key function call, never on a charge.
+    "canonical_provider",
 }
 
 # SQL helpers of end-user tokens: no charge calls them, and nothing here

@@ -28,18 +28,22 @@ Seed 001's API, synchronous and asynchronous::
     keys.get_all_user_keys("user-1")               # {"anthropic": "sk-ant-...", ...}
     keys.delete_user_api_key("user-1", "openai")
     keys.validate_api_key("user-1", "openai", "sk-proj-...")  # format check, no network
+    keys.rotate_keys()                             # re-encrypt under the primary key
+
+Provider names are passed to the database as given: the SQL folds aliases
+(``together_ai`` -> ``together``, table ``litellm.provider_aliases``) for every
+key function, so Python and SQL callers find each other's keys. Each method
+both managers have is defined once, as a plan (:mod:`litellm_db.plan`).
 """
 
 from __future__ import annotations
 
-import functools
 import hashlib
-import inspect
 import os
 import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any, Concatenate, Generic, ParamSpec, TypeVar, overload
+from typing import Any, TypeVar
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
@@ -47,6 +51,7 @@ from . import calls
 from .calls import DEFAULT, Call, Default, KeyInfo
 from .client import AsyncClient, Client
 from .errors import DecryptionError, EncryptionKeyError, InvalidApiKeyError
+from .plan import Atomic, Plan, Work, async_method, sync_method
 
 __all__ = [
     "KEY_ENV_VARS",
@@ -64,8 +69,6 @@ __all__ = [
 KEY_ENV_VARS = ("LITELLM_ENCRYPTION_KEY", "BYOK_ENCRYPTION_KEY")
 _KEY_ID_PREFIX = b"litellm-db:fernet-key-id:"
 
-P = ParamSpec("P")
-X = TypeVar("X")
 R = TypeVar("R")
 
 
@@ -178,22 +181,10 @@ _FORMATS: dict[str, _Format] = {
     "fireworks": _Format("Fireworks AI", (), r"[A-Za-z0-9_\-.]{20,}"),
     "deepinfra": _Format("DeepInfra", (), r"[A-Za-z0-9_\-.]{20,}"),
 }
-_ALIASES = {
-    "hf": "huggingface", "hugging_face": "huggingface", "hugging-face": "huggingface",
-    "together_ai": "together", "togetherai": "together", "together-ai": "together",
-    "fireworks_ai": "fireworks", "fireworks-ai": "fireworks", "fireworksai": "fireworks",
-    "deep_infra": "deepinfra", "open_router": "openrouter", "azure_openai": "azure",
-}
 _GENERIC = re.compile(r"[\x21-\x7e]{8,512}")
 _HINT_PREFIX = re.compile(
     r"^((?:sk-(?:ant|or|proj|svcacct|admin)-(?:[a-z]+\d+-|v\d+-)?)|sk-|gsk_|hf_|tgp_v\d+_|fw_)"
 )
-
-
-def canonical_provider(provider: str) -> str:
-    """The provider name as stored: trimmed, lower case, common aliases folded."""
-    name = provider.strip().lower()
-    return _ALIASES.get(name, name)
 
 
 def check_api_key(provider: str, api_key: str) -> str:
@@ -201,10 +192,14 @@ def check_api_key(provider: str, api_key: str) -> str:
 
     Providers with a documented key format are checked strictly; others only
     for a plausible token (8-512 printable characters, no spaces). Nothing is
-    sent to the provider.
+    sent to the provider. ``provider`` is taken as spelled: the strict formats
+    are named by the providers' canonical names (``openai``, ``huggingface``,
+    ...); another spelling (``hf``) gets the lenient check. The managers pass
+    the canonical name the database gives (``canonical_provider``), so its
+    aliases have one home, the SQL.
     """
     key = api_key.strip() if isinstance(api_key, str) else ""
-    fmt = _FORMATS.get(canonical_provider(provider))
+    fmt = _FORMATS.get(provider)
     if not key or not _GENERIC.fullmatch(key):
         raise InvalidApiKeyError(
             f"the {provider} API key is empty, too short, too long or contains spaces"
@@ -261,181 +256,68 @@ class RotationReport:
 
 
 class _Core:
-    """Everything but I/O, shared by the synchronous and asynchronous managers."""
+    """Everything but I/O, shared by the synchronous and asynchronous managers: each method
+    both managers have is defined once here, as a plan (:mod:`litellm_db.plan`)."""
 
     def __init__(self, keyring: KeyRing | None = None) -> None:
         self.keyring = keyring if keyring is not None else KeyRing.from_env()
 
     def validate_api_key(self, user_id: str | None, provider: str, api_key: str) -> bool:
-        """Whether ``api_key`` has ``provider``'s format (seed 001's signature; no network call)."""
+        """Whether ``api_key`` has ``provider``'s format (seed 001's signature; no network call,
+        no database: ``provider`` is taken as spelled, see :func:`check_api_key`)."""
         try:
             check_api_key(provider, api_key)
         except InvalidApiKeyError:
             return False
         return True
 
-    # Builders: (self, arguments) -> Call; finishers: (self, result) -> return value.
-
     def _store(self, user_id: str, provider: str, api_key: str,
                metadata: Mapping[str, Any] | Default | None = DEFAULT,
                key_name: str | Default | None = DEFAULT,
-               enabled: bool = True) -> Call[calls.StoredKey]:
-        key = check_api_key(provider, api_key)
-        return calls.store_user_api_key(
-            user_id, canonical_provider(provider), self.keyring.encrypt(key),
-            key_hint=key_hint(key), key_name=key_name,
-            encryption_key_id=self.keyring.primary_key_id, metadata=metadata, enabled=enabled,
+               enabled: bool | Default | None = DEFAULT) -> Plan[calls.StoredKey]:
+        """Check the key's format, encrypt it under the primary key and store it (replacing the
+        user's key for that provider). Returns the stored row's id and whether it was new;
+        raises InvalidApiKeyError for a malformed key. The format checked is the one of the
+        provider's canonical name, which the database gives (``canonical_provider``)."""
+        canonical: str | None = yield calls.canonical_provider(provider)
+        key = check_api_key(provider if canonical is None else canonical, api_key)
+        stored: calls.StoredKey = yield calls.store_user_api_key(
+            user_id, provider, self.keyring.encrypt(key), key_hint=key_hint(key),
+            key_name=key_name, encryption_key_id=self.keyring.primary_key_id, metadata=metadata,
+            enabled=enabled,
         )
+        return stored
 
-    def _get(self, user_id: str, provider: str) -> Call[calls.EncryptedKey | None]:
-        return calls.get_user_api_key(user_id, canonical_provider(provider))
-
-    def _decrypt_one(self, row: calls.EncryptedKey | None) -> str | None:
+    def _get(self, user_id: str, provider: str) -> Plan[str | None]:
+        """The user's plaintext key for a provider, or None (no key, or disabled)."""
+        row: calls.EncryptedKey | None = yield calls.get_user_api_key(user_id, provider)
         return None if row is None else self.keyring.decrypt(row.encrypted_api_key)
 
-    def _get_all(self, user_id: str) -> Call[list[calls.ProviderEncryptedKey]]:
-        return calls.get_user_api_keys(user_id)
-
-    def _decrypt_all(self, rows: list[calls.ProviderEncryptedKey]) -> dict[str, str]:
+    def _get_all(self, user_id: str) -> Plan[dict[str, str]]:
+        """Every enabled key of the user, decrypted: {provider: api_key}."""
+        rows: list[calls.ProviderEncryptedKey] = yield calls.get_user_api_keys(user_id)
         return {row.provider: self.keyring.decrypt(row.encrypted_api_key) for row in rows}
 
     def _delete(self, user_id: str, provider: str) -> Call[bool]:
-        return calls.delete_user_api_key(user_id, canonical_provider(provider))
+        """Delete the user's key for a provider; False when there was none."""
+        return calls.delete_user_api_key(user_id, provider)
 
     def _toggle(self, user_id: str, provider: str, enabled: bool) -> Call[bool]:
-        return calls.set_user_api_key_enabled(user_id, canonical_provider(provider), enabled)
+        """Enable or disable the user's key for a provider; False when there is none."""
+        return calls.set_user_api_key_enabled(user_id, provider, enabled)
 
     def _list(self, user_id: str) -> Call[list[KeyInfo]]:
+        """The user's stored keys for display (KeyInfo: provider, masked key_hint, enabled,
+        dates)."""
         return calls.list_user_api_keys(user_id)
 
-
-def _same(_core: _Core, value: X) -> X:
-    return value
-
-
-def _method_signature(build: Callable[..., Any], finish: Callable[..., Any]) -> inspect.Signature:
-    """The builder's parameters without ``self``, returning what the finisher returns."""
-    signature = inspect.signature(build)
-    returns = str(inspect.signature(finish).return_annotation)
-    if returns == "X":  # the finisher passes the result through
-        returns = str(signature.return_annotation)
-        if returns.startswith("Call[") and returns.endswith("]"):
-            returns = returns[5:-1]
-    return signature.replace(parameters=list(signature.parameters.values())[1:],
-                             return_annotation=returns)
-
-
-class _SyncOp(Generic[P, X, R]):
-    """A manager method: build a Call, run it on the manager's Client, finish the result."""
-
-    def __init__(self, build: Callable[Concatenate[Any, P], Call[X]],
-                 finish: Callable[[Any, X], R], doc: str) -> None:
-        self._build, self._finish, self.__doc__ = build, finish, doc
-        self._signature = _method_signature(build, finish)
-
-    def __set_name__(self, owner: type, name: str) -> None:
-        self._name = name
-
-    @overload
-    def __get__(self, obj: None, owner: type) -> _SyncOp[P, X, R]: ...
-    @overload
-    def __get__(self, obj: BYOKManager, owner: type) -> Callable[P, R]: ...
-
-    def __get__(self, obj: BYOKManager | None, owner: type) -> Any:
-        if obj is None:
-            return self
-        build, finish, run = self._build, self._finish, obj.client.run
-
-        @functools.wraps(build)
-        def method(*args: P.args, **kwargs: P.kwargs) -> R:
-            return finish(obj, run(build(obj, *args, **kwargs)))
-
-        method.__doc__ = self.__doc__
-        method.__dict__["__signature__"] = self._signature
-        obj.__dict__[self._name] = method  # bound once per manager
-        return method
-
-
-class _AsyncOp(Generic[P, X, R]):
-    """The same, awaiting the manager's AsyncClient."""
-
-    def __init__(self, build: Callable[Concatenate[Any, P], Call[X]],
-                 finish: Callable[[Any, X], R], doc: str) -> None:
-        self._build, self._finish, self.__doc__ = build, finish, doc
-        self._signature = _method_signature(build, finish)
-
-    def __set_name__(self, owner: type, name: str) -> None:
-        self._name = name
-
-    @overload
-    def __get__(self, obj: None, owner: type) -> _AsyncOp[P, X, R]: ...
-    @overload
-    def __get__(self, obj: AsyncBYOKManager, owner: type) -> Callable[P, Awaitable[R]]: ...
-
-    def __get__(self, obj: AsyncBYOKManager | None, owner: type) -> Any:
-        if obj is None:
-            return self
-        build, finish, run = self._build, self._finish, obj.client.run
-
-        @functools.wraps(build)
-        async def method(*args: P.args, **kwargs: P.kwargs) -> R:
-            return finish(obj, await run(build(obj, *args, **kwargs)))
-
-        method.__doc__ = self.__doc__
-        method.__dict__["__signature__"] = self._signature
-        obj.__dict__[self._name] = method  # bound once per manager
-        return method
-
-
-# (builder, finisher, docstring) of each method both managers have.
-_OPS: dict[str, tuple[Callable[..., Call[Any]], Callable[[Any, Any], Any], str]] = {
-    "store_user_api_key": (
-        _Core._store, _same,
-        "Check the key's format, encrypt it under the primary key and store it (replacing the"
-        " user's key for that provider). Returns the stored row's id and whether it was new;"
-        " raises InvalidApiKeyError for a malformed key.",
-    ),
-    "get_user_api_key": (
-        _Core._get, _Core._decrypt_one,
-        "The user's plaintext key for a provider, or None (no key, or disabled).",
-    ),
-    "get_all_user_keys": (
-        _Core._get_all, _Core._decrypt_all,
-        "Every enabled key of the user, decrypted: {provider: api_key}.",
-    ),
-    "delete_user_api_key": (
-        _Core._delete, _same, "Delete the user's key for a provider; False when there was none.",
-    ),
-    "toggle_provider": (
-        _Core._toggle, _same,
-        "Enable or disable the user's key for a provider; False when there is none.",
-    ),
-    "list_user_providers": (
-        _Core._list, _same,
-        "The user's stored keys for display (KeyInfo: provider, masked key_hint, enabled, dates).",
-    ),
-}
-
-
-class BYOKManager(_Core):
-    """Seed 001's BYOKManager over a synchronous :class:`~litellm_db.client.Client`."""
-
-    def __init__(self, client: Client, keyring: KeyRing | None = None) -> None:
-        super().__init__(keyring)
-        self.client = client
-
-    store_user_api_key = _SyncOp(*_OPS["store_user_api_key"])
-    get_user_api_key = _SyncOp(*_OPS["get_user_api_key"])
-    get_all_user_keys = _SyncOp(*_OPS["get_all_user_keys"])
-    delete_user_api_key = _SyncOp(*_OPS["delete_user_api_key"])
-    toggle_provider = _SyncOp(*_OPS["toggle_provider"])
-    list_user_providers = _SyncOp(*_OPS["list_user_providers"])
-
-    def rotate_keys(
-        self, *, batch_size: int = 100, progress: Callable[[int], None] | None = None,
+    def _rotate_keys(
+        self, *, batch_size: int | Default = DEFAULT,
+        progress: Callable[[int], None] | None = None,
         on_batch: Callable[[RotationReport], None] | None = None,
-    ) -> RotationReport:
-        """Re-encrypt every stored key not under the primary key, ``batch_size`` rows at a time.
+    ) -> Plan[RotationReport]:
+        """Re-encrypt every stored key not under the primary key, ``batch_size`` rows at a time
+        (the database's default when left out, see docs/api.md).
 
         Each batch is one transaction: read the rows, re-encrypt them here,
         write them back compare-and-set on the old ciphertext (a key its user
@@ -445,43 +327,84 @@ class BYOKManager(_Core):
         number of rows each batch handled, ``on_batch(report)`` after each
         commit. Keys no configured key decrypts are skipped and reported.
         """
-        ring = self.keyring
-        primary = ring.primary_key_id
-        total = self.client.count_user_api_keys_to_rotate(primary)
+        primary = self.keyring.primary_key_id
+        total: int = yield calls.count_user_api_keys_to_rotate(primary)
         report = RotationReport(primary_key_id=primary, total=total)
         after = 0
         while True:
-            with self.client.transaction() as tx:
-                rows = tx.list_user_api_keys_to_rotate(primary, after_id=after,
-                                                       batch_size=batch_size)
-                if not rows:
-                    break
-                ids: list[int] = []
-                old: list[str] = []
-                new: list[str] = []
-                bad: list[tuple[int, str, str]] = []
-                for row in rows:
-                    try:
-                        token = ring.rotate(row.encrypted_api_key)
-                    except DecryptionError:
-                        bad.append((row.id, row.user_id, row.provider))
-                        continue
-                    ids.append(row.id)
-                    old.append(row.encrypted_api_key)
-                    new.append(token)
-                done = tx.rotate_user_api_keys(ids, old, new, primary) if ids else []
-                after = rows[-1].id
+            batch: _Batch | None = yield Atomic(self._rotate_batch(primary, after, batch_size))
+            if batch is None:
+                break
+            after = batch.last_id
             report = RotationReport(
-                primary_key_id=primary, total=total, rotated=report.rotated + len(done),
-                changed=report.changed + len(ids) - len(done),
-                undecryptable=report.undecryptable + tuple(bad), batches=report.batches + 1,
+                primary_key_id=primary, total=total, rotated=report.rotated + batch.rotated,
+                changed=report.changed + batch.changed,
+                undecryptable=report.undecryptable + batch.undecryptable,
+                batches=report.batches + 1,
             )
             if progress is not None:
-                progress(len(rows))
+                progress(batch.rows)
             if on_batch is not None:
                 on_batch(report)
-        remaining = self.client.count_user_api_keys_to_rotate(primary)
+        remaining: int = yield calls.count_user_api_keys_to_rotate(primary)
         return replace(report, remaining=remaining)
+
+    def _rotate_batch(self, primary: str, after: int,
+                      batch_size: int | Default) -> Plan[_Batch | None]:
+        """One batch of :meth:`_rotate_keys` (run as one transaction); None when none is left."""
+        rows: list[calls.KeyToRotate] = yield calls.list_user_api_keys_to_rotate(
+            primary, after_id=after, batch_size=batch_size)
+        if not rows:
+            return None
+        ids: list[int] = []
+        old: list[str] = []
+        new: list[str] = []
+        bad: list[tuple[int, str, str]] = []
+        for row in rows:
+            try:
+                token = self.keyring.rotate(row.encrypted_api_key)
+            except DecryptionError:
+                bad.append((row.id, row.user_id, row.provider))
+                continue
+            ids.append(row.id)
+            old.append(row.encrypted_api_key)
+            new.append(token)
+        done: list[int] = []
+        if ids:
+            done = yield calls.rotate_user_api_keys(ids, old, new, primary)
+        return _Batch(last_id=rows[-1].id, rows=len(rows), rotated=len(done),
+                      changed=len(ids) - len(done), undecryptable=tuple(bad))
+
+
+@dataclass(frozen=True)
+class _Batch:
+    """What one rotation batch did."""
+
+    last_id: int
+    rows: int
+    rotated: int
+    changed: int
+    undecryptable: tuple[tuple[int, str, str], ...]
+
+
+class BYOKManager(_Core):
+    """Seed 001's BYOKManager over a synchronous :class:`~litellm_db.client.Client`."""
+
+    def __init__(self, client: Client, keyring: KeyRing | None = None) -> None:
+        super().__init__(keyring)
+        self.client = client
+
+    def run(self, work: Work[R]) -> R:
+        """Run a Call or a plan on the manager's client."""
+        return self.client.run(work)
+
+    store_user_api_key = sync_method.of(_Core._store)
+    get_user_api_key = sync_method.of(_Core._get)
+    get_all_user_keys = sync_method.of(_Core._get_all)
+    delete_user_api_key = sync_method.of(_Core._delete)
+    toggle_provider = sync_method.of(_Core._toggle)
+    list_user_providers = sync_method.of(_Core._list)
+    rotate_keys = sync_method.of(_Core._rotate_keys)
 
 
 class AsyncBYOKManager(_Core):
@@ -491,9 +414,14 @@ class AsyncBYOKManager(_Core):
         super().__init__(keyring)
         self.client = client
 
-    store_user_api_key = _AsyncOp(*_OPS["store_user_api_key"])
-    get_user_api_key = _AsyncOp(*_OPS["get_user_api_key"])
-    get_all_user_keys = _AsyncOp(*_OPS["get_all_user_keys"])
-    delete_user_api_key = _AsyncOp(*_OPS["delete_user_api_key"])
-    toggle_provider = _AsyncOp(*_OPS["toggle_provider"])
-    list_user_providers = _AsyncOp(*_OPS["list_user_providers"])
+    def run(self, work: Work[R]) -> Awaitable[R]:
+        """Run a Call or a plan on the manager's client."""
+        return self.client.run(work)
+
+    store_user_api_key = async_method.of(_Core._store)
+    get_user_api_key = async_method.of(_Core._get)
+    get_all_user_keys = async_method.of(_Core._get_all)
+    delete_user_api_key = async_method.of(_Core._delete)
+    toggle_provider = async_method.of(_Core._toggle)
+    list_user_providers = async_method.of(_Core._list)
+    rotate_keys = async_method.of(_Core._rotate_keys)

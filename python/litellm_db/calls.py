@@ -398,6 +398,12 @@ def ensure_usage_log_partitions(
 # -- builders: bring your own key (ciphertext only; see litellm_db.byok) -----------------------
 
 
+def canonical_provider(provider: str | None) -> Call[str | None]:
+    """A provider name as the key functions store it: trimmed, lower case, an alias of
+    ``provider_aliases`` replaced by its provider (``together_ai`` -> ``together``)."""
+    return Call.scalar("canonical_provider", str, provider=provider)
+
+
 def store_user_api_key(
     user_id: str, provider: str, encrypted_api_key: str, key_hint: str | Default | None = DEFAULT,
     key_name: str | Default | None = DEFAULT, encryption_key_id: str | Default | None = DEFAULT,
@@ -1033,7 +1039,7 @@ def provider_breakdown(days: int | Default | None = DEFAULT) -> Call[list[Provid
 def failed_calls(
     hours: int | Default | None = DEFAULT, user_id: str | Default | None = DEFAULT,
 ) -> Call[list[FailureCount]]:
-    """Failed calls by provider and error type in the last ``hours`` (24)."""
+    """Failed calls by provider and error type in the last ``hours``."""
     return Call.many("failed_calls", FailureCount, hours=hours, user_id=user_id)
 
 

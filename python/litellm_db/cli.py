@@ -62,12 +62,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, TextIO, TypeVar
 
 import psycopg
 
 from . import apidoc, config, embedded, installer, ops_cli
 from ._version import __version__
+from .calls import DEFAULT
 from .client import Client
 from .demo import load_demo_data
 from .errors import (
@@ -77,6 +78,8 @@ from .errors import (
     NotInstalledError,
     translate,
 )
+
+T = TypeVar("T")
 
 PROG = "litellm-db"
 EXIT_OK = 0
@@ -319,8 +322,9 @@ def _add_operations(sub: Any) -> None:
                          "Archive usage log months older than --older-than-days"
                          " (archive_usage_logs): partitions are detached, not deleted row by"
                          " row; the daily summary keeps their totals.")
-    archive.add_argument("--older-than-days", type=_positive_int, default=90, metavar="DAYS",
-                         help="archive months that ended more than DAYS days ago (default: 90)")
+    archive.add_argument("--older-than-days", type=_positive_int, metavar="DAYS",
+                         help="archive months that ended more than DAYS days ago (default: the"
+                              " database's, see docs/api.md)")
 
     _db_parser(sub, "verify", "prove every balance equals the sum of its journal",
                "Check the ledger (verify_ledger): every balance equals the sum of its journal"
@@ -330,8 +334,9 @@ def _add_operations(sub: Any) -> None:
                         "Recompute each provider's health from the usage log of the last"
                         " --window minutes and store it in provider_health"
                         " (refresh_provider_health).")
-    health.add_argument("--window", type=_positive_int, default=15, metavar="MINUTES",
-                        help="look at calls of the last MINUTES minutes (default: 15)")
+    health.add_argument("--window", type=_positive_int, metavar="MINUTES",
+                        help="look at calls of the last MINUTES minutes (default: the"
+                             " database's, see docs/api.md)")
     health.add_argument("--dry-run", action="store_true",
                         help="show what would be stored without storing it")
 
@@ -354,8 +359,8 @@ def _add_operations(sub: Any) -> None:
         " safe to interrupt and run again. Exit code 4 when some key could not be decrypted"
         " with any configured key.",
     )
-    rotate.add_argument("--batch-size", type=_positive_int, default=100, metavar="N",
-                        help="keys per transaction (default: 100, at most 10000)")
+    rotate.add_argument("--batch-size", type=_positive_int, metavar="N",
+                        help="keys per transaction (default: the database's, see docs/api.md)")
     generate = keys_sub.add_parser("generate", help="print a new random Fernet key",
                                    description="Print a new random Fernet key for"
                                                " LITELLM_ENCRYPTION_KEY.")
@@ -363,6 +368,14 @@ def _add_operations(sub: Any) -> None:
 
 
 # -- helpers ------------------------------------------------------------------------------
+
+
+def _or_default(value: T | None, convert: Callable[[T], Any] | None = None) -> Any:
+    """An option left out of the command is left out of the SQL call: the database's default
+    applies (DEFAULT), never a number restated here."""
+    if value is None:
+        return DEFAULT
+    return value if convert is None else convert(value)
 
 
 def _one_line(text: object) -> str:
@@ -808,14 +821,16 @@ def _cmd_archive(args: argparse.Namespace, env: Mapping[str, str], io: _IO) -> i
     with _database(args, env, ("archive_usage_logs", "usage log archiving")) as conn, \
             _progress(io, args, 1, "step") as bar:
         bar.set_description("archiving (waits for statements on the log)")
-        rows = Client(conn).archive_usage_logs(older_than=timedelta(days=args.older_than_days))
+        rows = Client(conn).archive_usage_logs(
+            older_than=_or_default(args.older_than_days, lambda days: timedelta(days=days)))
         bar.update(1)
     docs = [_as_dict(r) for r in rows]
     if args.json:
         _emit_json({"archived": docs}, io.out)
     elif not docs:
-        io.out.write(f"Nothing to archive: no usage log month ended more than"
-                     f" {args.older_than_days} days ago.\n")
+        age = ("the database's default age" if args.older_than_days is None
+               else f"{args.older_than_days} days")
+        io.out.write(f"Nothing to archive: no usage log month ended more than {age} ago.\n")
     else:
         for doc in docs:
             io.out.write("Archived " + ", ".join(f"{k} {v}" for k, v in doc.items()) + "\n")
@@ -839,14 +854,16 @@ def _cmd_verify(args: argparse.Namespace, env: Mapping[str, str], io: _IO) -> in
 
 def _cmd_health(args: argparse.Namespace, env: Mapping[str, str], io: _IO) -> int:
     with _database(args, env, ("refresh_provider_health", "provider health refresh")) as conn:
-        rows = Client(conn).refresh_provider_health(window_minutes=args.window,
+        rows = Client(conn).refresh_provider_health(window_minutes=_or_default(args.window),
                                                     dry_run=args.dry_run)
     if args.json:
         _emit_json({"window_minutes": args.window, "dry_run": args.dry_run,
                     "providers": [_as_dict(r) for r in rows]}, io.out)
         return EXIT_OK
     if not rows:
-        io.out.write(f"No calls in the last {args.window} minutes: nothing to update.\n")
+        window = ("the database's default window" if args.window is None
+                  else f"the last {args.window} minutes")
+        io.out.write(f"No calls in {window}: nothing to update.\n")
     for row in rows:
         rate = "-" if row.success_rate is None else f"{row.success_rate}%"
         io.out.write(f"{row.provider:<16} {row.status:<9} {row.request_count:>7} calls"
@@ -900,7 +917,8 @@ def _cmd_keys(args: argparse.Namespace, env: Mapping[str, str], io: _IO) -> int:
         manager = BYOKManager(Client(conn), ring)
         total = Client(conn).count_user_api_keys_to_rotate(ring.primary_key_id)
         with _progress(io, args, total, "key") as bar:
-            report = manager.rotate_keys(batch_size=args.batch_size, progress=bar.update)
+            report = manager.rotate_keys(batch_size=_or_default(args.batch_size),
+                                         progress=bar.update)
     doc = {**_as_dict(report), "complete": report.complete}
     if args.json:
         _emit_json(doc, io.out)

@@ -9,15 +9,17 @@ pool from a DSN (argument, then ``DATABASE_URL`` / ``POSTGRES_*``).
     result = client.debit_user_credits("user-1", Decimal("0.05"), "openai", "gpt-4",
                                        100, 200, "balanced", {"request_id": "req-123"})
     if not result.success:
-        ...  # result.error_code: insufficient_credits | unknown_user
+        ...  # result.error_code: insufficient_credits, budget_exceeded, ... (docs/api.md)
 
     async with await AsyncClient.connect() as db:
         balance = await db.get_user_balance("user-1")
 
-Both clients have the same methods: each is one builder in
-:mod:`litellm_db.calls` (arguments -> function name, named arguments, result
-shape) bound by :func:`sync_method` or :func:`async_method`; neither client has
-a method body of its own. An optional argument left out (or passed as
+Both clients have the same methods: each is one definition without I/O -- a
+builder in :mod:`litellm_db.calls` (arguments -> function name, named
+arguments, result shape), or a plan of several calls (:mod:`litellm_db.plan`)
+-- bound by :class:`~litellm_db.plan.sync_method` or
+:class:`~litellm_db.plan.async_method`; neither client has a method body of its
+own. An optional argument left out (or passed as
 :data:`~litellm_db.calls.DEFAULT`) gets the SQL function's default; ``None``
 sends NULL. Several calls run in one transaction with
 ``client.transaction()`` (``async with client.transaction() as tx`` for the
@@ -31,10 +33,8 @@ stays 0.1, never 0.1000000000000000055511151231257827.
 from __future__ import annotations
 
 import contextlib
-import functools
-import inspect
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from typing import Any, Generic, ParamSpec, TypeVar, overload
+from collections.abc import AsyncIterator, Iterator
+from typing import Any, TypeVar
 
 import psycopg
 from psycopg.pq import TransactionStatus
@@ -55,6 +55,7 @@ from .calls import (
     to_amount,
 )
 from .errors import ConnectionConfigError, charge_error, translate
+from .plan import Plan, Work, async_method, run_async, run_sync, sync_method
 
 __all__ = [
     "Amount",
@@ -74,93 +75,7 @@ __all__ = [
     "to_amount",
 ]
 
-P = ParamSpec("P")
 R = TypeVar("R")
-
-
-# -- binding a builder to a client ------------------------------------------------------------
-
-
-def _signature(build: Callable[..., Any], wrap: str) -> inspect.Signature:
-    """The builder's signature, returning what the method returns instead of a Call."""
-    signature = inspect.signature(build)
-    shown = str(signature.return_annotation)
-    if shown.startswith("Call[") and shown.endswith("]"):
-        shown = wrap.format(shown[5:-1])
-    return signature.replace(return_annotation=shown)
-
-
-class sync_method(Generic[P, R]):
-    """``Client.f = sync_method(calls.f)``: the builder's signature, run synchronously."""
-
-    def __init__(self, build: Callable[P, Call[R]]) -> None:
-        self._build = build
-        functools.update_wrapper(self, build)
-        self.__signature__ = _signature(build, "{}")
-
-    def __call__(self, client: Client, /, *args: P.args, **kwargs: P.kwargs) -> R:
-        """``Client.f(client, ...)``, like a plain method called on the class."""
-        return client.run(self._build(*args, **kwargs))
-
-    def __set_name__(self, owner: type, name: str) -> None:
-        self._name = name
-
-    @overload
-    def __get__(self, obj: None, owner: type) -> sync_method[P, R]: ...
-    @overload
-    def __get__(self, obj: Client, owner: type) -> Callable[P, R]: ...
-
-    def __get__(self, obj: Client | None, owner: type) -> Any:
-        if obj is None:
-            return self
-        build = self._build
-        run = obj.run
-
-        @functools.wraps(build)
-        def method(*args: P.args, **kwargs: P.kwargs) -> R:
-            return run(build(*args, **kwargs))
-
-        method.__dict__["__signature__"] = self.__signature__
-        # Bound once per client: later lookups find it in the instance.
-        obj.__dict__[self._name] = method
-        return method
-
-
-class async_method(Generic[P, R]):
-    """``AsyncClient.f = async_method(calls.f)``: the builder's signature, as a coroutine."""
-
-    def __init__(self, build: Callable[P, Call[R]]) -> None:
-        self._build = build
-        functools.update_wrapper(self, build)
-        self.__signature__ = _signature(build, "Awaitable[{}]")
-
-    def __call__(self, client: AsyncClient, /, *args: P.args,
-                 **kwargs: P.kwargs) -> Awaitable[R]:
-        """``AsyncClient.f(client, ...)``, like a plain method called on the class."""
-        return client.run(self._build(*args, **kwargs))
-
-    def __set_name__(self, owner: type, name: str) -> None:
-        self._name = name
-
-    @overload
-    def __get__(self, obj: None, owner: type) -> async_method[P, R]: ...
-    @overload
-    def __get__(self, obj: AsyncClient, owner: type) -> Callable[P, Awaitable[R]]: ...
-
-    def __get__(self, obj: AsyncClient | None, owner: type) -> Any:
-        if obj is None:
-            return self
-        build = self._build
-        run = obj.run
-
-        @functools.wraps(build)
-        def method(*args: P.args, **kwargs: P.kwargs) -> Awaitable[R]:
-            return run(build(*args, **kwargs))
-
-        method.__dict__["__signature__"] = self.__signature__
-        # Bound once per client: later lookups find it in the instance.
-        obj.__dict__[self._name] = method
-        return method
 
 
 def _autocommit_for(conn: psycopg.Connection[Any] | psycopg.AsyncConnection[Any],
@@ -210,7 +125,9 @@ def _no_dsn() -> ConnectionConfigError:
     )
 
 
-def _raise_if_failed(result: calls.DebitResult) -> calls.DebitResult:
+def _charge(user_id: str, cost: Amount, **kwargs: Any) -> Plan[DebitResult]:
+    """``debit_user_credits``, raising InsufficientCreditsError (or a subclass) on failure."""
+    result: DebitResult = yield calls.debit_user_credits(user_id, cost, **kwargs)
     if not result.success:
         raise charge_error(result.error_code, result.error_message)
     return result
@@ -269,17 +186,18 @@ class Client:
         with self.connection() as conn, conn.transaction():
             yield Client(conn)
 
-    def run(self, call: Call[R]) -> R:
-        """Execute one :class:`~litellm_db.calls.Call` and shape its result."""
+    def run(self, work: Work[R]) -> R:
+        """Execute one :class:`~litellm_db.calls.Call` and shape its result, or drive a plan
+        (:mod:`litellm_db.plan`)."""
+        if not isinstance(work, Call):
+            return run_sync(self, work)
         source = self._source
         if isinstance(source, ConnectionPool):
             with source.connection() as conn:
-                return _execute(conn, call)
-        return _execute(source, call)
+                return _execute(conn, work)
+        return _execute(source, work)
 
-    def charge(self, user_id: str, cost: Amount, **kwargs: Any) -> DebitResult:
-        """``debit_user_credits``, raising InsufficientCreditsError (or a subclass) on failure."""
-        return _raise_if_failed(self.debit_user_credits(user_id, cost, **kwargs))
+    charge = sync_method(_charge)
 
     add_user_credits = sync_method(calls.add_user_credits)
     debit_user_credits = sync_method(calls.debit_user_credits)
@@ -287,6 +205,7 @@ class Client:
     get_user_balance = sync_method(calls.get_user_balance)
     refresh_usage_summary = sync_method(calls.refresh_usage_summary)
     ensure_usage_log_partitions = sync_method(calls.ensure_usage_log_partitions)
+    canonical_provider = sync_method(calls.canonical_provider)
     store_user_api_key = sync_method(calls.store_user_api_key)
     get_user_api_key = sync_method(calls.get_user_api_key)
     get_user_api_keys = sync_method(calls.get_user_api_keys)
@@ -390,17 +309,18 @@ class AsyncClient:
         async with self.connection() as conn, conn.transaction():
             yield AsyncClient(conn)
 
-    async def run(self, call: Call[R]) -> R:
-        """Execute one :class:`~litellm_db.calls.Call` and shape its result."""
+    async def run(self, work: Work[R]) -> R:
+        """Execute one :class:`~litellm_db.calls.Call` and shape its result, or drive a plan
+        (:mod:`litellm_db.plan`)."""
+        if not isinstance(work, Call):
+            return await run_async(self, work)
         source = self._source
         if isinstance(source, AsyncConnectionPool):
             async with source.connection() as conn:
-                return await _execute_async(conn, call)
-        return await _execute_async(source, call)
+                return await _execute_async(conn, work)
+        return await _execute_async(source, work)
 
-    async def charge(self, user_id: str, cost: Amount, **kwargs: Any) -> DebitResult:
-        """``debit_user_credits``, raising InsufficientCreditsError (or a subclass) on failure."""
-        return _raise_if_failed(await self.debit_user_credits(user_id, cost, **kwargs))
+    charge = async_method(_charge)
 
     add_user_credits = async_method(calls.add_user_credits)
     debit_user_credits = async_method(calls.debit_user_credits)
@@ -408,6 +328,7 @@ class AsyncClient:
     get_user_balance = async_method(calls.get_user_balance)
     refresh_usage_summary = async_method(calls.refresh_usage_summary)
     ensure_usage_log_partitions = async_method(calls.ensure_usage_log_partitions)
+    canonical_provider = async_method(calls.canonical_provider)
     store_user_api_key = async_method(calls.store_user_api_key)
     get_user_api_key = async_method(calls.get_user_api_key)
     get_user_api_keys = async_method(calls.get_user_api_keys)

@@ -359,7 +359,7 @@ def _load(conn: psycopg.Connection, seed: int) -> DemoSummary:
             debits_failed += 1
             rows.append(_log_row(call, created_at, prompt=0, completion=0, credits=Decimal(0),
                                  usd=Decimal(0), success=False,
-                                 error_type=error_code or "insufficient_credits",
+                                 error_type=error_code,
                                  error_message=error_message,
                                  latency_ms=3 + call.latency_ms % 20))
 

@@ -427,6 +427,13 @@ class InvalidDateRangeError(RefusedError):
     codes = ("LD362",)
 
 
+class ProviderAliasError(RefusedError):
+    """The owner's change of ``provider_aliases`` was refused: some users have keys under both
+    names (LD390), or the alias would chain aliases (LD391)."""
+
+    codes = ("LD390", "LD391")
+
+
 class BusyError(RefusedError):
     """Busy, retry: the call waited longer than its bound (5 s) for a lock another transaction
     held, and gave up with nothing written (PostgreSQL's lock_not_available, 55P03). Retrying is
@@ -500,23 +507,23 @@ class UnknownAccountError(InsufficientCreditsError):
     """A charge failed because the user has no account (no credits were ever added)."""
 
 
-# A failed debit's error_code -> the class the ``charge`` helpers raise.
-_BY_DEBIT_CODE: dict[str, type[InsufficientCreditsError]] = {
+#: A refused charge's ``error_code`` -> the class the ``charge`` helpers raise: exactly the
+#: refusal reasons the SQL functions return (tests/test_refusal_reasons.py reads them from the
+#: installed functions and checks both directions). A code a newer database returns that is
+#: not here gets the base class, InsufficientCreditsError.
+REFUSAL_CLASSES: dict[str, type[InsufficientCreditsError]] = {
     "insufficient_credits": InsufficientCreditsError,
     "monthly_cap_exceeded": CapExceededError,
+    "budget_exceeded": BudgetExceededError,
     "unknown_user": UnknownAccountError,
 }
 
 
 def charge_error(error_code: str | None, message: str | None) -> InsufficientCreditsError:
     """The exception for a debit that returned ``success = false``."""
-    code = error_code or ""
-    cls = _BY_DEBIT_CODE.get(code)
-    if cls is None:
-        cls = (BudgetExceededError if "budget" in code
-               else CapExceededError if "cap" in code
-               else InsufficientCreditsError)
-    return cls(message or f"debit failed: {code or 'unknown reason'}", error_code=error_code)
+    cls = REFUSAL_CLASSES.get(error_code or "", InsufficientCreditsError)
+    return cls(message or f"debit failed: {error_code or 'unknown reason'}",
+               error_code=error_code)
 
 
 # -- Python-side errors ------------------------------------------------------------------------

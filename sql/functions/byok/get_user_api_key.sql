@@ -35,5 +35,6 @@ end
 $$;
 
 comment on function litellm.get_user_api_key(text, text) is
-'The Fernet ciphertext of a user''s key for provider, for the client to decrypt and use; records the use in '
+'The Fernet ciphertext of a user''s key for provider (any spelling of it, see canonical_provider), for the client '
+'to decrypt and use; records the use in '
 'last_used_at (to the minute). No row when the user has no key for the provider or it is disabled. Raises LD004, LD040.';

@@ -5,11 +5,11 @@
 create or replace function litellm._check_provider(provider text)
 returns text
 language plpgsql
-immutable
+stable
 set search_path = pg_catalog, pg_temp
 as $$
 declare
-    v_provider text := lower(btrim(provider));
+    v_provider text := litellm.canonical_provider(provider);
 begin
     if v_provider is null or v_provider !~ '^[a-z0-9][a-z0-9_.-]{0,62}$' then
         raise exception using
@@ -23,7 +23,8 @@ end
 $$;
 
 comment on function litellm._check_provider(text) is
-'Returns the provider name trimmed and in lower case; rejects NULL and malformed names with LD040.';
+'Returns the provider''s canonical name (canonical_provider: trimmed, lower case, aliases folded); rejects NULL and '
+'malformed names with LD040.';
 
 create or replace function litellm._check_fernet_token(value text, argument text)
 returns text
@@ -140,7 +141,8 @@ $$;
 
 comment on function litellm.store_user_api_key(text, text, text, text, text, text, jsonb, boolean) is
 'Stores a user''s provider API key as Fernet ciphertext encrypted by the client, replacing any key the user '
-'already has for that provider (one key per user and provider; a replaced key is enabled again unless enabled => false). '
+'already has for that provider (one key per user and provider, stored under the provider''s canonical name, see '
+'canonical_provider; a replaced key is enabled again unless enabled => false). '
 'Creates the user''s account with a zero balance when it does not exist. key_hint is a masked form for display '
 '(at most 32 characters); encryption_key_id the fingerprint of the Fernet key used. '
 'Returns the row id and created = false when a key was replaced. '
