@@ -52,6 +52,41 @@ comment on function litellm._month_spent(litellm.user_credits, date) is
 'What the account spent in the month starting on month (see _month_of): its running total if that total is '
 'of this month, else 0 (the total restarts with the first charge of a new month).';
 
+create or replace function litellm._charged(
+    account litellm.user_credits, amount numeric, released numeric, month date, entries integer
+)
+returns litellm.user_credits
+language sql
+stable
+security invoker
+begin atomic
+    -- Every column of user_credits, in table order: a new column is added here.
+    select row(
+        account.user_id,  -- noqa: RF01
+        account.credits_remaining - amount,  -- noqa: RF01
+        account.tier,  -- noqa: RF01
+        account.monthly_cap,  -- noqa: RF01
+        account.total_purchased,  -- noqa: RF01
+        account.total_granted,  -- noqa: RF01
+        account.total_spent + amount,  -- noqa: RF01
+        account.last_seq + entries,  -- noqa: RF01
+        account.last_reset,  -- noqa: RF01
+        account.created_at,  -- noqa: RF01
+        pg_catalog.now(),
+        account.credits_held - released,  -- noqa: RF01
+        month,
+        litellm._month_spent(account, month) + amount,
+        account.next_expiry_at  -- noqa: RF01
+    )::litellm.user_credits;
+end;
+
+comment on function litellm._charged(litellm.user_credits, numeric, numeric, date, integer) is
+'The account after a charge of amount in month (see _month_of) that ends holds of released credits and journals '
+'entries entries: the balance less amount, amount more spent in all and this month (a new month''s total restarts), '
+'the holds less released. Every charge writes its account with it, reading each column it sets as '
+'(litellm._charged(uc, ...)).column so that the planner inlines it; taking back a charge made earlier in the same '
+'transaction is _charged(uc, -amount, 0, month, -1).';
+
 create or replace function litellm._effective_monthly_cap(account litellm.user_credits)
 returns table (monthly_cap numeric)
 language sql
