@@ -70,6 +70,8 @@ NOT_INLINED = {
     # A scalar function that reads a table is never inlined; it runs once per
     # partition check, never on a charge.
     "_session_owns_usage_log",
+    # Looks up the usage row of a charge that record_llm_call finds replayed.
+    "_usage_log_of_charge",
 }
 
 # SQL helpers of end-user tokens: no charge calls them, and nothing here
