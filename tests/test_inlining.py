@@ -57,8 +57,8 @@ CALLS = {
         " from litellm.user_credits as uc"
     ),
     "_debit_args_invalid": (
-        "select litellm._debit_args_invalid(uc.user_id, uc.credits_held, '{}'::jsonb, uc.tier, uc.tier,"
-        " uc.tier, uc.last_seq, uc.last_seq) from litellm.user_credits as uc"
+        "select litellm._debit_args_invalid(uc.user_id, uc.credits_held, '{}'::jsonb, uc.tier,"
+        " uc.tier, uc.tier, uc.last_seq, uc.last_seq) from litellm.user_credits as uc"
     ),
     "_budgets_applying": (
         "select b.budget_id from litellm._budgets_applying('u1', 't1', 'o1', 'm', true, true) as b"

@@ -276,7 +276,7 @@ begin atomic
         on
             t.user_id = l.user_id and t.created_at = l.created_at
             and (t.metadata ->> 'usage_log_id')::bigint = l.id and t.id = l.transaction_id
-    where t.id = _usage_log_of_charge.transaction_id and jsonb_typeof(t.metadata -> 'usage_log_id') = 'number';
+    where t.id = _usage_log_of_charge.transaction_id and jsonb_typeof(t.metadata -> 'usage_log_id') = 'number';  -- noqa: RF01
 end;
 
 comment on function litellm._usage_log_of_charge(bigint) is
