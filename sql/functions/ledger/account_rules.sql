@@ -220,3 +220,42 @@ comment on function litellm._check_refused(text, text) is
 'For a charge or hold refused again although _refusal() found every condition met under the account''s lock (a '
 'condition of the charge that _refusal() does not test): raises serialization_failure (40001) so that the caller '
 'retries, rather than naming a condition that did not fail.';
+
+create or replace function litellm._charge_refusal(
+    user_id text,
+    amount numeric,
+    team_id text,
+    model text,
+    may_retry boolean,
+    out retry boolean,
+    out balance numeric,
+    out error_code text,
+    out error_message text
+)
+language plpgsql
+volatile
+set search_path = pg_catalog, pg_temp
+as $$
+declare
+    v_refusal record;
+begin
+    v_refusal := litellm._refusal(_charge_refusal.user_id, _charge_refusal.amount);
+    retry := may_retry and (v_refusal.sweep_due or v_refusal.error_code is null);
+    if retry then
+        if v_refusal.sweep_due then
+            perform litellm._sweep_expired_before(_charge_refusal.user_id, _charge_refusal.team_id, _charge_refusal.model);
+        end if;
+        return;
+    end if;
+    perform litellm._check_refused(_charge_refusal.user_id, v_refusal.error_code);
+    balance := v_refusal.balance;
+    error_code := v_refusal.error_code;
+    error_message := v_refusal.error_message;
+end
+$$;
+
+comment on function litellm._charge_refusal(text, numeric, text, text, boolean) is
+'For a charge or hold of amount that its statement did not make: why (_refusal(), with the account locked). retry = '
+'true when may_retry and the caller should try again: every condition now holds, or expired lots and holds were due '
+'and have been swept (for a charge or hold in team_id for model). Else the refusal''s balance, error_code and '
+'error_message; raises 40001 (_check_refused) when no condition failed on the last try.';

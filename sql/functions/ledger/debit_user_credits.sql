@@ -1,6 +1,7 @@
 -- The debit and its helpers. The debit's one statement is the common case;
 -- each helper below does one of the other jobs: argument checks, the answer to
--- a replay, a refusal, and the journal entry of a charge that budgets apply to.
+-- a replay, and the journal entry of a charge that budgets apply to. A refusal
+-- is _charge_refusal()'s (ledger/account_rules.sql).
 
 create or replace function litellm._debit_args_invalid(
     user_id text,
@@ -110,45 +111,6 @@ comment on function litellm._debit_replay(text, text, numeric, text, text, bigin
 'The answer of debit_user_credits() when request_id is already in the user''s journal: that charge''s result with '
 'replayed = true (the commit then waits until the charge is on disk). No row when the request id is NULL or not '
 'journalled. Raises LD101 when the arguments differ from the journalled charge.';
-
-create or replace function litellm._debit_refusal(
-    user_id text,
-    cost numeric,
-    team_id text,
-    model text,
-    may_retry boolean,
-    out retry boolean,
-    out balance numeric,
-    out error_code text,
-    out error_message text
-)
-language plpgsql
-volatile
-set search_path = pg_catalog, pg_temp
-as $$
-declare
-    v_refusal record;
-begin
-    v_refusal := litellm._refusal(_debit_refusal.user_id, _debit_refusal.cost);
-    retry := may_retry and (v_refusal.sweep_due or v_refusal.error_code is null);
-    if retry then
-        if v_refusal.sweep_due then
-            perform litellm._sweep_expired_before(_debit_refusal.user_id, _debit_refusal.team_id, _debit_refusal.model);
-        end if;
-        return;
-    end if;
-    perform litellm._check_refused(_debit_refusal.user_id, v_refusal.error_code);
-    balance := v_refusal.balance;
-    error_code := v_refusal.error_code;
-    error_message := v_refusal.error_message;
-end
-$$;
-
-comment on function litellm._debit_refusal(text, numeric, text, text, boolean) is
-'For a debit of cost that its statement did not make: why (_refusal(), with the account locked). retry = true when '
-'may_retry and the debit should try again: every condition now holds, or expired lots and holds were due and have '
-'been swept (for a charge in team_id for model). Else the refusal''s balance, error_code and error_message; raises '
-'40001 when no condition failed on the last try.';
 
 create or replace function litellm._journal_budgeted_debit(
     user_id text,
@@ -367,7 +329,7 @@ begin
             return;
         end if;
         select r.* into v_refusal
-        from litellm._debit_refusal(v_user, v_cost, v_metadata ->> 'team_id', debit_user_credits.model, attempt = 1) as r;
+        from litellm._charge_refusal(v_user, v_cost, v_metadata ->> 'team_id', debit_user_credits.model, attempt = 1) as r;
         continue when v_refusal.retry;
         return query select false, null::bigint, v_refusal.balance, 0::numeric, v_refusal.error_code,
             v_refusal.error_message, false;
