@@ -155,6 +155,144 @@ COMMENT ON COLUMN litellm.budgets.active IS 'false: the budget is kept with its 
 -- comment COLUMN budgets.metadata
 COMMENT ON COLUMN litellm.budgets.metadata IS 'Caller-supplied context (a JSON object), stored as given.';
 
+-- table credit_holds
+CREATE TABLE litellm.credit_holds (
+    hold_id bigint NOT NULL,
+    user_id text NOT NULL,
+    request_id text NOT NULL,
+    amount numeric(20,6) NOT NULL,
+    status text DEFAULT 'held'::text NOT NULL,
+    expires_at timestamp with time zone NOT NULL,
+    settled_amount numeric(20,6),
+    transaction_id bigint,
+    metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    resolved_at timestamp with time zone,
+    CONSTRAINT credit_holds_amount_check CHECK ((amount > (0)::numeric)),
+    CONSTRAINT credit_holds_check CHECK (((status = 'held'::text) = (resolved_at IS NULL))),
+    CONSTRAINT credit_holds_check1 CHECK (((status = 'settled'::text) = (settled_amount IS NOT NULL))),
+    CONSTRAINT credit_holds_settled_amount_check CHECK ((settled_amount >= (0)::numeric)),
+    CONSTRAINT credit_holds_status_check CHECK ((status = ANY (ARRAY['held'::text, 'settled'::text, 'released'::text, 'expired'::text])))
+);
+
+-- comment TABLE credit_holds
+COMMENT ON TABLE litellm.credit_holds IS 'Reservations: the worst-case cost of a call, held before it runs and settled (or released) after. A hold counts against the available balance and the monthly cap while it is live (status held and not past expires_at).';
+
+-- comment COLUMN credit_holds.request_id
+COMMENT ON COLUMN litellm.credit_holds.request_id IS 'The client''s id for the call; the settlement''s journal entry uses it as its idempotency key.';
+
+-- comment COLUMN credit_holds.settled_amount
+COMMENT ON COLUMN litellm.credit_holds.settled_amount IS 'Credits charged when settled (may exceed amount: see settle_reservation).';
+
+-- table llm_usage_log
+CREATE TABLE litellm.llm_usage_log (
+    id bigint NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    user_id text NOT NULL,
+    provider text NOT NULL,
+    model text NOT NULL,
+    power_level text,
+    prompt_tokens integer DEFAULT 0 NOT NULL,
+    completion_tokens integer DEFAULT 0 NOT NULL,
+    total_tokens integer NOT NULL,
+    cost_credits numeric(20,6) DEFAULT 0 NOT NULL,
+    cost_usd numeric(20,8),
+    success boolean DEFAULT true NOT NULL,
+    latency_ms integer,
+    request_id text,
+    litellm_call_id text,
+    error_type text,
+    error_message text,
+    tenant_id text,
+    team_id text,
+    organization_id text,
+    service_name text,
+    operation text,
+    session_id text,
+    transaction_id bigint,
+    uncharged_credits numeric(20,6),
+    billing_error text,
+    request_metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
+    response_metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
+    CONSTRAINT llm_usage_log_completion_tokens_check CHECK ((completion_tokens >= 0)),
+    CONSTRAINT llm_usage_log_cost_credits_check CHECK ((cost_credits >= (0)::numeric)),
+    CONSTRAINT llm_usage_log_cost_usd_check CHECK ((cost_usd >= (0)::numeric)),
+    CONSTRAINT llm_usage_log_latency_ms_check CHECK ((latency_ms >= 0)),
+    CONSTRAINT llm_usage_log_prompt_tokens_check CHECK ((prompt_tokens >= 0)),
+    CONSTRAINT llm_usage_log_total_tokens_check CHECK ((total_tokens >= 0)),
+    CONSTRAINT llm_usage_log_uncharged_credits_check CHECK ((uncharged_credits >= (0)::numeric))
+)
+PARTITION BY RANGE (created_at);
+
+-- comment TABLE llm_usage_log
+COMMENT ON TABLE litellm.llm_usage_log IS 'One row per LLM call (successful or not), append-only. Partitioned by month of created_at (UTC); rows no monthly partition covers land in llm_usage_log_default. Deleting or detaching rows never changes llm_usage_summary.';
+
+-- comment COLUMN llm_usage_log.id
+COMMENT ON COLUMN litellm.llm_usage_log.id IS 'Row id from llm_usage_log_id_seq; unique together with created_at (the partition key).';
+
+-- comment COLUMN llm_usage_log.created_at
+COMMENT ON COLUMN litellm.llm_usage_log.created_at IS 'When the call was made; the partition key. Summarised under the UTC date of this instant.';
+
+-- comment COLUMN llm_usage_log.power_level
+COMMENT ON COLUMN litellm.llm_usage_log.power_level IS 'Routing level the caller asked for (see power_levels). Not a foreign key: logging never fails because a level was renamed.';
+
+-- comment COLUMN llm_usage_log.prompt_tokens
+COMMENT ON COLUMN litellm.llm_usage_log.prompt_tokens IS 'Input tokens; NULL is stored as 0.';
+
+-- comment COLUMN llm_usage_log.completion_tokens
+COMMENT ON COLUMN litellm.llm_usage_log.completion_tokens IS 'Output tokens; NULL is stored as 0.';
+
+-- comment COLUMN llm_usage_log.total_tokens
+COMMENT ON COLUMN litellm.llm_usage_log.total_tokens IS 'Tokens billed; when the insert omits it or gives NULL it is set to prompt_tokens + completion_tokens.';
+
+-- comment COLUMN llm_usage_log.cost_credits
+COMMENT ON COLUMN litellm.llm_usage_log.cost_credits IS 'Credits charged for the call (numeric, never float); NULL is stored as 0. record_llm_call() writes the amount it debited (0 when it charged nothing), so the summaries'' total_cost is revenue.';
+
+-- comment COLUMN llm_usage_log.cost_usd
+COMMENT ON COLUMN litellm.llm_usage_log.cost_usd IS 'Provider cost in US dollars, when known.';
+
+-- comment COLUMN llm_usage_log.latency_ms
+COMMENT ON COLUMN litellm.llm_usage_log.latency_ms IS 'Wall-clock duration of the call in milliseconds, when known.';
+
+-- comment COLUMN llm_usage_log.request_id
+COMMENT ON COLUMN litellm.llm_usage_log.request_id IS 'The gateway''s request id (the debit''s idempotency key). record_llm_call() logs a request id once per user; a direct INSERT is not checked.';
+
+-- comment COLUMN llm_usage_log.litellm_call_id
+COMMENT ON COLUMN litellm.llm_usage_log.litellm_call_id IS 'LiteLLM''s own call id (litellm_call_id in its callback payload).';
+
+-- comment COLUMN llm_usage_log.error_type
+COMMENT ON COLUMN litellm.llm_usage_log.error_type IS 'Error class of a failed call (for example RateLimitError, Timeout); NULL on success.';
+
+-- comment COLUMN llm_usage_log.tenant_id
+COMMENT ON COLUMN litellm.llm_usage_log.tenant_id IS 'Tenant the call is attributed to, for a gateway that serves several customers.';
+
+-- comment COLUMN llm_usage_log.team_id
+COMMENT ON COLUMN litellm.llm_usage_log.team_id IS 'Team the call is attributed to (litellm.teams).';
+
+-- comment COLUMN llm_usage_log.organization_id
+COMMENT ON COLUMN litellm.llm_usage_log.organization_id IS 'Organisation the call is attributed to (litellm.organizations).';
+
+-- comment COLUMN llm_usage_log.service_name
+COMMENT ON COLUMN litellm.llm_usage_log.service_name IS 'Internal service that made the call, such as pattern_analysis.';
+
+-- comment COLUMN llm_usage_log.operation
+COMMENT ON COLUMN litellm.llm_usage_log.operation IS 'Operation within the service, such as analyze_edge_case.';
+
+-- comment COLUMN llm_usage_log.transaction_id
+COMMENT ON COLUMN litellm.llm_usage_log.transaction_id IS 'credit_transactions.id of the debit that charged this call, if any. Deliberately not a foreign key.';
+
+-- comment COLUMN llm_usage_log.uncharged_credits
+COMMENT ON COLUMN litellm.llm_usage_log.uncharged_credits IS 'What the call cost in credits when it was not charged: a failed call (never charged), or a successful call the user could not pay for (see billing_error). NULL when the call was charged or cost nothing. Not part of cost_credits or the summaries.';
+
+-- comment COLUMN llm_usage_log.billing_error
+COMMENT ON COLUMN litellm.llm_usage_log.billing_error IS 'Why a successful call with a cost was not charged, as the debit reported it (insufficient_credits, unknown_user, ...); NULL otherwise. Written by record_llm_call().';
+
+-- comment COLUMN llm_usage_log.request_metadata
+COMMENT ON COLUMN litellm.llm_usage_log.request_metadata IS 'Caller-supplied request context (JSON object); NULL is stored as {}.';
+
+-- comment COLUMN llm_usage_log.response_metadata
+COMMENT ON COLUMN litellm.llm_usage_log.response_metadata IS 'Provider response context (JSON object); NULL is stored as {}.';
+
 -- table credit_transactions
 CREATE TABLE litellm.credit_transactions (
     id bigint NOT NULL,
@@ -294,115 +432,6 @@ COMMENT ON COLUMN litellm.budget_counters.spent IS 'Charges in the period, net o
 -- comment COLUMN budget_counters.held
 COMMENT ON COLUMN litellm.budget_counters.held IS 'Live reservations counted against the budget. Only the newest row of a budget holds any: creating a period''s row moves the previous row''s held into it.';
 
--- table llm_usage_log
-CREATE TABLE litellm.llm_usage_log (
-    id bigint NOT NULL,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    user_id text NOT NULL,
-    provider text NOT NULL,
-    model text NOT NULL,
-    power_level text,
-    prompt_tokens integer DEFAULT 0 NOT NULL,
-    completion_tokens integer DEFAULT 0 NOT NULL,
-    total_tokens integer NOT NULL,
-    cost_credits numeric(20,6) DEFAULT 0 NOT NULL,
-    cost_usd numeric(20,8),
-    success boolean DEFAULT true NOT NULL,
-    latency_ms integer,
-    request_id text,
-    litellm_call_id text,
-    error_type text,
-    error_message text,
-    tenant_id text,
-    team_id text,
-    organization_id text,
-    service_name text,
-    operation text,
-    session_id text,
-    transaction_id bigint,
-    uncharged_credits numeric(20,6),
-    billing_error text,
-    request_metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
-    response_metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
-    CONSTRAINT llm_usage_log_completion_tokens_check CHECK ((completion_tokens >= 0)),
-    CONSTRAINT llm_usage_log_cost_credits_check CHECK ((cost_credits >= (0)::numeric)),
-    CONSTRAINT llm_usage_log_cost_usd_check CHECK ((cost_usd >= (0)::numeric)),
-    CONSTRAINT llm_usage_log_latency_ms_check CHECK ((latency_ms >= 0)),
-    CONSTRAINT llm_usage_log_prompt_tokens_check CHECK ((prompt_tokens >= 0)),
-    CONSTRAINT llm_usage_log_total_tokens_check CHECK ((total_tokens >= 0)),
-    CONSTRAINT llm_usage_log_uncharged_credits_check CHECK ((uncharged_credits >= (0)::numeric))
-)
-PARTITION BY RANGE (created_at);
-
--- comment TABLE llm_usage_log
-COMMENT ON TABLE litellm.llm_usage_log IS 'One row per LLM call (successful or not), append-only. Partitioned by month of created_at (UTC); rows no monthly partition covers land in llm_usage_log_default. Deleting or detaching rows never changes llm_usage_summary.';
-
--- comment COLUMN llm_usage_log.id
-COMMENT ON COLUMN litellm.llm_usage_log.id IS 'Row id from llm_usage_log_id_seq; unique together with created_at (the partition key).';
-
--- comment COLUMN llm_usage_log.created_at
-COMMENT ON COLUMN litellm.llm_usage_log.created_at IS 'When the call was made; the partition key. Summarised under the UTC date of this instant.';
-
--- comment COLUMN llm_usage_log.power_level
-COMMENT ON COLUMN litellm.llm_usage_log.power_level IS 'Routing level the caller asked for (see power_levels). Not a foreign key: logging never fails because a level was renamed.';
-
--- comment COLUMN llm_usage_log.prompt_tokens
-COMMENT ON COLUMN litellm.llm_usage_log.prompt_tokens IS 'Input tokens; NULL is stored as 0.';
-
--- comment COLUMN llm_usage_log.completion_tokens
-COMMENT ON COLUMN litellm.llm_usage_log.completion_tokens IS 'Output tokens; NULL is stored as 0.';
-
--- comment COLUMN llm_usage_log.total_tokens
-COMMENT ON COLUMN litellm.llm_usage_log.total_tokens IS 'Tokens billed; when the insert omits it or gives NULL it is set to prompt_tokens + completion_tokens.';
-
--- comment COLUMN llm_usage_log.cost_credits
-COMMENT ON COLUMN litellm.llm_usage_log.cost_credits IS 'Credits charged for the call (numeric, never float); NULL is stored as 0. record_llm_call() writes the amount it debited (0 when it charged nothing), so the summaries'' total_cost is revenue.';
-
--- comment COLUMN llm_usage_log.cost_usd
-COMMENT ON COLUMN litellm.llm_usage_log.cost_usd IS 'Provider cost in US dollars, when known.';
-
--- comment COLUMN llm_usage_log.latency_ms
-COMMENT ON COLUMN litellm.llm_usage_log.latency_ms IS 'Wall-clock duration of the call in milliseconds, when known.';
-
--- comment COLUMN llm_usage_log.request_id
-COMMENT ON COLUMN litellm.llm_usage_log.request_id IS 'The gateway''s request id (the debit''s idempotency key). record_llm_call() logs a request id once per user; a direct INSERT is not checked.';
-
--- comment COLUMN llm_usage_log.litellm_call_id
-COMMENT ON COLUMN litellm.llm_usage_log.litellm_call_id IS 'LiteLLM''s own call id (litellm_call_id in its callback payload).';
-
--- comment COLUMN llm_usage_log.error_type
-COMMENT ON COLUMN litellm.llm_usage_log.error_type IS 'Error class of a failed call (for example RateLimitError, Timeout); NULL on success.';
-
--- comment COLUMN llm_usage_log.tenant_id
-COMMENT ON COLUMN litellm.llm_usage_log.tenant_id IS 'Tenant the call is attributed to, for a gateway that serves several customers.';
-
--- comment COLUMN llm_usage_log.team_id
-COMMENT ON COLUMN litellm.llm_usage_log.team_id IS 'Team the call is attributed to (litellm.teams).';
-
--- comment COLUMN llm_usage_log.organization_id
-COMMENT ON COLUMN litellm.llm_usage_log.organization_id IS 'Organisation the call is attributed to (litellm.organizations).';
-
--- comment COLUMN llm_usage_log.service_name
-COMMENT ON COLUMN litellm.llm_usage_log.service_name IS 'Internal service that made the call, such as pattern_analysis.';
-
--- comment COLUMN llm_usage_log.operation
-COMMENT ON COLUMN litellm.llm_usage_log.operation IS 'Operation within the service, such as analyze_edge_case.';
-
--- comment COLUMN llm_usage_log.transaction_id
-COMMENT ON COLUMN litellm.llm_usage_log.transaction_id IS 'credit_transactions.id of the debit that charged this call, if any. Deliberately not a foreign key.';
-
--- comment COLUMN llm_usage_log.uncharged_credits
-COMMENT ON COLUMN litellm.llm_usage_log.uncharged_credits IS 'What the call cost in credits when it was not charged: a failed call (never charged), or a successful call the user could not pay for (see billing_error). NULL when the call was charged or cost nothing. Not part of cost_credits or the summaries.';
-
--- comment COLUMN llm_usage_log.billing_error
-COMMENT ON COLUMN litellm.llm_usage_log.billing_error IS 'Why a successful call with a cost was not charged, as the debit reported it (insufficient_credits, unknown_user, ...); NULL otherwise. Written by record_llm_call().';
-
--- comment COLUMN llm_usage_log.request_metadata
-COMMENT ON COLUMN litellm.llm_usage_log.request_metadata IS 'Caller-supplied request context (JSON object); NULL is stored as {}.';
-
--- comment COLUMN llm_usage_log.response_metadata
-COMMENT ON COLUMN litellm.llm_usage_log.response_metadata IS 'Provider response context (JSON object); NULL is stored as {}.';
-
 -- sequence usage_summary_generation
 CREATE SEQUENCE litellm.usage_summary_generation
     START WITH 0
@@ -496,35 +525,6 @@ COMMENT ON COLUMN litellm.teams.name IS 'Display name (LiteLLM''s team_alias); N
 
 -- comment COLUMN teams.metadata
 COMMENT ON COLUMN litellm.teams.metadata IS 'Caller-supplied context (a JSON object), stored as given.';
-
--- table credit_holds
-CREATE TABLE litellm.credit_holds (
-    hold_id bigint NOT NULL,
-    user_id text NOT NULL,
-    request_id text NOT NULL,
-    amount numeric(20,6) NOT NULL,
-    status text DEFAULT 'held'::text NOT NULL,
-    expires_at timestamp with time zone NOT NULL,
-    settled_amount numeric(20,6),
-    transaction_id bigint,
-    metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    resolved_at timestamp with time zone,
-    CONSTRAINT credit_holds_amount_check CHECK ((amount > (0)::numeric)),
-    CONSTRAINT credit_holds_check CHECK (((status = 'held'::text) = (resolved_at IS NULL))),
-    CONSTRAINT credit_holds_check1 CHECK (((status = 'settled'::text) = (settled_amount IS NOT NULL))),
-    CONSTRAINT credit_holds_settled_amount_check CHECK ((settled_amount >= (0)::numeric)),
-    CONSTRAINT credit_holds_status_check CHECK ((status = ANY (ARRAY['held'::text, 'settled'::text, 'released'::text, 'expired'::text])))
-);
-
--- comment TABLE credit_holds
-COMMENT ON TABLE litellm.credit_holds IS 'Reservations: the worst-case cost of a call, held before it runs and settled (or released) after. A hold counts against the available balance and the monthly cap while it is live (status held and not past expires_at).';
-
--- comment COLUMN credit_holds.request_id
-COMMENT ON COLUMN litellm.credit_holds.request_id IS 'The client''s id for the call; the settlement''s journal entry uses it as its idempotency key.';
-
--- comment COLUMN credit_holds.settled_amount
-COMMENT ON COLUMN litellm.credit_holds.settled_amount IS 'Credits charged when settled (may exceed amount: see settle_reservation).';
 
 -- comment PROCEDURE debit_user_credits_early_release(IN user_id text, IN cost numeric, IN provider text, IN model text, IN prompt_tokens bigint, IN completion_tokens bigint, IN power_level text, IN metadata jsonb, IN request_id text, INOUT success boolean, INOUT transaction_id bigint, INOUT credits_remaining numeric, INOUT amount_debited numeric, INOUT error_code text, INOUT error_message text, INOUT replayed boolean)
 COMMENT ON PROCEDURE litellm.debit_user_credits_early_release(IN user_id text, IN cost numeric, IN provider text, IN model text, IN prompt_tokens bigint, IN completion_tokens bigint, IN power_level text, IN metadata jsonb, IN request_id text, INOUT success boolean, INOUT transaction_id bigint, INOUT credits_remaining numeric, INOUT amount_debited numeric, INOUT error_code text, INOUT error_message text, INOUT replayed boolean) IS 'debit_user_credits for an account that many clients charge at once: the same arguments, checks, journal entry and result (as INOUT parameters), but the account row is released before the debit''s commit is on disk, and the procedure returns only once it is. Two commits instead of one; use it for busy accounts, in autocommit mode (CALL it outside a transaction block: inside one it raises 2D000 and changes nothing). Until it returns, other sessions may see the charge before it is durable. Raises what debit_user_credits raises: LD001, LD002, LD003, LD004, LD007, LD101.';

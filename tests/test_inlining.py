@@ -52,6 +52,14 @@ CALLS = {
     ),
     "_first_lot": "select (select f.lot_id from litellm._first_lot('u1') as f)",
     "_usage_log_month_begun": "select litellm._usage_log_month_begun(current_date)",
+    "_charged": (
+        "select (litellm._charged(uc, uc.credits_held, 0, litellm._current_month(), 1)).month_spent"
+        " from litellm.user_credits as uc"
+    ),
+    "_debit_args_invalid": (
+        "select litellm._debit_args_invalid(uc.user_id, uc.credits_held, '{}'::jsonb, uc.tier,"
+        " uc.tier, uc.tier, uc.last_seq, uc.last_seq) from litellm.user_credits as uc"
+    ),
     "_budgets_applying": (
         "select b.budget_id from litellm._budgets_applying('u1', 't1', 'o1', 'm', true, true) as b"
     ),
@@ -64,6 +72,8 @@ NOT_INLINED = {
     "_session_owns_usage_log",
     # Reads provider_aliases; runs once per key function call, never on a charge.
     "canonical_provider",
+    # Looks up the usage row of a charge that record_llm_call finds replayed.
+    "_usage_log_of_charge",
 }
 
 # SQL helpers of end-user tokens: no charge calls them, and nothing here
@@ -78,9 +88,32 @@ NOT_CHECKED = {
 
 # The debit's account UPDATE as sql/functions/ledger/debit_user_credits.sql
 # writes it (with constants for its variables): every helper at once.
-DEBIT_UPDATE = """
+CHARGED = "(litellm._charged(uc, 1.5, 0, litellm._current_month(), 1))"
+DEBIT_UPDATE = f"""
+    update litellm.user_credits as uc
+    set credits_remaining = {CHARGED}.credits_remaining,
+        credits_held = {CHARGED}.credits_held,
+        total_spent = {CHARGED}.total_spent,
+        month_spent = {CHARGED}.month_spent,
+        month_start = {CHARGED}.month_start,
+        last_seq = {CHARGED}.last_seq,
+        updated_at = {CHARGED}.updated_at
+    where uc.user_id = 'u1'
+      and litellm._available(uc) >= 1.5
+      and not litellm._expiry_due(uc)
+      and litellm._within_monthly_cap(
+          uc, litellm._current_month(), 1.5,
+          (select c.monthly_cap from litellm._effective_monthly_cap(uc) as c)
+      )
+    returning uc.credits_remaining, litellm._available(uc)
+"""
+
+# The same UPDATE with the charge spelled out, as the debit wrote it before
+# _charged: the plan must be the same, column for column.
+DEBIT_UPDATE_SPELLED_OUT = """
     update litellm.user_credits as uc
     set credits_remaining = uc.credits_remaining - 1.5,
+        credits_held = uc.credits_held - 0,
         total_spent = uc.total_spent + 1.5,
         month_spent = litellm._month_spent(uc, litellm._current_month()) + 1.5,
         month_start = litellm._current_month(),
@@ -127,6 +160,11 @@ def test_debit_update_inlines_every_helper(conn: psycopg.Connection) -> None:
     plan = plan_text(conn, DEBIT_UPDATE)
     for helper in CALLS:
         assert f"{helper}(" not in plan, (helper, plan)
+
+
+def test_debit_update_costs_what_the_spelled_out_charge_costs(conn: psycopg.Connection) -> None:
+    """_charged is read column by column: each read is its column's expression, nothing more."""
+    assert plan_text(conn, DEBIT_UPDATE) == plan_text(conn, DEBIT_UPDATE_SPELLED_OUT)
 
 
 def test_account_overview_inlines_the_cap_for_the_analyst(conn: psycopg.Connection) -> None:

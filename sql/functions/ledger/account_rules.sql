@@ -52,6 +52,41 @@ comment on function litellm._month_spent(litellm.user_credits, date) is
 'What the account spent in the month starting on month (see _month_of): its running total if that total is '
 'of this month, else 0 (the total restarts with the first charge of a new month).';
 
+create or replace function litellm._charged(
+    account litellm.user_credits, amount numeric, released numeric, month date, entries integer
+)
+returns litellm.user_credits
+language sql
+stable
+security invoker
+begin atomic
+    -- Every column of user_credits, in table order: a new column is added here.
+    select row(
+        account.user_id,  -- noqa: RF01
+        account.credits_remaining - amount,  -- noqa: RF01
+        account.tier,  -- noqa: RF01
+        account.monthly_cap,  -- noqa: RF01
+        account.total_purchased,  -- noqa: RF01
+        account.total_granted,  -- noqa: RF01
+        account.total_spent + amount,  -- noqa: RF01
+        account.last_seq + entries,  -- noqa: RF01
+        account.last_reset,  -- noqa: RF01
+        account.created_at,  -- noqa: RF01
+        pg_catalog.now(),
+        account.credits_held - released,  -- noqa: RF01
+        month,
+        litellm._month_spent(account, month) + amount,
+        account.next_expiry_at  -- noqa: RF01
+    )::litellm.user_credits;
+end;
+
+comment on function litellm._charged(litellm.user_credits, numeric, numeric, date, integer) is
+'The account after a charge of amount in month (see _month_of) that ends holds of released credits and journals '
+'entries entries: the balance less amount, amount more spent in all and this month (a new month''s total restarts), '
+'the holds less released. Every charge writes its account with it, reading each column it sets as '
+'(litellm._charged(uc, ...)).column so that the planner inlines it; taking back a charge made earlier in the same '
+'transaction is _charged(uc, -amount, 0, month, -1).';
+
 create or replace function litellm._effective_monthly_cap(account litellm.user_credits)
 returns table (monthly_cap numeric)
 language sql
@@ -185,3 +220,42 @@ comment on function litellm._check_refused(text, text) is
 'For a charge or hold refused again although _refusal() found every condition met under the account''s lock (a '
 'condition of the charge that _refusal() does not test): raises serialization_failure (40001) so that the caller '
 'retries, rather than naming a condition that did not fail.';
+
+create or replace function litellm._charge_refusal(
+    user_id text,
+    amount numeric,
+    team_id text,
+    model text,
+    may_retry boolean,
+    out retry boolean,
+    out balance numeric,
+    out error_code text,
+    out error_message text
+)
+language plpgsql
+volatile
+set search_path = pg_catalog, pg_temp
+as $$
+declare
+    v_refusal record;
+begin
+    v_refusal := litellm._refusal(_charge_refusal.user_id, _charge_refusal.amount);
+    retry := may_retry and (v_refusal.sweep_due or v_refusal.error_code is null);
+    if retry then
+        if v_refusal.sweep_due then
+            perform litellm._sweep_expired_before(_charge_refusal.user_id, _charge_refusal.team_id, _charge_refusal.model);
+        end if;
+        return;
+    end if;
+    perform litellm._check_refused(_charge_refusal.user_id, v_refusal.error_code);
+    balance := v_refusal.balance;
+    error_code := v_refusal.error_code;
+    error_message := v_refusal.error_message;
+end
+$$;
+
+comment on function litellm._charge_refusal(text, numeric, text, text, boolean) is
+'For a charge or hold of amount that its statement did not make: why (_refusal(), with the account locked). retry = '
+'true when may_retry and the caller should try again: every condition now holds, or expired lots and holds were due '
+'and have been swept (for a charge or hold in team_id for model). Else the refusal''s balance, error_code and '
+'error_message; raises 40001 (_check_refused) when no condition failed on the last try.';

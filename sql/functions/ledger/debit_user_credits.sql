@@ -1,3 +1,178 @@
+-- The debit and its helpers. The debit's one statement is the common case;
+-- each helper below does one of the other jobs: argument checks, the answer to
+-- a replay, and the journal entry of a charge that budgets apply to. A refusal
+-- is _charge_refusal()'s (ledger/account_rules.sql).
+
+create or replace function litellm._debit_args_invalid(
+    user_id text,
+    cost numeric,
+    metadata jsonb,
+    request_id text,
+    provider text,
+    model text,
+    prompt_tokens bigint,
+    completion_tokens bigint
+)
+returns boolean
+language sql
+immutable
+security invoker
+begin atomic
+    -- NaN compares above every number, so it fails the upper bound.
+    select
+        user_id is null or length(user_id) > 255 or btrim(user_id) = ''
+        or cost is null
+        or not (cost >= 0 and cost < 1e14 and cost = round(cost, 6))
+        or jsonb_typeof(metadata) <> 'object' or octet_length(metadata::text) > 65536
+        or length(request_id) > 255 or length(provider) > 255 or length(model) > 255
+        or prompt_tokens < 0 or completion_tokens < 0 or greatest(prompt_tokens, completion_tokens) > 2147483647;
+end;
+
+comment on function litellm._debit_args_invalid(text, numeric, jsonb, text, text, text, bigint, bigint) is
+'Whether an argument of a debit is outside what it accepts (a plain expression the planner inlines, so a valid debit '
+'calls no check); _check_debit_args() then raises the documented error.';
+
+create or replace function litellm._check_debit_args(
+    user_id text,
+    cost numeric,
+    metadata jsonb,
+    request_id text,
+    provider text,
+    model text,
+    prompt_tokens bigint,
+    completion_tokens bigint
+)
+returns void
+language plpgsql
+immutable
+set search_path = pg_catalog, pg_temp
+as $$
+begin
+    perform litellm._check_user_id(user_id);
+    perform litellm._check_amount(cost, 'cost', true);
+    perform litellm._check_metadata(metadata);
+    perform litellm._check_text(request_id, 'request_id', 255);
+    perform litellm._check_text(provider, 'provider', 255);
+    perform litellm._check_text(model, 'model', 255);
+    perform litellm._check_tokens(prompt_tokens, completion_tokens);
+end
+$$;
+
+comment on function litellm._check_debit_args(text, numeric, jsonb, text, text, text, bigint, bigint) is
+'Raises the error a debit documents for the first argument out of bounds: LD001, LD002, LD003, LD004 or LD007.';
+
+create or replace function litellm._debit_replay(
+    user_id text,
+    request_id text,
+    cost numeric,
+    provider text,
+    model text,
+    prompt_tokens bigint,
+    completion_tokens bigint,
+    power_level text
+)
+returns table (
+    success boolean,
+    transaction_id bigint,
+    credits_remaining numeric,
+    amount_debited numeric,
+    error_code text,
+    error_message text,
+    replayed boolean
+)
+language plpgsql
+volatile
+set search_path = pg_catalog, pg_temp
+as $$
+#variable_conflict use_column
+declare
+    v_prior litellm.credit_transactions;
+begin
+    if _debit_replay.request_id is null then
+        return;
+    end if;
+    select t.* into v_prior
+    from litellm.credit_transactions as t
+    where t.user_id = _debit_replay.user_id and t.idempotency_key = _debit_replay.request_id;
+    if not found then
+        return;
+    end if;
+    perform litellm._check_usage_replay(v_prior, _debit_replay.request_id, _debit_replay.cost, _debit_replay.provider,
+                                        _debit_replay.model, _debit_replay.prompt_tokens,
+                                        _debit_replay.completion_tokens, _debit_replay.power_level);
+    -- This answer reports a charge that may not be on disk yet (committed
+    -- early by the procedure): the commit waits for it.
+    perform litellm._flush_at_commit();
+    return query select true, v_prior.id, v_prior.balance_after, -v_prior.amount, null::text, null::text, true;
+end
+$$;
+
+comment on function litellm._debit_replay(text, text, numeric, text, text, bigint, bigint, text) is
+'The answer of debit_user_credits() when request_id is already in the user''s journal: that charge''s result with '
+'replayed = true (the commit then waits until the charge is on disk). No row when the request id is NULL or not '
+'journalled. Raises LD101 when the arguments differ from the journalled charge.';
+
+create or replace function litellm._journal_budgeted_debit(
+    user_id text,
+    seq bigint,
+    balance numeric,
+    team_id text,
+    cost numeric,
+    request_id text,
+    provider text,
+    model text,
+    power_level text,
+    prompt_tokens bigint,
+    completion_tokens bigint,
+    metadata jsonb,
+    out transaction_id bigint,
+    out over_budget boolean,
+    out error_message text
+)
+language plpgsql
+volatile
+set search_path = pg_catalog, pg_temp
+as $$
+declare
+    v_budget record;
+begin
+    -- Budgets of the user, membership, team and organisation: their counters
+    -- are locked after the account row (docs/ledger.md, "Lock order"). A
+    -- replay must not touch the budgets, so the journal is asked first.
+    over_budget := false;
+    if _journal_budgeted_debit.request_id is not null and exists (
+        select from litellm.credit_transactions as t
+        where t.user_id = _journal_budgeted_debit.user_id and t.idempotency_key = _journal_budgeted_debit.request_id
+    ) then
+        return;
+    end if;
+    select b.* into v_budget
+    from litellm._apply_budgets(_journal_budgeted_debit.user_id, team_id, model, cost, 'charge') as b;
+    if not v_budget.ok then
+        over_budget := true;
+        error_message := v_budget.error_message;
+        return;
+    end if;
+    transaction_id := litellm._journal_usage(
+        _journal_budgeted_debit.user_id, seq, -cost, balance, provider, model, power_level, prompt_tokens,
+        completion_tokens, _journal_budgeted_debit.request_id,
+        case when team_id is null then metadata else metadata || jsonb_build_object('budget_team', team_id) end
+    );
+    if transaction_id is null then
+        -- A concurrent debit journalled the request id while we waited.
+        perform litellm._apply_budgets(_journal_budgeted_debit.user_id, team_id, model, cost, 'refund');
+    end if;
+end
+$$;
+
+comment on function litellm._journal_budgeted_debit(
+    text, bigint, numeric, text, numeric, text, text, text, text, bigint, bigint, jsonb
+) is
+'For a debit that budgets apply to (team_id: the team it counts against, NULL: none), after its account was charged '
+'(seq and balance: the account''s after the charge): charges the budgets and journals the usage entry (metadata '
+'names budget_team). transaction_id NULL when nothing was journalled: over_budget with a budget''s error_message, or '
+'the request id is journalled already (a replay; the budgets are left as they were).';
+
 create or replace function litellm.debit_user_credits(
     user_id text,
     cost numeric,
@@ -29,7 +204,7 @@ as $$
 declare
     -- Written for the common case: every check that can be is part of the one
     -- UPDATE below, and a debit that passes them costs two statements. The
-    -- validation helpers are called only to raise their documented errors.
+    -- helpers do the rest, when there is a rest.
     v_user text := debit_user_credits.user_id;
     v_cost numeric := round(debit_user_credits.cost, 6);
     v_metadata jsonb := coalesce(debit_user_credits.metadata, '{}');
@@ -42,27 +217,16 @@ declare
     v_seq bigint;
     v_team text;
     v_check_budgets boolean;
-    v_prior litellm.credit_transactions;
     v_id bigint;
     v_allocated boolean;
     v_refusal record;
-    v_budget record;
+    v_budgeted record;
     v_over_budget boolean := false;
 begin
-    -- NaN compares above every number, so it fails the upper bound.
-    if v_user is null or length(v_user) > 255 or btrim(v_user) = ''
-       or debit_user_credits.cost is null
-       or not (debit_user_credits.cost >= 0 and debit_user_credits.cost < 1e14 and debit_user_credits.cost = v_cost)
-       or jsonb_typeof(v_metadata) <> 'object' or octet_length(v_metadata::text) > 65536
-       or length(v_key) > 255 or length(debit_user_credits.provider) > 255 or length(debit_user_credits.model) > 255
-       or v_prompt < 0 or v_completion < 0 or greatest(v_prompt, v_completion) > 2147483647 then
-        perform litellm._check_user_id(v_user);
-        perform litellm._check_amount(debit_user_credits.cost, 'cost', true);
-        perform litellm._check_metadata(v_metadata);
-        perform litellm._check_text(v_key, 'request_id', 255);
-        perform litellm._check_text(debit_user_credits.provider, 'provider', 255);
-        perform litellm._check_text(debit_user_credits.model, 'model', 255);
-        perform litellm._check_tokens(v_prompt, v_completion);
+    if litellm._debit_args_invalid(v_user, debit_user_credits.cost, v_metadata, v_key, debit_user_credits.provider,
+                                   debit_user_credits.model, v_prompt, v_completion) then
+        perform litellm._check_debit_args(v_user, debit_user_credits.cost, v_metadata, v_key, debit_user_credits.provider,
+                                          debit_user_credits.model, v_prompt, v_completion);
     end if;
 
     -- One statement is the whole debit in the common case. Its UPDATE of the
@@ -79,18 +243,19 @@ begin
     -- shows are current exactly when the snapshot saw the account at the
     -- sequence number just before ours; else the lots are left to
     -- _consume_lots() below, which reads them afresh. The account's rules are
-    -- the helpers' (_available, _expiry_due, _month_spent, _within_monthly_cap,
+    -- the helpers' (_charged, _available, _expiry_due, _within_monthly_cap,
     -- _effective_monthly_cap): the planner inlines them, so they cost nothing.
     -- The first lot is litellm._first_lot()'s, as in litellm._consume_lots().
     for attempt in 1..2 loop
         with charged as (
             update litellm.user_credits as uc
-            set credits_remaining = uc.credits_remaining - v_cost,
-                total_spent = uc.total_spent + v_cost,
-                month_spent = litellm._month_spent(uc, v_month) + v_cost,
-                month_start = v_month,
-                last_seq = uc.last_seq + 1,
-                updated_at = pg_catalog.now()
+            set credits_remaining = (litellm._charged(uc, v_cost, 0, v_month, 1)).credits_remaining,
+                credits_held = (litellm._charged(uc, v_cost, 0, v_month, 1)).credits_held,
+                total_spent = (litellm._charged(uc, v_cost, 0, v_month, 1)).total_spent,
+                month_spent = (litellm._charged(uc, v_cost, 0, v_month, 1)).month_spent,
+                month_start = (litellm._charged(uc, v_cost, 0, v_month, 1)).month_start,
+                last_seq = (litellm._charged(uc, v_cost, 0, v_month, 1)).last_seq,
+                updated_at = (litellm._charged(uc, v_cost, 0, v_month, 1)).updated_at
             where uc.user_id = v_user
               and litellm._available(uc) >= v_cost
               and not litellm._expiry_due(uc)
@@ -156,66 +321,27 @@ begin
         from account as a;
         exit when found;
 
+        -- Not charged: an unknown power level, a replay or a refusal.
         perform litellm._check_power_level(debit_user_credits.power_level);
-        if v_key is not null then
-            select t.* into v_prior
-            from litellm.credit_transactions as t
-            where t.user_id = v_user and t.idempotency_key = v_key;
-            if found then
-                perform litellm._check_usage_replay(v_prior, v_key, v_cost, debit_user_credits.provider,
-                                                    debit_user_credits.model, v_prompt, v_completion, v_level);
-                -- This answer reports a charge that may not be on disk yet
-                -- (committed early by the procedure): the commit waits for it.
-                perform litellm._flush_at_commit();
-                return query select true, v_prior.id, v_prior.balance_after, -v_prior.amount, null::text, null::text, true;
-                return;
-            end if;
+        return query select * from litellm._debit_replay(v_user, v_key, v_cost, debit_user_credits.provider,
+                                                         debit_user_credits.model, v_prompt, v_completion, v_level);
+        if found then
+            return;
         end if;
-        v_refusal := litellm._refusal(v_user, v_cost);
-        if v_refusal.sweep_due and attempt = 1 then
-            perform litellm._sweep_expired_before(v_user, v_metadata ->> 'team_id', debit_user_credits.model);
-            continue;
-        end if;
-        continue when v_refusal.error_code is null and attempt = 1;
-        perform litellm._check_refused(v_user, v_refusal.error_code);
+        select r.* into v_refusal
+        from litellm._charge_refusal(v_user, v_cost, v_metadata ->> 'team_id', debit_user_credits.model, attempt = 1) as r;
+        continue when v_refusal.retry;
         return query select false, null::bigint, v_refusal.balance, 0::numeric, v_refusal.error_code,
             v_refusal.error_message, false;
         return;
     end loop;
 
-    -- Budgets of the user, membership, team and organisation (sql/schema/0051):
-    -- their counters are locked after the account row (docs/ledger.md, "Lock order").
-    -- A refusal journals nothing (the account gets its charge back below). A
-    -- replay must not touch the budgets, so the journal is asked first.
-    if (v_team is not null or v_check_budgets)
-       and (
-           v_key is null
-           or not exists (
-               select from litellm.credit_transactions as t
-               where t.user_id = v_user and t.idempotency_key = v_key
-           )
-       ) then
-        select b.* into v_budget
-        from litellm._apply_budgets(v_user, v_team, debit_user_credits.model, v_cost, 'charge') as b;
-        v_over_budget := not v_budget.ok;
-        if not v_over_budget then
-            if v_team is not null then
-                v_metadata := v_metadata || jsonb_build_object('budget_team', v_team);
-            end if;
-            insert into litellm.credit_transactions (
-                user_id, seq, transaction_type, amount, balance_after, provider, model,
-                power_level, prompt_tokens, completion_tokens, idempotency_key, metadata
-            ) values (
-                v_user, v_seq, 'usage', -v_cost, v_balance, debit_user_credits.provider, debit_user_credits.model,
-                v_level, v_prompt, v_completion, v_key, v_metadata
-            )
-            on conflict (user_id, idempotency_key) where idempotency_key is not null do nothing
-            returning id into v_id;
-            v_allocated := v_cost = 0;
-            if v_id is null then
-                perform litellm._apply_budgets(v_user, v_team, debit_user_credits.model, v_cost, 'refund');
-            end if;
-        end if;
+    if v_team is not null or v_check_budgets then
+        select b.* into v_budgeted
+        from litellm._journal_budgeted_debit(v_user, v_seq, v_balance, v_team, v_cost, v_key, debit_user_credits.provider,
+                                             debit_user_credits.model, v_level, v_prompt, v_completion, v_metadata) as b;
+        v_id := v_budgeted.transaction_id;
+        v_over_budget := v_budgeted.over_budget;
     end if;
 
     if v_id is null then
@@ -224,23 +350,21 @@ begin
         -- call made this charge, or a concurrent one committed it while we
         -- waited for the row) and this is a replay.
         update litellm.user_credits as uc
-        set credits_remaining = uc.credits_remaining + v_cost,
-            total_spent = uc.total_spent - v_cost,
-            month_spent = uc.month_spent - v_cost,
-            last_seq = uc.last_seq - 1
+        set credits_remaining = (litellm._charged(uc, -v_cost, 0, v_month, -1)).credits_remaining,
+            credits_held = (litellm._charged(uc, -v_cost, 0, v_month, -1)).credits_held,
+            total_spent = (litellm._charged(uc, -v_cost, 0, v_month, -1)).total_spent,
+            month_spent = (litellm._charged(uc, -v_cost, 0, v_month, -1)).month_spent,
+            month_start = (litellm._charged(uc, -v_cost, 0, v_month, -1)).month_start,
+            last_seq = (litellm._charged(uc, -v_cost, 0, v_month, -1)).last_seq,
+            updated_at = (litellm._charged(uc, -v_cost, 0, v_month, -1)).updated_at
         where uc.user_id = v_user;
         if v_over_budget then
             return query select false, null::bigint, v_balance + v_cost, 0::numeric, 'budget_exceeded',
-                v_budget.error_message, false;
+                v_budgeted.error_message, false;
             return;
         end if;
-        select t.* into v_prior
-        from litellm.credit_transactions as t
-        where t.user_id = v_user and t.idempotency_key = v_key;
-        perform litellm._check_usage_replay(v_prior, v_key, v_cost, debit_user_credits.provider,
-                                            debit_user_credits.model, v_prompt, v_completion, v_level);
-        perform litellm._flush_at_commit();
-        return query select true, v_prior.id, v_prior.balance_after, -v_prior.amount, null::text, null::text, true;
+        return query select * from litellm._debit_replay(v_user, v_key, v_cost, debit_user_credits.provider,
+                                                         debit_user_credits.model, v_prompt, v_completion, v_level);
         return;
     end if;
     if not v_allocated then

@@ -23,8 +23,8 @@ comment on function litellm._first_lot(text) is
 'consumption order (priority, soonest expiry, oldest). Read as (select f.lot_id from litellm._first_lot(user_id) as '
 'f) so that the planner inlines it.';
 
-create or replace function litellm._consume_lots(user_id text, transaction_id bigint, amount numeric)
-returns void
+create or replace function litellm._take_from_lots(user_id text, transaction_id bigint, amount numeric, expired boolean)
+returns numeric
 language plpgsql
 volatile
 set search_path = pg_catalog, pg_temp
@@ -33,6 +33,44 @@ declare
     v_left numeric := amount;
     v_take numeric;
     v_lot record;
+begin
+    -- Unexpired lots in consumption order (as _first_lot()), or expired lots
+    -- soonest expired first.
+    for v_lot in
+        select l.lot_id, l.remaining
+        from litellm.credit_lots as l
+        where l.user_id = _take_from_lots.user_id
+          and not l.depleted
+          and coalesce(l.expires_at <= pg_catalog.now(), false) = _take_from_lots.expired
+        order by case when _take_from_lots.expired then 0 else l.priority end, l.expires_at, l.lot_id
+        for update
+    loop
+        exit when v_left = 0;
+        v_take := least(v_lot.remaining, v_left);
+        update litellm.credit_lots as l set remaining = l.remaining - v_take where l.lot_id = v_lot.lot_id;
+        insert into litellm.credit_allocations (transaction_id, lot_id, user_id, amount)
+        values (_take_from_lots.transaction_id, v_lot.lot_id, _take_from_lots.user_id, v_take);
+        v_left := v_left - v_take;
+    end loop;
+    return v_left;
+end
+$$;
+
+comment on function litellm._take_from_lots(text, bigint, numeric, boolean) is
+'Takes up to amount from the user''s lots with credits left, as allocations of the given journal entry, and returns '
+'what is left to take: from unexpired lots in consumption order (priority, soonest expiry, oldest; as _consume_lots()), '
+'or with expired = true from the expired lots a sweep kept for live holds, soonest expired first (a hold''s '
+'settlement takes those first).';
+
+create or replace function litellm._consume_lots(user_id text, transaction_id bigint, amount numeric)
+returns void
+language plpgsql
+volatile
+set search_path = pg_catalog, pg_temp
+as $$
+declare
+    v_left numeric := amount;
+    v_short numeric;
 begin
     if v_left = 0 then
         return;
@@ -52,27 +90,12 @@ begin
     if found then
         return;
     end if;
-    for v_lot in
-        select l.lot_id, l.remaining
-        from litellm.credit_lots as l
-        where l.user_id = _consume_lots.user_id
-          and not l.depleted
-          and (l.expires_at is null or l.expires_at > pg_catalog.now())
-        order by l.priority, l.expires_at, l.lot_id
-        for update
-    loop
-        v_take := least(v_lot.remaining, v_left);
-        update litellm.credit_lots as l set remaining = l.remaining - v_take where l.lot_id = v_lot.lot_id;
-        insert into litellm.credit_allocations (transaction_id, lot_id, user_id, amount)
-        values (_consume_lots.transaction_id, v_lot.lot_id, _consume_lots.user_id, v_take);
-        v_left := v_left - v_take;
-        exit when v_left = 0;
-    end loop;
-    if v_left > 0 then
+    v_short := litellm._take_from_lots(_consume_lots.user_id, _consume_lots.transaction_id, v_left, false);
+    if v_short > 0 then
         raise exception using
             errcode = 'LD902',
-            message = format('the lots of user %s do not cover %s credits', _consume_lots.user_id, amount),
-            detail = format('short by %s; the balance and the lots disagree', v_left),
+            message = format('the lots of user %s do not cover %s credits', _consume_lots.user_id, v_left),
+            detail = format('short by %s; the balance and the lots disagree', v_short),
             hint = 'Run select * from litellm.verify_ledger() and report the result.';
     end if;
 end
@@ -255,39 +278,6 @@ comment on function litellm._sweep_expired_before(text, text, text) is
 'for model: locks the account and, in lock order, the budget counters of both the sweep and that charge before '
 'sweeping. Returns the credits expired.';
 
-create or replace function litellm._consume_kept_lots(user_id text, transaction_id bigint, amount numeric)
-returns numeric
-language plpgsql
-volatile
-set search_path = pg_catalog, pg_temp
-as $$
-declare
-    v_left numeric := amount;
-    v_take numeric;
-    v_lot record;
-begin
-    for v_lot in
-        select l.lot_id, l.remaining
-        from litellm.credit_lots as l
-        where l.user_id = _consume_kept_lots.user_id and not l.depleted and l.expires_at <= pg_catalog.now()
-        order by l.expires_at, l.lot_id
-        for update
-    loop
-        exit when v_left = 0;
-        v_take := least(v_lot.remaining, v_left);
-        update litellm.credit_lots as l set remaining = l.remaining - v_take where l.lot_id = v_lot.lot_id;
-        insert into litellm.credit_allocations (transaction_id, lot_id, user_id, amount)
-        values (_consume_kept_lots.transaction_id, v_lot.lot_id, _consume_kept_lots.user_id, v_take);
-        v_left := v_left - v_take;
-    end loop;
-    return v_left;
-end
-$$;
-
-comment on function litellm._consume_kept_lots(text, bigint, numeric) is
-'For a hold''s settlement: takes up to amount from the user''s expired lots that a sweep kept for live holds (soonest '
-'expired first) as allocations of the given journal entry, and returns what is left to take from unexpired lots.';
-
 create or replace function litellm._check_usage_replay(
     prior litellm.credit_transactions,
     key text,
@@ -410,3 +400,37 @@ comment on function litellm._flush_at_commit() is
 'when it wrote nothing else: setval always writes a WAL record, so the transaction gets an id and its commit record '
 'comes after every commit it has seen. A replay calls it before it answers, since the charge it reports may have been '
 'committed without waiting for the disk (debit_user_credits_early_release).';
+
+create or replace function litellm._journal_usage(
+    user_id text,
+    seq bigint,
+    amount numeric,
+    balance numeric,
+    provider text,
+    model text,
+    power_level text,
+    prompt_tokens bigint,
+    completion_tokens bigint,
+    idempotency_key text,
+    metadata jsonb
+)
+returns bigint
+language sql
+volatile
+security invoker
+begin atomic
+    insert into litellm.credit_transactions (
+        user_id, seq, transaction_type, amount, balance_after, provider, model,
+        power_level, prompt_tokens, completion_tokens, idempotency_key, metadata
+    ) values (
+        user_id, seq, 'usage', amount, balance, provider, model,
+        power_level, prompt_tokens, completion_tokens, idempotency_key, metadata
+    )
+    on conflict (user_id, idempotency_key) where idempotency_key is not null do nothing
+    returning id;
+end;
+
+comment on function litellm._journal_usage(text, bigint, numeric, numeric, text, text, text, bigint, bigint, text, jsonb) is
+'Journals a usage entry of amount (negative: a charge) at seq with the account''s balance after it; its id, or NULL '
+'when the user''s journal has idempotency_key already (nothing is written). The caller holds the account''s lock and '
+'has charged it (_charged).';

@@ -1,3 +1,263 @@
+-- A hold's settlement and its helpers, one job each: the argument checks,
+-- locking the hold, the answer to a replay, the amount to charge, the budgets,
+-- and the charge itself.
+
+create or replace function litellm._check_settlement_args(
+    request_id text, provider text, model text, prompt_tokens bigint, completion_tokens bigint, power_level text
+)
+returns void
+language plpgsql
+stable
+set search_path = pg_catalog, pg_temp
+as $$
+begin
+    if request_id is null then
+        raise exception using errcode = 'LD007', message = 'request_id is required to settle a reservation';
+    end if;
+    perform litellm._check_text(provider, 'provider', 255);
+    perform litellm._check_text(model, 'model', 255);
+    perform litellm._check_tokens(prompt_tokens, completion_tokens);
+    perform litellm._check_power_level(power_level);
+end
+$$;
+
+comment on function litellm._check_settlement_args(text, text, text, bigint, bigint, text) is
+'Raises the error settle_reservation() documents for a missing request id (LD007), a label too long, bad token '
+'counts or an unknown power level.';
+
+create or replace function litellm._lock_hold(user_id text, request_id text, model text)
+returns litellm.credit_holds
+language plpgsql
+volatile
+set search_path = pg_catalog, pg_temp
+as $$
+declare
+    v_account litellm.user_credits;
+    v_hold litellm.credit_holds;
+begin
+    -- Lock order: the account, then its hold (and, sweeping, the budget
+    -- counters of the expired holds and of this hold's team at once).
+    select uc.* into v_account from litellm.user_credits as uc where uc.user_id = _lock_hold.user_id for no key update;
+    if litellm._expiry_due(v_account) then
+        perform litellm._sweep_expired_before(
+            _lock_hold.user_id,
+            (select h.metadata ->> 'budget_team' from litellm.credit_holds as h
+             where h.user_id = _lock_hold.user_id and h.request_id = _lock_hold.request_id),
+            model
+        );
+    end if;
+    select h.* into v_hold from litellm.credit_holds as h
+    where h.user_id = _lock_hold.user_id and h.request_id = _lock_hold.request_id
+    for update;
+    if v_hold.hold_id is null then
+        raise exception using
+            errcode = 'LD201', message = format('no reservation %s for user %s', _lock_hold.request_id, _lock_hold.user_id);
+    end if;
+    return v_hold;
+end
+$$;
+
+comment on function litellm._lock_hold(text, text, text) is
+'Locks the user''s account and then the hold of request_id, sweeping expired lots and holds first when they are due '
+'(for a settlement of model); returns the hold. Raises LD201 when there is no such hold.';
+
+create or replace function litellm._settlement_replay(
+    hold litellm.credit_holds,
+    request_id text,
+    actual_cost numeric,
+    provider text,
+    model text,
+    prompt_tokens bigint,
+    completion_tokens bigint,
+    power_level text
+)
+returns table (
+    success boolean,
+    transaction_id bigint,
+    credits_remaining numeric,
+    amount_charged numeric,
+    amount_released numeric,
+    amount_uncovered numeric,
+    replayed boolean
+)
+language plpgsql
+volatile
+set search_path = pg_catalog, pg_temp
+as $$
+#variable_conflict use_column
+declare
+    v_prior litellm.credit_transactions;
+begin
+    select t.* into v_prior from litellm.credit_transactions as t where t.id = hold.transaction_id;
+    perform litellm._check_usage_replay(v_prior, _settlement_replay.request_id, actual_cost, _settlement_replay.provider,
+                                        _settlement_replay.model, _settlement_replay.prompt_tokens,
+                                        _settlement_replay.completion_tokens, _settlement_replay.power_level);
+    perform litellm._flush_at_commit();
+    return query select true, v_prior.id, v_prior.balance_after, hold.settled_amount,
+        greatest(hold.amount - hold.settled_amount, 0), actual_cost - hold.settled_amount, true;
+end
+$$;
+
+comment on function litellm._settlement_replay(
+    litellm.credit_holds, text, numeric, text, text, bigint, bigint, text
+) is
+'The answer of settle_reservation() for a hold settled before: that settlement''s result with replayed = true (the '
+'commit then waits until the charge is on disk). Raises LD101 when the arguments differ from the settlement''s.';
+
+create or replace function litellm._check_hold_open(hold litellm.credit_holds)
+returns void
+language plpgsql
+stable
+set search_path = pg_catalog, pg_temp
+as $$
+begin
+    if hold.status = 'released' then
+        raise exception using
+            errcode = 'LD303', message = format('reservation %s was released and cannot be settled', hold.request_id);
+    elsif hold.status = 'expired' or hold.expires_at <= pg_catalog.now() then
+        raise exception using
+            errcode = 'LD302',
+            message = format('reservation %s expired at %s and cannot be settled', hold.request_id, hold.expires_at),
+            hint = 'Charge the call with debit_user_credits instead.';
+    end if;
+end
+$$;
+
+comment on function litellm._check_hold_open(litellm.credit_holds) is
+'Raises LD303 for a released hold and LD302 for an expired one: neither can be settled.';
+
+create or replace function litellm._settlement_amount(hold litellm.credit_holds, actual_cost numeric, month date)
+returns numeric
+language plpgsql
+stable
+set search_path = pg_catalog, pg_temp
+as $$
+declare
+    v_account litellm.user_credits;
+    v_cap numeric;
+    v_extra_room numeric;
+    v_charge numeric := least(actual_cost, hold.amount);
+begin
+    -- Up to the hold, the credits are already set aside. Beyond it (the call
+    -- cost more than reserved) the extra is charged only as far as the
+    -- available balance and the monthly cap allow; the rest is reported as
+    -- amount_uncovered and never taken below zero.
+    select uc.* into v_account from litellm.user_credits as uc where uc.user_id = hold.user_id;
+    if actual_cost > hold.amount then
+        select c.monthly_cap into v_cap from litellm._effective_monthly_cap(v_account) as c;
+        v_extra_room := greatest(0, least(
+            litellm._available(v_account),
+            coalesce(v_cap - litellm._month_spent(v_account, month) - v_account.credits_held, actual_cost)
+        ));
+        v_charge := hold.amount + least(actual_cost - hold.amount, v_extra_room);
+    end if;
+    -- Held credits never expire under their hold, so the balance covers the
+    -- hold; this bound only matters for an account already inconsistent
+    -- (verify_ledger() reports it): the rest is reported as uncovered.
+    return least(v_charge, greatest(v_account.credits_remaining, 0));
+end
+$$;
+
+comment on function litellm._settlement_amount(litellm.credit_holds, numeric, date) is
+'What settling hold (its account locked) for a call of actual_cost charges the account before budgets: the cost up to the hold, and beyond '
+'it as far as the available balance and the monthly cap (in month) allow; never more than the balance.';
+
+create or replace function litellm._settle_budgets(
+    user_id text, team_id text, model text, held numeric, amount numeric
+)
+returns numeric
+language plpgsql
+volatile
+set search_path = pg_catalog, pg_temp
+as $$
+declare
+    v_budget record;
+begin
+    -- The hold's amount stops being held; the charge is spent. What the hold
+    -- covered can never be refused; an overage beyond a budget is not charged
+    -- (reported as uncovered, like one beyond the balance).
+    perform litellm._apply_budgets(user_id, team_id, model, held, 'release');
+    select b.* into v_budget from litellm._apply_budgets(user_id, team_id, model, amount, 'charge') as b;
+    if v_budget.ok then
+        return amount;
+    end if;
+    perform litellm._apply_budgets(user_id, team_id, model, least(amount, held), 'settle');
+    return least(amount, held);
+end
+$$;
+
+comment on function litellm._settle_budgets(text, text, text, numeric, numeric) is
+'The budgets'' side of a settlement in team_id for model: releases the held credits and charges amount; when a budget '
+'refuses the part beyond the hold, charges only what was held. Returns what is charged.';
+
+create or replace function litellm._charge_settlement(
+    hold litellm.credit_holds,
+    amount numeric,
+    month date,
+    provider text,
+    model text,
+    power_level text,
+    prompt_tokens bigint,
+    completion_tokens bigint,
+    metadata jsonb,
+    out transaction_id bigint,
+    out balance numeric
+)
+language plpgsql
+volatile
+set search_path = pg_catalog, pg_temp
+as $$
+declare
+    v_seq bigint;
+begin
+    update litellm.user_credits as uc
+    set credits_remaining = (litellm._charged(uc, amount, hold.amount, month, 1)).credits_remaining,
+        credits_held = (litellm._charged(uc, amount, hold.amount, month, 1)).credits_held,
+        total_spent = (litellm._charged(uc, amount, hold.amount, month, 1)).total_spent,
+        month_spent = (litellm._charged(uc, amount, hold.amount, month, 1)).month_spent,
+        month_start = (litellm._charged(uc, amount, hold.amount, month, 1)).month_start,
+        last_seq = (litellm._charged(uc, amount, hold.amount, month, 1)).last_seq,
+        updated_at = (litellm._charged(uc, amount, hold.amount, month, 1)).updated_at,
+        -- Credits an expired lot kept for the holds are due once a hold ends.
+        next_expiry_at = least(uc.next_expiry_at, (
+            select min(l.expires_at) from litellm.credit_lots as l
+            where l.user_id = uc.user_id and not l.depleted and l.expires_at <= pg_catalog.now()
+        ))
+    where uc.user_id = hold.user_id
+    returning uc.credits_remaining, uc.last_seq into balance, v_seq;
+
+    transaction_id := litellm._journal_usage(
+        hold.user_id, v_seq, -amount, balance, provider, model, power_level, prompt_tokens, completion_tokens,
+        hold.request_id, metadata
+    );
+    if transaction_id is null then
+        raise exception using
+            errcode = 'LD101',
+            message = format('request_id %s was already charged by a debit; its reservation cannot charge it again',
+                             hold.request_id),
+            detail = 'field: transaction_type',
+            hint = 'Release the reservation instead.';
+    end if;
+
+    -- Credits kept from expiry for the holds are taken first.
+    perform litellm._consume_lots(
+        hold.user_id, transaction_id, litellm._take_from_lots(hold.user_id, transaction_id, amount, true)
+    );
+
+    update litellm.credit_holds as h
+    set status = 'settled', settled_amount = _charge_settlement.amount, transaction_id = _charge_settlement.transaction_id,
+        resolved_at = pg_catalog.now()
+    where h.hold_id = hold.hold_id;
+end
+$$;
+
+comment on function litellm._charge_settlement(
+    litellm.credit_holds, numeric, date, text, text, text, bigint, bigint, jsonb
+) is
+'Settles a locked, open hold for amount: charges the account (_charged) and ends the hold, journals the usage entry '
+'keyed by the hold''s request id, takes the credits from the lots (those kept for holds first) and marks the hold '
+'settled. Returns the entry and the balance after it. Raises LD101 when a debit journalled the request id already.';
+
 create or replace function litellm.settle_reservation(
     user_id text,
     request_id text,
@@ -35,138 +295,35 @@ declare
     v_prompt bigint := coalesce(settle_reservation.prompt_tokens, 0);
     v_completion bigint := coalesce(settle_reservation.completion_tokens, 0);
     v_month date := litellm._current_month();
-    v_account litellm.user_credits;
     v_hold litellm.credit_holds;
-    v_prior litellm.credit_transactions;
-    v_cap numeric;
-    v_spent numeric;
-    v_extra_room numeric;
-    v_charge numeric;
-    v_id bigint;
     v_team text;
-    v_budget record;
+    v_charge numeric;
+    v_charged record;
 begin
-    if v_key is null then
-        raise exception using errcode = 'LD007', message = 'request_id is required to settle a reservation';
-    end if;
-    perform litellm._check_text(settle_reservation.provider, 'provider', 255);
-    perform litellm._check_text(settle_reservation.model, 'model', 255);
-    perform litellm._check_tokens(v_prompt, v_completion);
-    perform litellm._check_power_level(settle_reservation.power_level);
-
-    -- Lock order: the account, then its hold (and, sweeping, the budget
-    -- counters of the expired holds and of this hold's team at once).
-    select uc.* into v_account from litellm.user_credits as uc where uc.user_id = v_user for no key update;
-    if litellm._expiry_due(v_account) then
-        perform litellm._sweep_expired_before(
-            v_user,
-            (select h.metadata ->> 'budget_team' from litellm.credit_holds as h
-             where h.user_id = v_user and h.request_id = v_key),
-            settle_reservation.model
-        );
-        select uc.* into v_account from litellm.user_credits as uc where uc.user_id = v_user;
-    end if;
-    select h.* into v_hold from litellm.credit_holds as h
-    where h.user_id = v_user and h.request_id = v_key
-    for update;
-    if v_hold.hold_id is null then
-        raise exception using
-            errcode = 'LD201', message = format('no reservation %s for user %s', v_key, v_user);
-    end if;
-
+    perform litellm._check_settlement_args(v_key, settle_reservation.provider, settle_reservation.model, v_prompt,
+                                           v_completion, settle_reservation.power_level);
+    v_hold := litellm._lock_hold(v_user, v_key, settle_reservation.model);
     if v_hold.status = 'settled' then
-        select t.* into v_prior from litellm.credit_transactions as t where t.id = v_hold.transaction_id;
-        perform litellm._check_usage_replay(v_prior, v_key, v_cost, settle_reservation.provider,
-                                            settle_reservation.model, v_prompt, v_completion, v_level);
-        perform litellm._flush_at_commit();
-        return query select true, v_prior.id, v_prior.balance_after, v_hold.settled_amount,
-            greatest(v_hold.amount - v_hold.settled_amount, 0), v_cost - v_hold.settled_amount, true;
+        return query select * from litellm._settlement_replay(v_hold, v_key, v_cost, settle_reservation.provider,
+                                                              settle_reservation.model, v_prompt, v_completion, v_level);
         return;
-    elsif v_hold.status = 'released' then
-        raise exception using
-            errcode = 'LD303', message = format('reservation %s was released and cannot be settled', v_key);
-    elsif v_hold.status = 'expired' or v_hold.expires_at <= pg_catalog.now() then
-        raise exception using
-            errcode = 'LD302',
-            message = format('reservation %s expired at %s and cannot be settled', v_key, v_hold.expires_at),
-            hint = 'Charge the call with debit_user_credits instead.';
     end if;
+    perform litellm._check_hold_open(v_hold);
 
-    -- Up to the hold, the credits are already set aside. Beyond it (the call
-    -- cost more than reserved) the extra is charged only as far as the
-    -- available balance and the monthly cap allow; the rest is reported as
-    -- amount_uncovered and never taken below zero.
-    v_charge := least(v_cost, v_hold.amount);
-    if v_cost > v_hold.amount then
-        select c.monthly_cap into v_cap from litellm._effective_monthly_cap(v_account) as c;
-        v_spent := litellm._month_spent(v_account, v_month);
-        v_extra_room := greatest(0, least(
-            litellm._available(v_account),
-            coalesce(v_cap - v_spent - v_account.credits_held, v_cost)
-        ));
-        v_charge := v_hold.amount + least(v_cost - v_hold.amount, v_extra_room);
-    end if;
-    -- Held credits never expire under their hold, so the balance covers the
-    -- hold; this bound only matters for an account already inconsistent
-    -- (verify_ledger() reports it): the rest is reported as uncovered.
-    v_charge := least(v_charge, greatest(v_account.credits_remaining, 0));
-
-    -- Budgets: the hold's amount stops being held; the charge is spent. What
-    -- the hold covered can never be refused; an overage beyond a budget is
-    -- not charged (reported as uncovered, like one beyond the balance).
     v_team := v_hold.metadata ->> 'budget_team';
-    perform litellm._apply_budgets(v_user, v_team, settle_reservation.model, v_hold.amount, 'release');
-    select b.* into v_budget
-    from litellm._apply_budgets(v_user, v_team, settle_reservation.model, v_charge, 'charge') as b;
-    if not v_budget.ok then
-        v_charge := least(v_charge, v_hold.amount);
-        perform litellm._apply_budgets(v_user, v_team, settle_reservation.model, v_charge, 'settle');
-    end if;
-
-    update litellm.user_credits as uc
-    set credits_remaining = uc.credits_remaining - v_charge,
-        credits_held = uc.credits_held - v_hold.amount,
-        total_spent = uc.total_spent + v_charge,
-        month_spent = litellm._month_spent(uc, v_month) + v_charge,
-        month_start = v_month,
-        last_seq = uc.last_seq + 1,
-        -- Credits an expired lot kept for the holds are due once a hold ends.
-        next_expiry_at = least(uc.next_expiry_at, (
-            select min(l.expires_at) from litellm.credit_lots as l
-            where l.user_id = uc.user_id and not l.depleted and l.expires_at <= pg_catalog.now()
-        )),
-        updated_at = pg_catalog.now()
-    where uc.user_id = v_user
-    returning uc.* into v_account;
-
-    insert into litellm.credit_transactions (
-        user_id, seq, transaction_type, amount, balance_after, provider, model,
-        power_level, prompt_tokens, completion_tokens, idempotency_key, metadata
-    ) values (
-        v_user, v_account.last_seq, 'usage', -v_charge, v_account.credits_remaining, settle_reservation.provider,
-        settle_reservation.model, v_level, v_prompt, v_completion, v_key,
-        v_metadata || jsonb_strip_nulls(jsonb_build_object(
+    v_charge := litellm._settle_budgets(
+        v_user, v_team, settle_reservation.model, v_hold.amount,
+        litellm._settlement_amount(v_hold, v_cost, v_month)
+    );
+    select c.* into v_charged
+    from litellm._charge_settlement(
+        v_hold, v_charge, v_month, settle_reservation.provider, settle_reservation.model, v_level, v_prompt,
+        v_completion, v_metadata || jsonb_strip_nulls(jsonb_build_object(
             'reservation_id', v_hold.hold_id, 'actual_cost', v_cost, 'budget_team', v_team
         ))
-    )
-    on conflict (user_id, idempotency_key) where idempotency_key is not null do nothing
-    returning id into v_id;
-    if v_id is null then
-        raise exception using
-            errcode = 'LD101',
-            message = format('request_id %s was already charged by a debit; its reservation cannot charge it again', v_key),
-            detail = 'field: transaction_type',
-            hint = 'Release the reservation instead.';
-    end if;
+    ) as c;
 
-    -- Credits kept from expiry for the holds are taken first.
-    perform litellm._consume_lots(v_user, v_id, litellm._consume_kept_lots(v_user, v_id, v_charge));
-
-    update litellm.credit_holds as h
-    set status = 'settled', settled_amount = v_charge, transaction_id = v_id, resolved_at = pg_catalog.now()
-    where h.hold_id = v_hold.hold_id;
-
-    return query select true, v_id, v_account.credits_remaining, v_charge,
+    return query select true, v_charged.transaction_id, v_charged.balance, v_charge,
         greatest(v_hold.amount - v_charge, 0), v_cost - v_charge, false;
 end
 $$;

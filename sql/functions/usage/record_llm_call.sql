@@ -93,6 +93,196 @@ comment on function litellm._check_usage_row(text, text, integer, numeric, text,
 'Checks the arguments that describe a usage row (provider and model required, latency not negative, labels at most '
 '255 characters; LD021) and returns cost_usd rounded to 8 decimals. Shared by record_llm_call and settle_llm_call.';
 
+create or replace function litellm._check_llm_call_args(
+    prompt_tokens bigint,
+    completion_tokens bigint,
+    power_level text,
+    cost numeric,
+    request_id text,
+    error_type text
+)
+returns numeric
+language plpgsql
+stable
+set search_path = pg_catalog, pg_temp
+as $$
+declare
+    v_cost numeric;
+begin
+    perform litellm._check_tokens(prompt_tokens, completion_tokens);
+    if prompt_tokens + completion_tokens > 2147483647 then
+        raise exception using
+            errcode = 'LD002',
+            message = format('total tokens must be below 2^31 (prompt %s, completion %s)', prompt_tokens,
+                             completion_tokens);
+    end if;
+    perform litellm._check_power_level(power_level);
+    if cost is not null then
+        v_cost := litellm._check_amount(cost, 'cost', true);
+    end if;
+    perform litellm._check_text(request_id, 'request_id', 255);
+    perform litellm._check_text(error_type, 'error_type', 255);
+    return v_cost;
+end
+$$;
+
+comment on function litellm._check_llm_call_args(bigint, bigint, text, numeric, text, text) is
+'Checks the arguments of record_llm_call() that describe the charge (token counts and their total, power level, cost, '
+'request id, error type), with the debit''s codes where the debit checks the same (LD002, LD003, LD004, LD007); '
+'returns the cost, NULL when none is given.';
+
+create or replace function litellm._check_llm_call_replay(
+    prior litellm.llm_usage_log,
+    key text,
+    provider text,
+    model text,
+    success boolean,
+    prompt_tokens bigint,
+    completion_tokens bigint,
+    cost numeric
+)
+returns void
+language plpgsql
+immutable
+set search_path = pg_catalog, pg_temp
+as $$
+begin
+    if prior.provider is distinct from _check_llm_call_replay.provider then
+        perform litellm._idempotency_conflict('request_id', key, 'provider', prior.provider, _check_llm_call_replay.provider);
+    elsif prior.model is distinct from _check_llm_call_replay.model then
+        perform litellm._idempotency_conflict('request_id', key, 'model', prior.model, _check_llm_call_replay.model);
+    elsif prior.success is distinct from _check_llm_call_replay.success then
+        perform litellm._idempotency_conflict('request_id', key, 'success', prior.success::text,
+                                              _check_llm_call_replay.success::text);
+    elsif prior.prompt_tokens is distinct from _check_llm_call_replay.prompt_tokens then
+        perform litellm._idempotency_conflict('request_id', key, 'prompt_tokens', prior.prompt_tokens::text,
+                                              _check_llm_call_replay.prompt_tokens::text);
+    elsif prior.completion_tokens is distinct from _check_llm_call_replay.completion_tokens then
+        perform litellm._idempotency_conflict('request_id', key, 'completion_tokens', prior.completion_tokens::text,
+                                              _check_llm_call_replay.completion_tokens::text);
+    elsif cost is not null and prior.cost_credits + coalesce(prior.uncharged_credits, 0) <> cost then
+        perform litellm._idempotency_conflict('request_id', key, 'cost',
+                                              (prior.cost_credits + coalesce(prior.uncharged_credits, 0))::text,
+                                              cost::text);
+    end if;
+end
+$$;
+
+comment on function litellm._check_llm_call_replay(
+    litellm.llm_usage_log, text, text, text, boolean, bigint, bigint, numeric
+) is
+'Raises LD101 naming the first field in which a replayed record_llm_call() differs from the logged call (a cost is '
+'compared only when given).';
+
+create or replace function litellm._llm_call_replay(
+    user_id text,
+    request_id text,
+    litellm_call_id text,
+    provider text,
+    model text,
+    call_success boolean,
+    prompt_tokens bigint,
+    completion_tokens bigint,
+    cost numeric
+)
+returns table (
+    success boolean,
+    charged boolean,
+    transaction_id bigint,
+    usage_log_id bigint,
+    credits_remaining numeric,
+    amount_charged numeric,
+    error_code text,
+    error_message text,
+    replayed boolean
+)
+language plpgsql
+volatile
+set search_path = pg_catalog, pg_temp
+as $$
+#variable_conflict use_column
+declare
+    v_key text := coalesce(_llm_call_replay.request_id, _llm_call_replay.litellm_call_id);
+    v_prior litellm.llm_usage_log;
+    v_balance numeric;
+begin
+    if v_key is null then
+        return;
+    end if;
+    -- One log row per (user, key). The user's call lock (a row of the
+    -- owner-only litellm.locks) serialises this user's keyed calls until
+    -- commit, so a concurrent replay waits here and then finds the original's
+    -- row. The debit serialises them on the account row anyway; this lock
+    -- also covers calls that are not charged.
+    perform litellm._lock('call:' || _llm_call_replay.user_id);
+    if _llm_call_replay.request_id is not null then
+        select l.* into v_prior
+        from litellm.llm_usage_log as l
+        where l.request_id = v_key and l.user_id = _llm_call_replay.user_id
+        limit 1;
+    else
+        select l.* into v_prior
+        from litellm.llm_usage_log as l
+        where l.litellm_call_id = v_key and l.user_id = _llm_call_replay.user_id
+        limit 1;
+    end if;
+    if v_prior.id is null then
+        return;
+    end if;
+    perform litellm._check_llm_call_replay(v_prior, v_key, _llm_call_replay.provider, _llm_call_replay.model,
+                                           call_success, _llm_call_replay.prompt_tokens,
+                                           _llm_call_replay.completion_tokens, cost);
+    if v_prior.transaction_id is not null then
+        select t.balance_after into v_balance from litellm.credit_transactions as t where t.id = v_prior.transaction_id;
+        -- The answer reports a charge: only once it is on disk.
+        perform litellm._flush_at_commit();
+    else
+        select uc.credits_remaining into v_balance
+        from litellm.user_credits as uc
+        where uc.user_id = _llm_call_replay.user_id;
+    end if;
+    return query select
+        v_prior.billing_error is null,
+        v_prior.transaction_id is not null,
+        v_prior.transaction_id,
+        v_prior.id,
+        coalesce(v_balance, 0),
+        case when v_prior.transaction_id is null then 0::numeric else v_prior.cost_credits::numeric end,
+        v_prior.billing_error,
+        case
+            when v_prior.billing_error is not null
+                then format('Not charged: %s (replay of the call logged as usage_log_id %s)',
+                            v_prior.billing_error, v_prior.id)
+        end,
+        true;
+end
+$$;
+
+comment on function litellm._llm_call_replay(text, text, text, text, text, boolean, bigint, bigint, numeric) is
+'The answer of record_llm_call() to a call the user logged before under request_id, else litellm_call_id: the logged '
+'result with replayed = true (credits_remaining: the balance after its charge, which the commit then waits for, or '
+'the current balance when it was not charged). No row when neither key is given or nothing is logged under it; '
+'either way the user''s call lock is held until commit when a key is given. Raises LD101 when the call differs.';
+
+create or replace function litellm._usage_log_of_charge(transaction_id bigint)
+returns bigint
+language sql
+stable
+security invoker
+begin atomic
+    select l.id
+    from litellm.credit_transactions as t
+    inner join litellm.llm_usage_log as l
+        on
+            t.user_id = l.user_id and t.created_at = l.created_at
+            and (t.metadata ->> 'usage_log_id')::bigint = l.id and t.id = l.transaction_id
+    where t.id = _usage_log_of_charge.transaction_id and jsonb_typeof(t.metadata -> 'usage_log_id') = 'number';  -- noqa: RF01
+end;
+
+comment on function litellm._usage_log_of_charge(bigint) is
+'The llm_usage_log row logged with a usage charge: the row its journal entry names as usage_log_id, written in the '
+'same transaction (so with the same created_at) and linked to it; NULL when that call is not logged.';
+
 create or replace function litellm._record_llm_call(
     user_id text,
     provider text,
@@ -143,9 +333,6 @@ declare
     v_response_metadata jsonb := litellm._check_metadata(_record_llm_call.response_metadata);
     v_cost numeric;
     v_cost_usd numeric;
-    v_key text;
-    v_prior litellm.llm_usage_log;
-    v_prior_balance numeric;
     v_log_id bigint;
     v_debit record;
     v_charged boolean := false;
@@ -155,7 +342,7 @@ declare
     v_code text;
     v_message text;
     v_replayed boolean := false;
-    v_logged litellm.llm_usage_log;
+    v_logged bigint;
 begin
     -- Arguments: the debit's codes for what the debit also checks, LD021 for the rest.
     v_cost_usd := litellm._check_usage_row(
@@ -164,83 +351,15 @@ begin
         _record_llm_call.organization_id, _record_llm_call.service_name, _record_llm_call.operation,
         _record_llm_call.session_id
     );
-    perform litellm._check_tokens(v_prompt, v_completion);
-    if v_prompt + v_completion > 2147483647 then
-        raise exception using
-            errcode = 'LD002',
-            message = format('total tokens must be below 2^31 (prompt %s, completion %s)', v_prompt, v_completion);
-    end if;
-    perform litellm._check_power_level(_record_llm_call.power_level);
-    if _record_llm_call.cost is not null then
-        v_cost := litellm._check_amount(_record_llm_call.cost, 'cost', true);
-    end if;
-    perform litellm._check_text(_record_llm_call.request_id, 'request_id', 255);
-    perform litellm._check_text(_record_llm_call.error_type, 'error_type', 255);
+    v_cost := litellm._check_llm_call_args(v_prompt, v_completion, _record_llm_call.power_level, _record_llm_call.cost,
+                                           _record_llm_call.request_id, _record_llm_call.error_type);
 
-    -- Idempotency: one log row per (user, key). The user's call lock (a row
-    -- of the owner-only litellm.locks) serialises this user's keyed calls
-    -- until commit, so a concurrent replay waits here and then finds the
-    -- original's row. The debit below serialises them on the account row
-    -- anyway; this lock also covers calls that are not charged.
-    v_key := coalesce(_record_llm_call.request_id, _record_llm_call.litellm_call_id);
-    if v_key is not null then
-        perform litellm._lock('call:' || v_user);
-        if _record_llm_call.request_id is not null then
-            select l.* into v_prior
-            from litellm.llm_usage_log as l
-            where l.request_id = v_key and l.user_id = v_user
-            limit 1;
-        else
-            select l.* into v_prior
-            from litellm.llm_usage_log as l
-            where l.litellm_call_id = v_key and l.user_id = v_user
-            limit 1;
-        end if;
-        if v_prior.id is not null then
-            if v_prior.provider is distinct from _record_llm_call.provider then
-                perform litellm._idempotency_conflict('request_id', v_key, 'provider', v_prior.provider, _record_llm_call.provider);
-            elsif v_prior.model is distinct from _record_llm_call.model then
-                perform litellm._idempotency_conflict('request_id', v_key, 'model', v_prior.model, _record_llm_call.model);
-            elsif v_prior.success is distinct from v_success then
-                perform litellm._idempotency_conflict('request_id', v_key, 'success', v_prior.success::text, v_success::text);
-            elsif v_prior.prompt_tokens is distinct from v_prompt then
-                perform litellm._idempotency_conflict('request_id', v_key, 'prompt_tokens', v_prior.prompt_tokens::text,
-                                                      v_prompt::text);
-            elsif v_prior.completion_tokens is distinct from v_completion then
-                perform litellm._idempotency_conflict('request_id', v_key, 'completion_tokens',
-                                                      v_prior.completion_tokens::text, v_completion::text);
-            elsif v_cost is not null and v_prior.cost_credits + coalesce(v_prior.uncharged_credits, 0) <> v_cost then
-                perform litellm._idempotency_conflict('request_id', v_key, 'cost',
-                                                      (v_prior.cost_credits + coalesce(v_prior.uncharged_credits, 0))::text,
-                                                      v_cost::text);
-            end if;
-            if v_prior.transaction_id is not null then
-                select t.balance_after into v_prior_balance
-                from litellm.credit_transactions as t
-                where t.id = v_prior.transaction_id;
-                -- The answer reports a charge: only once it is on disk.
-                perform litellm._flush_at_commit();
-            else
-                select uc.credits_remaining into v_prior_balance
-                from litellm.user_credits as uc
-                where uc.user_id = v_user;
-            end if;
-            return query select
-                v_prior.billing_error is null,
-                v_prior.transaction_id is not null,
-                v_prior.transaction_id,
-                v_prior.id,
-                coalesce(v_prior_balance, 0),
-                case when v_prior.transaction_id is null then 0::numeric else v_prior.cost_credits::numeric end,
-                v_prior.billing_error,
-                case
-                    when v_prior.billing_error is not null
-                        then format('Not charged: %s (replay of the call logged as usage_log_id %s)',
-                                    v_prior.billing_error, v_prior.id)
-                end,
-                true;
-            return;
-        end if;
+    return query select * from litellm._llm_call_replay(
+        v_user, _record_llm_call.request_id, _record_llm_call.litellm_call_id, _record_llm_call.provider,
+        _record_llm_call.model, v_success, v_prompt, v_completion, v_cost
+    );
+    if found then
+        return;
     end if;
 
     if v_success and v_cost is null then
@@ -263,36 +382,28 @@ begin
             completion_tokens => v_completion,
             power_level => v_level,
             metadata => jsonb_strip_nulls(jsonb_build_object('usage_log_id', v_log_id, 'team_id', _record_llm_call.team_id)),
-            request_id => v_key
+            request_id => coalesce(_record_llm_call.request_id, _record_llm_call.litellm_call_id)
         ) as d;
         v_balance := v_debit.credits_remaining;
-        if v_debit.success then
-            v_charged := true;
+        v_charged := v_debit.success;
+        v_replayed := v_debit.replayed;
+        if v_charged then
             v_tx := v_debit.transaction_id;
             v_amount := v_debit.amount_debited;
-            -- The request id was charged before, by a debit or a settlement
-            -- (or by this function under the other key). No new charge: the
-            -- answer says so. If that charge's call is logged already (its
-            -- journal entry names the row, written in the same transaction, so
-            -- with the same created_at), that row is the answer; otherwise this
-            -- call's row is written, linked to the earlier charge.
-            v_replayed := v_debit.replayed;
-            if v_replayed then
-                select l.* into v_logged
-                from litellm.credit_transactions as t
-                inner join litellm.llm_usage_log as l
-                    on l.user_id = t.user_id and l.created_at = t.created_at
-                       and l.id = (t.metadata ->> 'usage_log_id')::bigint and l.transaction_id = t.id
-                where t.id = v_tx and jsonb_typeof(t.metadata -> 'usage_log_id') = 'number';
-                if v_logged.id is not null then
-                    return query select true, true, v_tx, v_logged.id, coalesce(v_balance, 0), v_amount,
-                        null::text, null::text, true;
-                    return;
-                end if;
-            end if;
         else
             v_code := v_debit.error_code;
             v_message := v_debit.error_message;
+        end if;
+        -- The request id was charged before, by a debit or a settlement (or by
+        -- this function under the other key). No new charge: the answer says
+        -- so. If that charge's call is logged already, that row is the answer;
+        -- otherwise this call's row is written, linked to the earlier charge.
+        if v_replayed then
+            v_logged := litellm._usage_log_of_charge(v_tx);
+        end if;
+        if v_logged is not null then
+            return query select true, true, v_tx, v_logged, coalesce(v_balance, 0), v_amount, null::text, null::text, true;
+            return;
         end if;
     else
         select uc.credits_remaining into v_balance
