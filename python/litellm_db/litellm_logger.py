@@ -71,7 +71,7 @@ import psycopg
 from litellm.integrations.custom_logger import CustomLogger
 
 from . import calls, config
-from .calls import Call, CallRecord
+from .calls import DEFAULT, Call, CallRecord
 from .client import AsyncClient, Client
 from .errors import (
     ConnectionConfigError,
@@ -451,12 +451,13 @@ class LiteLLMDBLogger(ProxyHooks, CustomLogger):
         ``credits_per_usd`` when one was given, else at the database's rate; rounded up to a
         millionth). ``None`` when the database is older than ``usd_to_credits``: the caller
         prices the call with ``calculate_cost`` instead."""
+        rate = DEFAULT if self.credits_per_usd is None else self.credits_per_usd
         if self._conversion_available:
-            return (yield calls.usd_to_credits(usd, self.credits_per_usd))
+            return (yield calls.usd_to_credits(usd, rate))
         if self._conversion_available is False:
             return None
         try:
-            credits = yield _Try(calls.usd_to_credits(usd, self.credits_per_usd))
+            credits = yield _Try(calls.usd_to_credits(usd, rate))
         except LiteLLMDBError as exc:
             if exc.sqlstate != _UNDEFINED_FUNCTION:
                 raise

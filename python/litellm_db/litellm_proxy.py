@@ -199,8 +199,13 @@ cross join lateral litellm.reserve_credits(
     ttl => %(ttl)s, metadata => %(metadata)s
 ) as r
 """
-_RESERVE_USD = _sql(_RESERVE.format(
-    amount="litellm.usd_to_credits(%(usd)s, credits_per_usd => %(credits_per_usd)s)"))
+# Dollars converted at the database's rate, or (True) at the operator's credits_per_usd.
+_TO_CREDITS = {
+    False: "litellm.usd_to_credits({usd})",
+    True: "litellm.usd_to_credits({usd}, credits_per_usd => %(credits_per_usd)s)",
+}
+_RESERVE_USD = {override: _sql(_RESERVE.format(amount=convert.format(usd="%(usd)s")))
+                for override, convert in _TO_CREDITS.items()}
 _RESERVE_CREDITS = _sql(_RESERVE.format(amount="%(credits)s::numeric"))
 _DB_PRICE = _sql("""
 select litellm.calculate_cost(%(provider)s, %(model)s, %(prompt_tokens)s, %(completion_tokens)s)
@@ -218,7 +223,6 @@ from litellm.settle_llm_call(
     response_metadata => %(response_metadata)s, metadata => '{{"source": "litellm proxy"}}'
 ) as s
 """
-_COST_USD = "litellm.usd_to_credits(%(cost_usd)s, credits_per_usd => %(credits_per_usd)s)"
 _COST_DATABASE = """litellm.calculate_cost(
         %(provider)s, %(model)s, %(prompt_tokens)s, %(completion_tokens)s,
         tier => (select b.tier from litellm.get_user_balance(%(user_id)s) as b))"""
@@ -235,11 +239,13 @@ from litellm.record_llm_call(
     request_metadata => %(request_metadata)s, response_metadata => %(response_metadata)s
 ) as r
 """
-#: (settle, charge-if-unheld) by how the cost is priced.
+#: (settle, charge-if-unheld) by how the cost is priced: LiteLLM's dollars at the database's
+#: rate or the operator's, or the database's price.
 _SETTLE_BY = {
-    "usd": (_sql(_SETTLE.format(cost=_COST_USD)), _sql(_CHARGE.format(cost=_COST_USD))),
-    "database": (_sql(_SETTLE.format(cost=_COST_DATABASE)),
-                 _sql(_CHARGE.format(cost=_COST_DATABASE))),
+    cost: (_sql(_SETTLE.format(cost=sql)), _sql(_CHARGE.format(cost=sql)))
+    for cost, sql in (("usd", _TO_CREDITS[False].format(usd="%(cost_usd)s")),
+                      ("usd at rate", _TO_CREDITS[True].format(usd="%(cost_usd)s")),
+                      ("database", _COST_DATABASE))
 }
 
 _RELEASE = _sql(
@@ -342,7 +348,7 @@ class ProxyHooks:
             pool = await self._proxy_pool()
             try:
                 async with pool.connection() as conn:
-                    cur = await conn.execute(query, params)
+                    cur = await conn.execute(query, params, prepare=True)
                     return await cur.fetchall()
             except psycopg.OperationalError as exc:
                 if attempt == 2:
@@ -468,7 +474,8 @@ class ProxyHooks:
         or at the operator's ``credits_per_usd``), else credits the database priced."""
         dollars, first = self.worst_case_usd(data)
         if dollars is not None:
-            return _RESERVE_USD, {"usd": dollars, "credits_per_usd": self.credits_per_usd}
+            return (_RESERVE_USD[self.credits_per_usd is not None],
+                    {"usd": dollars, "credits_per_usd": self.credits_per_usd})
         if first:
             provider, model = split_model(first["model"], None)
             try:
@@ -600,7 +607,8 @@ class ProxyHooks:
         }
         params["credits_per_usd"] = self.credits_per_usd
         settle, charge = _SETTLE_BY[
-            "database" if self.cost_source == "database" or dollars is None else "usd"]
+            "database" if self.cost_source == "database" or dollars is None
+            else "usd" if self.credits_per_usd is None else "usd at rate"]
         try:
             rows = await self._query(settle, params)
         except (NotFoundError, RefusedError) as exc:
