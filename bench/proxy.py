@@ -132,7 +132,8 @@ def proxy(dsn: str, *, logger: bool, noop: bool = False) -> Iterator[Running]:
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env.update(LITELLM_DB_DSN=dsn, LITELLM_LOCAL_MODEL_COST_MAP="True", LITELLM_LOG="ERROR",
-               PYTHONPATH=str(work))
+               PYTHONPATH=os.pathsep.join(p for p in (str(work), os.environ.get("PYTHONPATH"))
+                                          if p))
     log = (work / "proxy.log").open("wb")
     process = subprocess.Popen(
         [str(Path(sys.executable).parent / "litellm"), "--config", "config.yaml",

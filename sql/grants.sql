@@ -126,7 +126,7 @@ grant select on litellm.model_price_audit, litellm.user_tier_history to litellm_
 grant execute on function
 litellm.calculate_cost(text, text, bigint, bigint, text, text, timestamptz),
 litellm.get_model_price(text, text, timestamptz),
-litellm.usd_to_credits(numeric),
+litellm.usd_to_credits(numeric, numeric),
 litellm._price_key(text, text),
 litellm._power_level_key(text),
 litellm._unknown_power_level(text),

@@ -60,6 +60,10 @@ CALLS = {
         "select litellm._debit_args_invalid(uc.user_id, uc.credits_held, '{}'::jsonb, uc.tier,"
         " uc.tier, uc.tier, uc.last_seq, uc.last_seq) from litellm.user_credits as uc"
     ),
+    "_usage_log_current_slot": (
+        "select s.slot from pg_catalog.pg_class as c"
+        " cross join lateral litellm._usage_log_current_slot(c.oid) as s"
+    ),
     "_budgets_applying": (
         "select b.budget_id from litellm._budgets_applying('u1', 't1', 'o1', 'm', true, true) as b"
     ),

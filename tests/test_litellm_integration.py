@@ -28,6 +28,7 @@ from psycopg_pool import ConnectionPool
 
 from litellm_db import litellm_logger
 from litellm_db.client import Client
+from litellm_db.errors import InvalidUsageArgumentError, LiteLLMDBError
 from litellm_db.litellm_logger import LiteLLMDBLogger, RequestRefusedError, call_user_id
 
 MODEL = "gpt-4o-mini"
@@ -276,10 +277,28 @@ def test_the_rate_is_the_databases_unless_one_is_given(
     assert balance(conn, "llm-rate")[0] == 100 - Decimal("13")
 
 
+def test_the_database_converts_at_an_override_too(
+    make_logger: Callable[..., LiteLLMDBLogger], conn: psycopg.Connection,
+) -> None:
+    """The logger restates no money rule: a rate it is given is the database's argument, so
+    the database rounds (up, to a millionth) and refuses a rate that would make calls free."""
+    conn.execute("select litellm.add_user_credits('llm-rate-override', 100)")
+    override = make_logger(credits_per_usd=Decimal("3"))
+    report_success(override, event("rate-4", "llm-rate-override", usd=0.0000001))
+    assert usage_row(conn, "rate-4")["cost_credits"] == Decimal("0.000001")
+    free = make_logger(credits_per_usd=0)
+    report_success(free, event("rate-5", "llm-rate-override", usd=0.25))
+    assert free.recorded == 0 and free.errors == 1
+    assert isinstance(free.last_error, InvalidUsageArgumentError)
+    assert conn.execute("select count(*) from litellm.llm_usage_log"
+                        " where litellm_call_id = 'rate-5'").fetchone() == (0,)
+    free.errors = 0  # the one expected: make_logger checks there were no others
+
+
 def test_an_older_database_without_usd_to_credits_prices_the_call_itself(
     make_logger: Callable[..., LiteLLMDBLogger], conn: psycopg.Connection,
 ) -> None:
-    conn.execute("drop function litellm.usd_to_credits(numeric)")
+    conn.execute("drop function litellm.usd_to_credits(numeric, numeric)")
     logger = make_logger()
     conn.execute("select litellm.add_user_credits('llm-old-rate', 10)")
     for call_id in ("old-rate-1", "old-rate-2"):
@@ -390,30 +409,43 @@ async def test_the_hook_takes_the_user_from_the_proxy_key(
     await logger.aclose()
 
 
-async def test_without_holds_the_hook_checks_the_available_balance(
+async def test_without_holds_the_database_still_decides(
     make_logger: Callable[..., LiteLLMDBLogger], conn: psycopg.Connection,
 ) -> None:
+    """hold=False holds nothing, but the database decides by a hold's rules (a reservation in
+    a savepoint rolled back): the balance, and the monthly cap that a balance alone misses."""
     logger = make_logger(hold=False)
     conn.execute("select litellm.add_user_credits('llm-nohold', 10)")
     data = await logger.async_pre_call_hook(None, None, request("llm-nohold"), "completion")
     assert litellm_logger.HOLD_KEY not in data["metadata"]
     assert balance(conn, "llm-nohold")[1] == 0
+    assert conn.execute("select count(*) from litellm.credit_holds where user_id = 'llm-nohold'"
+                        ).fetchone() == (0,)
     conn.execute("select litellm.add_user_credits('llm-nohold-poor', 0.000001)")
-    with pytest.raises(RequestRefusedError, match="insufficient credits"):
+    with pytest.raises(RequestRefusedError) as poor:
         await logger.async_pre_call_hook(None, None, request("llm-nohold-poor"), "completion")
+    assert poor.value.error_code == "insufficient_credits"
+    conn.execute("select litellm.add_user_credits('llm-nohold-capped', 10)")
+    conn.execute("update litellm.user_credits set monthly_cap = 0.000001"
+                 " where user_id = 'llm-nohold-capped'")
+    with pytest.raises(RequestRefusedError) as capped:
+        await logger.async_pre_call_hook(None, None, request("llm-nohold-capped"), "completion")
+    assert capped.value.error_code == "monthly_cap_exceeded"
+    with pytest.raises(RequestRefusedError) as unknown:
+        await logger.async_pre_call_hook(None, None, request("llm-nohold-none"), "completion")
+    assert unknown.value.error_code == "unknown_user"
     await logger.aclose()
 
 
-async def test_an_older_database_without_holds_falls_back_to_the_balance(
+async def test_a_database_without_holds_is_an_error_not_a_check_in_python(
     make_logger: Callable[..., LiteLLMDBLogger], conn: psycopg.Connection,
 ) -> None:
     conn.execute("drop function litellm.reserve_credits(text, numeric, text, interval, jsonb)")
     logger = make_logger()
     conn.execute("select litellm.add_user_credits('llm-old', 10)")
-    data = await logger.async_pre_call_hook(None, None, request("llm-old"), "completion")
-    assert litellm_logger.HOLD_KEY not in data["metadata"]
-    with pytest.raises(RequestRefusedError, match="no credit account"):
-        await logger.async_pre_call_hook(None, None, request("llm-none"), "completion")
+    with pytest.raises(LiteLLMDBError) as info:
+        await logger.async_pre_call_hook(None, None, request("llm-old"), "completion")
+    assert info.value.sqlstate == "42883"
     await logger.aclose()
 
 

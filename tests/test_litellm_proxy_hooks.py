@@ -20,6 +20,7 @@ import pytest
 from psycopg_pool import ConnectionPool
 
 from litellm_db.client import Client
+from litellm_db.errors import InvalidUsageArgumentError
 from litellm_db.litellm_logger import (
     HOLD_KEY,
     LiteLLMDBLogger,
@@ -93,6 +94,33 @@ async def test_binary_noise_is_not_charged(logger: LiteLLMDBLogger,
                        " where user_id = 'hk-noise'").fetchone()
     assert row == (Decimal("0.00225"), Decimal("0.000225"))
     await logger.aclose()
+
+
+async def test_an_operators_rate_is_converted_by_the_database(
+    db: str, conn: psycopg.Connection,
+) -> None:
+    """credits_per_usd is passed to usd_to_credits: the database converts and rounds the hold
+    and the charge, and refuses a rate that would serve calls for free."""
+    logger = LiteLLMDBLogger(dsn=db, credits_per_usd=Decimal("3"))
+    conn.execute("select litellm.add_user_credits('hk-rate', 10)")
+    data = await logger.proxy_pre_call(key("hk-rate"), {"model": "gpt-4o-mini",
+                                                        "messages": MESSAGES, "max_tokens": 50})
+    held = conn.execute("select amount from litellm.credit_holds where user_id = 'hk-rate'"
+                        ).fetchone()
+    worst = logger.worst_case_usd({"model": "gpt-4o-mini", "messages": MESSAGES,
+                                   "max_tokens": 50})[0]
+    expected = conn.execute("select litellm.usd_to_credits(%s, 3)", (worst,)).fetchone()
+    assert held is not None and expected is not None and held[0] == expected[0]
+    await logger.proxy_success(data, response(0.0000001))
+    charged = conn.execute("select cost_credits from litellm.llm_usage_log"
+                           " where user_id = 'hk-rate'").fetchone()
+    assert charged == (Decimal("0.000001"),)  # 0.0000003 credits, rounded up by the database
+    await logger.aclose()
+    free = LiteLLMDBLogger(dsn=db, credits_per_usd=0)
+    with pytest.raises(InvalidUsageArgumentError):
+        await free.proxy_pre_call(key("hk-rate"), {"model": "gpt-4o-mini",
+                                                   "messages": MESSAGES, "max_tokens": 50})
+    await free.aclose()
 
 
 async def test_the_database_prices_the_served_model(db: str, conn: psycopg.Connection) -> None:

@@ -591,9 +591,12 @@ def calculate_cost(
     )
 
 
-def usd_to_credits(usd: Amount) -> Call[Decimal]:
-    """US dollars in credits by the database's rate (``pricing_settings``), rounded up."""
-    return Call.scalar("usd_to_credits", Decimal, usd=to_amount(usd))
+def usd_to_credits(usd: Amount, credits_per_usd: Amount | Default | None = DEFAULT,
+                   ) -> Call[Decimal]:
+    """US dollars in credits, rounded up: by ``credits_per_usd`` when given, else by the
+    database's rate (``pricing_settings``)."""
+    return Call.scalar("usd_to_credits", Decimal, usd=to_amount(usd),
+                       credits_per_usd=_amount_or_none(credits_per_usd))
 
 
 def purchase_credit_package(

@@ -64,14 +64,14 @@ from collections.abc import (
 )
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from decimal import ROUND_UP, Decimal
+from decimal import Decimal
 from typing import Any, Literal
 
 import psycopg
 from litellm.integrations.custom_logger import CustomLogger
 
 from . import calls, config
-from .calls import Call, CallRecord
+from .calls import DEFAULT, Call, CallRecord
 from .client import AsyncClient, Client
 from .errors import (
     ConnectionConfigError,
@@ -103,8 +103,6 @@ __all__ = [
 
 log = logging.getLogger("litellm_db.litellm")
 
-_MICRO = Decimal("0.000001")
-_USD_SCALE = Decimal("0.00000001")
 _UNDEFINED_FUNCTION = "42883"
 _SCALARS = (str, int, float, bool)
 
@@ -151,7 +149,10 @@ def _usage(response_obj: Any) -> tuple[int | None, int | None]:
         usage = response_obj.get("usage")
     if usage is None:
         return None, None
-    get = usage.get if isinstance(usage, dict) else (lambda k: getattr(usage, k, None))
+
+    def get(name: str) -> Any:
+        return usage.get(name) if isinstance(usage, dict) else getattr(usage, name, None)
+
     return get("prompt_tokens"), get("completion_tokens")
 
 
@@ -240,7 +241,15 @@ class _Try:
     call: Call[Any]
 
 
-_Plan = Generator["Call[Any] | _Try", Any, Any]
+@dataclass(frozen=True)
+class _Probe:
+    """A call whose effects are undone: run in a savepoint that is rolled back; its result
+    (or its error, thrown back) is the plan's."""
+
+    call: Call[Any]
+
+
+_Plan = Generator["Call[Any] | _Try | _Probe", Any, Any]
 
 
 def _run_sync(client: Client, plan: _Plan) -> Any:
@@ -253,10 +262,12 @@ def _run_sync(client: Client, plan: _Plan) -> Any:
             except StopIteration as done:
                 return done.value
             error = None
-            if isinstance(step, _Try):
+            if isinstance(step, _Try | _Probe):
                 try:
                     with tx.transaction() as savepoint:
                         reply = savepoint.run(step.call)
+                        if isinstance(step, _Probe):
+                            raise psycopg.Rollback()
                 except LiteLLMDBError as exc:
                     error = exc
             else:
@@ -273,10 +284,12 @@ async def _run_async(client: AsyncClient, plan: _Plan) -> Any:
             except StopIteration as done:
                 return done.value
             error = None
-            if isinstance(step, _Try):
+            if isinstance(step, _Try | _Probe):
                 try:
                     async with tx.transaction() as savepoint:
                         reply = await savepoint.run(step.call)
+                        if isinstance(step, _Probe):
+                            raise psycopg.Rollback()
                 except LiteLLMDBError as exc:
                     error = exc
             else:
@@ -291,10 +304,11 @@ class LiteLLMDBLogger(ProxyHooks, CustomLogger):
     own pools from ``dsn``, else ``DATABASE_URL`` / ``POSTGRES_*``, on first use.
     ``credits_per_usd``: the conversion of LiteLLM's dollar cost; ``None`` (the
     default): the database's rate (``usd_to_credits``, from ``pricing_settings``,
-    so the rate is configured in one place); a number: that rate instead, an
-    override converted here. ``hold``: the pre-call hook holds the worst-case
-    cost with ``reserve_credits`` (when the database has it), else it only
-    checks the available balance. ``hold_ttl``: how long an unsettled hold
+    so the rate is configured in one place); a number: that rate instead (passed
+    to ``usd_to_credits``, which converts and rounds). ``hold``: the pre-call hook
+    holds the worst-case cost with ``reserve_credits``; false: it only asks the
+    database whether the user could hold it (the reservation is made in a
+    savepoint that is rolled back). ``hold_ttl``: how long an unsettled hold
     lives. ``max_completion_tokens``: the completion size assumed for the worst
     case when a request sets no ``max_tokens`` and LiteLLM does not know the
     model's maximum output. ``fallback_estimate``: credits held for a model
@@ -377,7 +391,6 @@ class LiteLLMDBLogger(ProxyHooks, CustomLogger):
         self.errors = 0
         """Events that could not be recorded (the reason is logged)."""
         self.last_error: BaseException | None = None
-        self._holds_available: bool | None = None
         self._conversion_available: bool | None = None
 
     def _replay_in_background(self) -> None:
@@ -434,17 +447,17 @@ class LiteLLMDBLogger(ProxyHooks, CustomLogger):
     # -- cost -------------------------------------------------------------------------------
 
     def _credits(self, usd: Decimal) -> _Plan:
-        """Plan steps: ``usd`` in credits, rounded up to a millionth -- at ``credits_per_usd``
-        when one was given, else by the database (``usd_to_credits``). ``None`` when the
-        database is older than ``usd_to_credits``: the caller falls back on its own."""
-        if self.credits_per_usd is not None:
-            return (usd * self.credits_per_usd).quantize(_MICRO, rounding=ROUND_UP)
+        """Plan steps: ``usd`` in credits by the database (``usd_to_credits``: at
+        ``credits_per_usd`` when one was given, else at the database's rate; rounded up to a
+        millionth). ``None`` when the database is older than ``usd_to_credits``: the caller
+        prices the call with ``calculate_cost`` instead."""
+        rate = DEFAULT if self.credits_per_usd is None else self.credits_per_usd
         if self._conversion_available:
-            return (yield calls.usd_to_credits(usd))
+            return (yield calls.usd_to_credits(usd, rate))
         if self._conversion_available is False:
             return None
         try:
-            credits = yield _Try(calls.usd_to_credits(usd))
+            credits = yield _Try(calls.usd_to_credits(usd, rate))
         except LiteLLMDBError as exc:
             if exc.sqlstate != _UNDEFINED_FUNCTION:
                 raise
@@ -652,36 +665,18 @@ class LiteLLMDBLogger(ProxyHooks, CustomLogger):
             amount = self.fallback_estimate
         if amount is None:
             raise UnpricedModelError(f"litellm-db: no price for the model of request {request_id}")
-        if self.hold and self._holds_available is not False:
-            try:
-                held = yield _Try(calls.reserve_credits(
-                    user_id, amount, request_id, ttl=self.hold_ttl,
-                    metadata={"source": "litellm pre-call hook"},
-                ))
-            except LiteLLMDBError as exc:
-                if exc.sqlstate != _UNDEFINED_FUNCTION:
-                    raise
-                self._holds_available = False  # an older database: check the balance instead
-            else:
-                self._holds_available = True
-                if held.success:
-                    meta[HOLD_KEY] = {"user_id": user_id, "request_id": request_id}
-                    return None
-                return RequestRefusedError(
-                    held.error_message or f"{user_id} cannot afford this request",
-                    error_code=held.error_code,
-                )
-        balance = yield calls.get_user_balance(user_id)
-        if balance is None:
-            return RequestRefusedError(f"no credit account for user {user_id}",
-                                       error_code="unknown_user")
-        available = (balance.credits_available if balance.credits_available is not None
-                     else balance.credits_remaining)
-        if available < amount:
+        reserve = calls.reserve_credits(user_id, amount, request_id, ttl=self.hold_ttl,
+                                        metadata={"source": "litellm pre-call hook"})
+        # Without holds the reservation is made and undone (its savepoint rolled back): the
+        # database still decides, by the rules of a hold, whether the user can afford the call.
+        held = yield (reserve if self.hold else _Probe(reserve))
+        if not held.success:
             return RequestRefusedError(
-                f"insufficient credits: {available} available, this request may cost {amount}",
-                error_code="insufficient_credits",
+                held.error_message or f"{user_id} cannot afford this request",
+                error_code=held.error_code,
             )
+        if self.hold:
+            meta[HOLD_KEY] = {"user_id": user_id, "request_id": request_id}
         return None
 
     async def async_pre_call_hook(self, user_api_key_dict: Any, cache: Any, data: dict[str, Any],

@@ -44,7 +44,7 @@ import uuid
 from collections.abc import AsyncGenerator, Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
-from decimal import ROUND_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 import psycopg
@@ -73,7 +73,6 @@ PROXY_CALL_TYPES = frozenset({
 #: LiteLLM's user id for requests made with the proxy's master key.
 PROXY_ADMIN_USER = "default_user_id"
 _SCALARS = (str, int, float, bool)
-_MICRO = Decimal("0.000001")
 # Fields the proxy itself adds to the client's metadata.
 _PROXY_FLAGS = frozenset({HOLD_KEY, "used_client_oauth_token", "headers", "requester_ip_address",
                           "user_agent"})
@@ -179,6 +178,15 @@ def proxy_payer(key: Any, data: Mapping[str, Any], *, default_user_id: str | Non
 
 
 # -- the statements: each one round trip, each idempotent by the request id ------------------------
+#
+# Each is sent as prepared-once bytes (psycopg prepares a statement it has run a few times on a
+# connection); every money rule -- the conversion of dollars (at the database's rate, or at the
+# operator's override passed as credits_per_usd) and its rounding -- is the database's.
+
+
+def _sql(text: str) -> bytes:
+    return " ".join(text.split()).encode()
+
 
 # The hold's commit does not wait for the disk (synchronous_commit off for this transaction
 # only): a hold lost in a crash charges nothing, and its settlement then finds no hold and
@@ -191,11 +199,17 @@ cross join lateral litellm.reserve_credits(
     ttl => %(ttl)s, metadata => %(metadata)s
 ) as r
 """
-_AMOUNT_USD = "litellm.usd_to_credits(%(usd)s)"
-_AMOUNT_CREDITS = "%(credits)s::numeric"
-_DB_PRICE = """
+# Dollars converted at the database's rate, or (True) at the operator's credits_per_usd.
+_TO_CREDITS = {
+    False: "litellm.usd_to_credits({usd})",
+    True: "litellm.usd_to_credits({usd}, credits_per_usd => %(credits_per_usd)s)",
+}
+_RESERVE_USD = {override: _sql(_RESERVE.format(amount=convert.format(usd="%(usd)s")))
+                for override, convert in _TO_CREDITS.items()}
+_RESERVE_CREDITS = _sql(_RESERVE.format(amount="%(credits)s::numeric"))
+_DB_PRICE = _sql("""
 select litellm.calculate_cost(%(provider)s, %(model)s, %(prompt_tokens)s, %(completion_tokens)s)
-"""
+""")
 
 # The settlement and the usage row in one function call (settle_llm_call), one round trip.
 _SETTLE = """
@@ -206,11 +220,9 @@ from litellm.settle_llm_call(
     completion_tokens => %(completion_tokens)s, litellm_call_id => %(request_id)s,
     latency_ms => %(latency_ms)s, cost_usd => %(cost_usd)s, team_id => %(team_id)s,
     organization_id => %(organization_id)s, request_metadata => %(request_metadata)s,
-    response_metadata => %(response_metadata)s, metadata => %(settle_metadata)s
+    response_metadata => %(response_metadata)s, metadata => '{{"source": "litellm proxy"}}'
 ) as s
 """
-_COST_USD = "litellm.usd_to_credits(%(cost_usd)s)"
-_COST_CREDITS = "%(credits)s::numeric"
 _COST_DATABASE = """litellm.calculate_cost(
         %(provider)s, %(model)s, %(prompt_tokens)s, %(completion_tokens)s,
         tier => (select b.tier from litellm.get_user_balance(%(user_id)s) as b))"""
@@ -227,9 +239,18 @@ from litellm.record_llm_call(
     request_metadata => %(request_metadata)s, response_metadata => %(response_metadata)s
 ) as r
 """
+#: (settle, charge-if-unheld) by how the cost is priced: LiteLLM's dollars at the database's
+#: rate or the operator's, or the database's price.
+_SETTLE_BY = {
+    cost: (_sql(_SETTLE.format(cost=sql)), _sql(_CHARGE.format(cost=sql)))
+    for cost, sql in (("usd", _TO_CREDITS[False].format(usd="%(cost_usd)s")),
+                      ("usd at rate", _TO_CREDITS[True].format(usd="%(cost_usd)s")),
+                      ("database", _COST_DATABASE))
+}
 
-_RELEASE = "select r.released from litellm.release_reservation(%(user_id)s, %(request_id)s) as r"
-_FAILED = """
+_RELEASE = _sql(
+    "select r.released from litellm.release_reservation(%(user_id)s, %(request_id)s) as r")
+_FAILED = _sql("""
 select r.usage_log_id
 from litellm.record_llm_call(
     user_id => %(user_id)s, provider => %(provider)s, model => %(model)s, success => false,
@@ -239,7 +260,7 @@ from litellm.record_llm_call(
     organization_id => %(organization_id)s, request_metadata => %(request_metadata)s,
     response_metadata => %(response_metadata)s
 ) as r
-"""
+""")
 
 
 # Tokens at which a deployment's price is checked for linearity (above LiteLLM's tiers).
@@ -319,7 +340,7 @@ class ProxyHooks:
         if pool is not None:
             await pool.close()
 
-    async def _query(self, query: str, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+    async def _query(self, query: bytes, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
         """Run one statement (its own transaction). A connection that broke (the database
         restarted, a network blip) is replaced and the statement run once more; the statements
         are idempotent, so a commit whose acknowledgement was lost replays."""
@@ -327,7 +348,7 @@ class ProxyHooks:
             pool = await self._proxy_pool()
             try:
                 async with pool.connection() as conn:
-                    cur = await conn.execute(query.encode(), params)
+                    cur = await conn.execute(query, params, prepare=True)
                     return await cur.fetchall()
             except psycopg.OperationalError as exc:
                 if attempt == 2:
@@ -448,14 +469,13 @@ class ProxyHooks:
                 worst = total
         return (usd(worst) if worst else None), first
 
-    async def _hold_amount(self, data: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
-        """The reserve statement's amount: dollars the database converts, else credits."""
+    async def _hold_amount(self, data: Mapping[str, Any]) -> tuple[bytes, dict[str, Any]]:
+        """The reserve statement and its amount: dollars the database converts (at its rate,
+        or at the operator's ``credits_per_usd``), else credits the database priced."""
         dollars, first = self.worst_case_usd(data)
         if dollars is not None:
-            if self.credits_per_usd is not None:  # the operator's override of the rate
-                return _AMOUNT_CREDITS, {"credits": (dollars * self.credits_per_usd).quantize(
-                    _MICRO, rounding=ROUND_UP)}
-            return _AMOUNT_USD, {"usd": dollars}
+            return (_RESERVE_USD[self.credits_per_usd is not None],
+                    {"usd": dollars, "credits_per_usd": self.credits_per_usd})
         if first:
             provider, model = split_model(first["model"], None)
             try:
@@ -466,9 +486,9 @@ class ProxyHooks:
             except NotFoundError:  # no price row applies, not even a fallback
                 rows = []
             if rows and rows[0][0] is not None:
-                return _AMOUNT_CREDITS, {"credits": rows[0][0]}
+                return _RESERVE_CREDITS, {"credits": rows[0][0]}
         if self.fallback_estimate is not None:
-            return _AMOUNT_CREDITS, {"credits": self.fallback_estimate}
+            return _RESERVE_CREDITS, {"credits": self.fallback_estimate}
         raise UnpricedModelError(
             f"litellm-db: model {data.get('model')!r} has no price, so this request cannot be"
             " charged; the operator must set one")
@@ -515,11 +535,11 @@ class ProxyHooks:
             raise NoPayerError("litellm-db: no one to charge for this request: the key has no"
                                " user (give it a user_id)")
         request_id = f"proxy-{uuid.uuid4()}"
-        amount, params = await self._hold_amount(data)
+        reserve, params = await self._hold_amount(data)
         hold_meta = {"source": "litellm proxy", "team_id": payer.team_id,
                      "organization_id": payer.organization_id,
                      "client_call_id": _text(data.get("litellm_call_id"))}
-        rows = await self._query(_RESERVE.format(amount=amount), {
+        rows = await self._query(reserve, {
             **params, "user_id": payer.user_id, "request_id": request_id, "ttl": self.hold_ttl,
             "metadata": Jsonb({k: v for k, v in hold_meta.items() if v is not None}),
         })
@@ -579,27 +599,23 @@ class ProxyHooks:
             "organization_id": hold.get("organization_id"),
             "latency_ms": max(0, int((time.monotonic() - hold.get("started", 0)) * 1000))
             if hold.get("started") else None,
-            "settle_metadata": Jsonb({"source": "litellm proxy"}),
             "request_metadata": Jsonb(self._request_metadata(data.get("metadata") or {})),
             "response_metadata": Jsonb({k: v for k, v in {
                 "response_id": response_id, "client_call_id": hold.get("client_call_id"),
                 "model_group": _text(data.get("model")),
             }.items() if v is not None}),
         }
-        if self.cost_source == "database" or dollars is None:
-            cost_sql = _COST_DATABASE
-        elif self.credits_per_usd is not None:
-            cost_sql = _COST_CREDITS  # the operator's override of the rate
-            params["credits"] = (dollars * self.credits_per_usd).quantize(_MICRO, rounding=ROUND_UP)
-        else:
-            cost_sql = _COST_USD
+        params["credits_per_usd"] = self.credits_per_usd
+        settle, charge = _SETTLE_BY[
+            "database" if self.cost_source == "database" or dollars is None
+            else "usd" if self.credits_per_usd is None else "usd at rate"]
         try:
-            rows = await self._query(_SETTLE.format(cost=cost_sql), params)
+            rows = await self._query(settle, params)
         except (NotFoundError, RefusedError) as exc:
             # The hold is gone (the call outlived its ttl): charge it as an unheld call.
             log.warning("litellm-db: hold %s not settled (%s); charging directly",
                         hold["request_id"], exc)
-            rows = await self._charge_unheld(cost_sql, params)
+            rows = await self._charge_unheld(charge, params)
         except (BillingUnavailableError, InsufficientCreditsError):
             raise
         except LiteLLMDBError as exc:
@@ -612,8 +628,8 @@ class ProxyHooks:
             log.warning("litellm-db: %s could not pay %s credits of %s", hold["user_id"],
                         uncovered, hold["request_id"])
 
-    async def _charge_unheld(self, cost_sql: str, params: dict[str, Any]) -> list[Any]:
-        rows = await self._query(_CHARGE.format(cost=cost_sql), params)
+    async def _charge_unheld(self, charge: bytes, params: dict[str, Any]) -> list[Any]:
+        rows = await self._query(charge, params)
         charged, amount, _, error_code, error_message = rows[0]
         if not charged and amount == 0 and error_code:
             raise RequestRefusedError(f"litellm-db: {error_message or error_code}",

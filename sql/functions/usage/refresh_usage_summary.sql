@@ -33,26 +33,35 @@
 -- leaves the summaries as they were. An UPDATE of a log row replaces its old
 -- values by the new ones in the summaries.
 
-create or replace function litellm._usage_log_slot(relid oid)
-returns smallint
+-- A set-returning BEGIN ATOMIC function without a SET clause, so that the
+-- planner inlines it into the triggers' INSERT (read as
+-- `cross join litellm._usage_log_current_slot(tg_relid) as s`): a scalar SQL
+-- function that reads a table is never inlined, and was planned again on every
+-- logged call. Stable, not volatile (which would keep it from being inlined):
+-- a refresh may switch the slot while a statement runs, and every slot a row
+-- lands in is folded exactly once (see above), so any value read is right.
+create or replace function litellm._usage_log_current_slot(relid oid)
+returns table (slot smallint)
 language sql
-volatile
-set search_path = pg_catalog, pg_temp
+stable
+security invoker
 begin atomic
     select (g.last_value % 2)::smallint
     from litellm.usage_summary_generation as g
     where
-        _usage_log_slot.relid = 'litellm.llm_usage_log'::regclass  -- noqa: RF01
+        _usage_log_current_slot.relid = 'litellm.llm_usage_log'::regclass  -- noqa: RF01
         or exists (
             select from pg_catalog.pg_inherits as i
-            where i.inhrelid = _usage_log_slot.relid and i.inhparent = 'litellm.llm_usage_log'::regclass  -- noqa: RF01
+            where
+                i.inhrelid = _usage_log_current_slot.relid  -- noqa: RF01
+                and i.inhparent = 'litellm.llm_usage_log'::regclass
         );
 end;
 
-comment on function litellm._usage_log_slot(oid) is
+comment on function litellm._usage_log_current_slot(oid) is
 'The usage_summary_pending slot a statement on relid (llm_usage_log or one of its partitions) appends to: '
-'usage_summary_generation.last_value % 2, read at the call (volatile: a refresh switches it). NULL for a table that is '
-'not part of the log (a detached, archived partition).';
+'usage_summary_generation.last_value % 2, read when the statement runs. No row for a table that is not part of the '
+'log (a detached, archived partition). Inlined into the summary-queue triggers.';
 
 -- SECURITY DEFINER: writes usage_summary_pending, which the inserting role may not.
 create or replace function litellm._usage_log_enqueue_inserts()
@@ -62,19 +71,15 @@ volatile
 security definer
 set search_path = pg_catalog, pg_temp
 as $$
-declare
-    v_slot smallint := litellm._usage_log_slot(tg_relid);
 begin
-    if v_slot is null then
-        return null;  -- a detached (archived) partition is no longer part of the log
-    end if;
+    -- No slot, no row: a detached (archived) partition is no longer part of the log.
     insert into litellm.usage_summary_pending (
         slot, date, user_id, provider, model, tenant_id, organization_id, team_id, service_name, operation,
         request_count, success_count, failure_count, total_prompt_tokens, total_completion_tokens, total_tokens,
         total_latency_ms, latency_count, total_cost, total_cost_usd
     )
     select
-        v_slot,
+        s.slot,
         (n.created_at at time zone 'UTC')::date,
         n.user_id,
         n.provider,
@@ -95,7 +100,8 @@ begin
         sum(n.cost_credits),
         coalesce(sum(n.cost_usd), 0)
     from new_rows as n
-    group by 2, 3, 4, 5, 6, 7, 8, 9, 10;
+    cross join litellm._usage_log_current_slot(tg_relid) as s
+    group by 1, 2, 3, 4, 5, 6, 7, 8, 9, 10;
     return null;
 end
 $$;
@@ -112,19 +118,14 @@ volatile
 security definer
 set search_path = pg_catalog, pg_temp
 as $$
-declare
-    v_slot smallint := litellm._usage_log_slot(tg_relid);
 begin
-    if v_slot is null then
-        return null;
-    end if;
     insert into litellm.usage_summary_pending (
         slot, date, user_id, provider, model, tenant_id, organization_id, team_id, service_name, operation,
         request_count, success_count, failure_count, total_prompt_tokens, total_completion_tokens, total_tokens,
         total_latency_ms, latency_count, total_cost, total_cost_usd
     )
     select
-        v_slot, d.date, d.user_id, d.provider, d.model, d.tenant_id, d.organization_id, d.team_id, d.service_name,
+        s.slot, d.date, d.user_id, d.provider, d.model, d.tenant_id, d.organization_id, d.team_id, d.service_name,
         d.operation, d.request_count, d.success_count, d.failure_count, d.total_prompt_tokens,
         d.total_completion_tokens, d.total_tokens, d.total_latency_ms, d.latency_count, d.total_cost, d.total_cost_usd
     from (
@@ -163,6 +164,7 @@ begin
         ) as r
         group by 1, 2, 3, 4, 5, 6, 7, 8, 9
     ) as d
+    cross join litellm._usage_log_current_slot(tg_relid) as s
     where (
         d.request_count, d.success_count, d.failure_count, d.total_prompt_tokens, d.total_completion_tokens,
         d.total_tokens, d.total_latency_ms, d.latency_count, d.total_cost, d.total_cost_usd
