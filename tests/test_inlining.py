@@ -67,6 +67,18 @@ CALLS = {
     "_budgets_applying": (
         "select b.budget_id from litellm._budgets_applying('u1', 't1', 'o1', 'm', true, true) as b"
     ),
+    "_charge_subjects": (
+        "select s.team_id, s.organization_id from litellm.user_credits as uc"
+        " cross join lateral litellm._charge_subjects(uc.user_id, null) as s"
+    ),
+    "_within_budget": (
+        "update litellm.budget_counters as c set spent = c.spent + 1"
+        " where c.budget_id = 1 and litellm._within_budget(c.spent, c.held, 1, c.spent + 2)"
+    ),
+    "_soft_threshold_crossed": (
+        "select litellm._soft_threshold_crossed(t.threshold, b.hard_limit, 0, b.hard_limit)"
+        " from litellm.budgets as b cross join lateral unnest(b.soft_thresholds) as t (threshold)"
+    ),
 }
 
 # SQL helpers without a SET clause that are not inlined, and why that is fine.

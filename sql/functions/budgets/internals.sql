@@ -24,6 +24,48 @@ comment on function litellm._check_hierarchy_id(text, text) is
 'Rejects a NULL or blank organisation, team or model name with LD054 and one over 255 characters with LD007; '
 'returns it unchanged.';
 
+create or replace function litellm._check_budget_operation(team_id text, model text, kind text, tags text[])
+returns text[]
+language plpgsql
+immutable
+set search_path = pg_catalog, pg_temp
+as $$
+begin
+    -- The debit functions checked model and team already; a length test here
+    -- is cheaper than calling the helpers again on every charge.
+    if length(model) > 255 or length(team_id) > 255 then
+        raise exception using
+            errcode = 'LD007',
+            message = format('%s is longer than 255 characters', case when length(team_id) > 255 then 'team_id' else 'model' end);
+    end if;
+    if kind is null or kind not in ('charge', 'hold', 'release', 'settle', 'refund') then
+        raise exception using
+            errcode = 'LD050',
+            message = format('unknown budget operation %s', coalesce(quote_literal(left(kind, 300)), 'NULL')),
+            hint = 'kind is charge, hold, release, settle or refund.';
+    end if;
+    if tags is null or cardinality(tags) = 0 then
+        return null;
+    end if;
+    if cardinality(tags) > 16
+       or exists (
+           select from unnest(tags) as t (tag)
+           where t.tag is null or btrim(t.tag) = '' or length(t.tag) > 255
+       ) then
+        raise exception using
+            errcode = 'LD050',
+            message = 'tags must be at most 16 non-blank texts of at most 255 characters',
+            detail = format('tags: %s', left(tags::text, 300));
+    end if;
+    return array(select distinct t.tag from unnest(tags) as t (tag));
+end
+$$;
+
+comment on function litellm._check_budget_operation(text, text, text, text[]) is
+'Checks the arguments of _apply_budgets() other than user_id and amount: rejects a team_id or model over 255 '
+'characters with LD007, an unknown kind or more than 16 tags, or a NULL, blank or over-long tag, with LD050. Returns '
+'the distinct tags, NULL for none.';
+
 create or replace function litellm._charge_team(team_id text, subject litellm.budget_subjects)
 returns text
 language sql
