@@ -81,6 +81,23 @@ CALLS = {
     ),
 }
 
+# The auditor's checks: verify_ledger() is their union, each inlined into it.
+AUDITS = (
+    "_audit_journal_sum",
+    "_audit_last_balance_after",
+    "_audit_journal_sequence",
+    "_audit_journal_never_negative",
+    "_audit_journal_totals",
+    "_audit_lots_sum",
+    "_audit_lot_ranges",
+    "_audit_lot_allocations",
+    "_audit_entry_allocations",
+    "_audit_held_vs_holds",
+    "_audit_held_within_balance",
+    "_audit_hold_states",
+)
+CALLS.update({name: f"select a.user_id from litellm.{name}() as a" for name in AUDITS})
+
 # SQL helpers without a SET clause that are not inlined, and why that is fine.
 NOT_INLINED = {
     # A scalar function that reads a table is never inlined; it runs once per
