@@ -75,6 +75,10 @@ CALLS = {
         "update litellm.budget_counters as c set spent = c.spent + 1"
         " where c.budget_id = 1 and litellm._within_budget(c.spent, c.held, 1, c.spent + 2)"
     ),
+    "_budget_refusal": (
+        "select litellm._budget_refusal(b.level, b.budget_id, b.period, b.model, b.hard_limit,"
+        " 0, 0, 'hold', 1) from litellm.budgets as b"
+    ),
     "_soft_threshold_crossed": (
         "select litellm._soft_threshold_crossed(t.threshold, b.hard_limit, 0, b.hard_limit)"
         " from litellm.budgets as b cross join lateral unnest(b.soft_thresholds) as t (threshold)"

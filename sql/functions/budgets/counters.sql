@@ -113,6 +113,35 @@ comment on function litellm._within_budget(numeric, numeric, numeric, numeric) i
 'Whether a budget that has spent and holds held can take amount more without passing hard_limit (reaching it is '
 'allowed): the check of every charge and hold.';
 
+create or replace function litellm._budget_refusal(
+    level text,
+    budget_id bigint,
+    period text,
+    model text,
+    hard_limit numeric,
+    spent numeric,
+    held numeric,
+    kind text,
+    amount numeric
+)
+returns text
+language sql
+stable
+security invoker
+begin atomic
+    select format(
+        '%s budget %s (%s%s) would be exceeded: limit %s, spent %s, held %s, %s %s',
+        initcap(level), budget_id, period,  -- noqa: RF01
+        case when model is null then '' else ', model ' || model end,  -- noqa: RF01
+        hard_limit, spent, held,  -- noqa: RF01
+        case kind when 'hold' then 'hold' else 'cost' end, amount  -- noqa: RF01
+    );
+end;
+
+comment on function litellm._budget_refusal(text, bigint, text, text, numeric, numeric, numeric, text, numeric) is
+'The message of a budget''s refusal: which budget (level, budget_id, period, model) a charge or hold (kind) of '
+'amount would take past hard_limit, and what it has spent and holds.';
+
 create or replace function litellm._move_budget_counters(
     user_id text,
     team_id text,
@@ -188,19 +217,15 @@ begin
                and not litellm._within_budget(v_counter.spent, v_counter.held, amount, v_budget.hard_limit) then
                 -- Refused: undo the budgets already moved (exactly: charges
                 -- and holds only ever add), so that no amount changes.
-                for i in 1..cardinality(budget_ids) loop
-                    update litellm.budget_counters as c
-                    set spent = c.spent - v_add_spent, held = c.held - v_add_held
-                    where c.budget_id = budget_ids[i] and c.period_start = period_starts[i];
-                end loop;
+                update litellm.budget_counters as c
+                set spent = c.spent - v_add_spent, held = c.held - v_add_held
+                from unnest(budget_ids, period_starts) as x (budget_id, period_start)
+                where c.budget_id = x.budget_id and c.period_start = x.period_start;
                 refused_level := litellm._budget_level_name(v_budget.level, v_budget.model);
                 refused_budget_id := v_budget.budget_id;
-                refusal := format(
-                    '%s budget %s (%s%s) would be exceeded: limit %s, spent %s, held %s, %s %s',
-                    initcap(v_budget.level), v_budget.budget_id, v_budget.period,
-                    case when v_budget.model is null then '' else ', model ' || v_budget.model end,
-                    v_budget.hard_limit, v_counter.spent, v_counter.held,
-                    case kind when 'hold' then 'hold' else 'cost' end, amount
+                refusal := litellm._budget_refusal(
+                    v_budget.level, v_budget.budget_id, v_budget.period, v_budget.model, v_budget.hard_limit,
+                    v_counter.spent, v_counter.held, kind, amount
                 );
                 return;
             end if;
