@@ -67,10 +67,6 @@ CALLS = {
     "_budgets_applying": (
         "select b.budget_id from litellm._budgets_applying('u1', 't1', 'o1', 'm', true, true) as b"
     ),
-    "_charge_subjects": (
-        "select s.team_id, s.organization_id from litellm.user_credits as uc"
-        " cross join lateral litellm._charge_subjects(uc.user_id, null) as s"
-    ),
     "_within_budget": (
         "update litellm.budget_counters as c set spent = c.spent + 1"
         " where c.budget_id = 1 and litellm._within_budget(c.spent, c.held, 1, c.spent + 2)"

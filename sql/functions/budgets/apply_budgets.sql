@@ -6,9 +6,9 @@
 -- It returns one row: ok = true when every budget that applies allowed the
 -- amount and was updated; ok = false with the level, budget_id and a message
 -- when one refused, and then it changed no amount at all. Each step is a
--- helper of this folder: the checks (internals.sql), whom the charge counts
--- against (subjects.sql), the counters in lock order (counters.sql), the
--- alerts (alerts.sql) and the daily attribution (attribution.sql).
+-- helper of this folder: the checks (internals.sql), the counters in lock
+-- order (counters.sql; which budgets apply: subjects.sql), the alerts
+-- (alerts.sql) and the daily attribution (attribution.sql).
 
 create or replace function litellm._apply_budgets(
     user_id text,
@@ -30,7 +30,9 @@ declare
     v_tags text [] := litellm._check_budget_operation(
         _apply_budgets.team_id, _apply_budgets.model, _apply_budgets.kind, _apply_budgets.tags
     );
-    v_subject record;
+    v_subject litellm.budget_subjects;
+    v_team text;
+    v_org text;
     v_moved record;
 begin
     ok := true;
@@ -39,20 +41,26 @@ begin
         return;
     end if;
 
-    -- Whom the charge counts against. The fast path: a user in no team,
+    -- Whom the charge counts against: the team it is made in, that team's
+    -- organisation, the user's own budgets. The fast path: a user in no team,
     -- without budgets of their own, charged without a team or tags costs
     -- this one probe.
-    select s.* into v_subject from litellm._charge_subjects(v_user, _apply_budgets.team_id) as s;
-    if v_subject.team_id is null and v_tags is null and not v_subject.has_user_budgets then
+    select s.* into v_subject from litellm.budget_subjects as s where s.user_id = v_user;
+    v_team := litellm._charge_team(_apply_budgets.team_id, v_subject);
+    if v_team is null and v_tags is null and not coalesce(v_subject.has_user_budgets, false) then
         return next;
         return;
+    end if;
+    if v_team is not null then
+        select t.organization_id into v_org from litellm.teams as t where t.team_id = v_team;
     end if;
 
     -- Every applicable budget's counter, in lock order; all or nothing.
     v_moved := litellm._move_budget_counters(
-        user_id => v_user, team_id => v_subject.team_id, organization_id => v_subject.organization_id,
-        model => _apply_budgets.model, has_user_budgets => v_subject.has_user_budgets,
-        has_membership_budgets => v_subject.has_membership_budgets, amount => v_amount, kind => _apply_budgets.kind
+        user_id => v_user, team_id => v_team, organization_id => v_org, model => _apply_budgets.model,
+        has_user_budgets => coalesce(v_subject.has_user_budgets, false),
+        has_membership_budgets => coalesce(v_subject.has_membership_budgets, false),
+        amount => v_amount, kind => _apply_budgets.kind
     );
     if v_moved.refusal is not null then
         ok := false;
@@ -65,13 +73,13 @@ begin
 
     if v_moved.thresholds_crossed then
         perform litellm._record_budget_alerts(
-            v_user, v_subject.team_id, v_amount, v_moved.budget_ids, v_moved.period_starts, v_moved.spent_before
+            v_user, v_team, v_amount, v_moved.budget_ids, v_moved.period_starts, v_moved.spent_before
         );
     end if;
 
     if _apply_budgets.kind in ('charge', 'settle', 'refund') then
         perform litellm._attribute_spend(
-            v_user, v_subject.team_id, v_subject.organization_id, _apply_budgets.model, v_amount,
+            v_user, v_team, v_org, _apply_budgets.model, v_amount,
             _apply_budgets.kind, v_tags
         );
     end if;

@@ -1,5 +1,5 @@
--- Whom a charge counts against: the team it is made in, that team's
--- organisation, and the budgets that apply to it, each found by one lookup.
+-- Whom a charge counts against: the team it is made in and the budgets that
+-- apply to it.
 
 create or replace function litellm._budget_team(user_id text, team_id text)
 returns text
@@ -19,38 +19,6 @@ end;
 comment on function litellm._budget_team(text, text) is
 'The team a charge is made in: team_id when given, else the user''s primary team (NULL for none). Store it with a '
 'hold so that its release and settlement name the same team.';
-
-create or replace function litellm._charge_subjects(user_id text, team_id text)
-returns table (
-    team_id text,
-    organization_id text,
-    has_user_budgets boolean,
-    has_membership_budgets boolean
-)
-language sql
-stable
-security invoker
-begin atomic
-    select
-        litellm._charge_team(_charge_subjects.team_id, x.subject) as team_id,  -- noqa: RF01
-        t.organization_id,
-        coalesce((x.subject).has_user_budgets, false) as has_user_budgets,
-        coalesce((x.subject).has_membership_budgets, false) as has_membership_budgets
-    from (
-        select (
-            select s from litellm.budget_subjects as s
-            where s.user_id = _charge_subjects.user_id  -- noqa: RF01
-        ) as subject
-    ) as x
-    left join litellm.teams as t
-        on t.team_id = litellm._charge_team(_charge_subjects.team_id, x.subject);  -- noqa: RF01
-end;
-
-comment on function litellm._charge_subjects(text, text) is
-'One row: whom a charge of user_id in team_id (NULL: the user''s primary team) counts against. team_id is the team '
-'it is made in (NULL for none), organization_id that team''s organisation, has_user_budgets and '
-'has_membership_budgets whether the user has active budgets of those levels. Two index probes; the planner inlines '
-'it into the statement that reads it.';
 
 create or replace function litellm._budgets_applying(
     user_id text,
