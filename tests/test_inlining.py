@@ -67,6 +67,10 @@ CALLS = {
     "_budgets_applying": (
         "select b.budget_id from litellm._budgets_applying('u1', 't1', 'o1', 'm', true, true) as b"
     ),
+    "_budget_args_to_check": (
+        "select litellm._budget_args_to_check(b.user_id, b.hard_limit, b.team_id, b.model, b.period,"
+        " b.soft_thresholds::text[]) from litellm.budgets as b"
+    ),
     "_within_budget": (
         "update litellm.budget_counters as c set spent = c.spent + 1"
         " where c.budget_id = 1 and litellm._within_budget(c.spent, c.held, 1, c.spent + 2)"

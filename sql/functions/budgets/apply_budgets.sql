@@ -25,16 +25,25 @@ set search_path = pg_catalog, pg_temp
 as $$
 #variable_conflict use_column
 declare
-    v_user text := litellm._check_user_id(_apply_budgets.user_id);
-    v_amount numeric := litellm._check_amount(_apply_budgets.amount, 'amount', true);
-    v_tags text [] := litellm._check_budget_operation(
-        _apply_budgets.team_id, _apply_budgets.model, _apply_budgets.kind, _apply_budgets.tags
-    );
+    v_user text := _apply_budgets.user_id;
+    v_amount numeric := round(_apply_budgets.amount, 6);
+    v_tags text [];
     v_subject litellm.budget_subjects;
     v_team text;
     v_org text;
     v_moved record;
 begin
+    -- The arguments: one inlined test; the checks that raise (and collect the
+    -- tags) run only when it finds something to check.
+    if litellm._budget_args_to_check(
+        v_user, _apply_budgets.amount, _apply_budgets.team_id, _apply_budgets.model, _apply_budgets.kind,
+        _apply_budgets.tags
+    ) then
+        v_tags := litellm._check_budget_args(
+            v_user, _apply_budgets.amount, _apply_budgets.team_id, _apply_budgets.model, _apply_budgets.kind,
+            _apply_budgets.tags
+        );
+    end if;
     ok := true;
     if v_amount = 0 then
         return next;

@@ -24,15 +24,39 @@ comment on function litellm._check_hierarchy_id(text, text) is
 'Rejects a NULL or blank organisation, team or model name with LD054 and one over 255 characters with LD007; '
 'returns it unchanged.';
 
-create or replace function litellm._check_budget_operation(team_id text, model text, kind text, tags text[])
+create or replace function litellm._budget_args_to_check(
+    user_id text, amount numeric, team_id text, model text, kind text, tags text[]
+)
+returns boolean
+language sql
+immutable
+security invoker
+begin atomic
+    -- NaN compares above every number, so it fails the upper bound.
+    select
+        user_id is null or length(user_id) > 255 or btrim(user_id) = ''  -- noqa: RF01
+        or amount is null or not (amount >= 0 and amount < 1e14 and amount = round(amount, 6))  -- noqa: RF01
+        or length(team_id) > 255 or length(model) > 255  -- noqa: RF01
+        or kind is null or kind not in ('charge', 'hold', 'release', 'settle', 'refund')  -- noqa: RF01
+        or cardinality(tags) > 0;  -- noqa: RF01
+end;
+
+comment on function litellm._budget_args_to_check(text, numeric, text, text, text, text[]) is
+'Whether the arguments of _apply_budgets() need _check_budget_args(): one is outside what it accepts, or tags are '
+'given (to be checked and collected). A plain expression the planner inlines, so a charge without tags calls no '
+'check.';
+
+create or replace function litellm._check_budget_args(
+    user_id text, amount numeric, team_id text, model text, kind text, tags text[]
+)
 returns text[]
 language plpgsql
 immutable
 set search_path = pg_catalog, pg_temp
 as $$
 begin
-    -- The debit functions checked model and team already; a length test here
-    -- is cheaper than calling the helpers again on every charge.
+    perform litellm._check_user_id(user_id);
+    perform litellm._check_amount(amount, 'amount', true);
     if length(model) > 255 or length(team_id) > 255 then
         raise exception using
             errcode = 'LD007',
@@ -61,10 +85,10 @@ begin
 end
 $$;
 
-comment on function litellm._check_budget_operation(text, text, text, text[]) is
-'Checks the arguments of _apply_budgets() other than user_id and amount: rejects a team_id or model over 255 '
-'characters with LD007, an unknown kind or more than 16 tags, or a NULL, blank or over-long tag, with LD050. Returns '
-'the distinct tags, NULL for none.';
+comment on function litellm._check_budget_args(text, numeric, text, text, text, text[]) is
+'Raises the error _apply_budgets() documents for the first argument out of bounds: LD004 (user_id), LD001 (amount), '
+'LD007 (team_id or model over 255 characters), LD050 (an unknown kind; more than 16 tags, or a NULL, blank or '
+'over-long tag). Returns the distinct tags, NULL for none.';
 
 create or replace function litellm._charge_team(team_id text, subject litellm.budget_subjects)
 returns text
