@@ -68,8 +68,8 @@ CALLS = {
         "select b.budget_id from litellm._budgets_applying('u1', 't1', 'o1', 'm', true, true) as b"
     ),
     "_budget_args_to_check": (
-        "select litellm._budget_args_to_check(b.user_id, b.hard_limit, b.team_id, b.model, b.period,"
-        " b.soft_thresholds::text[]) from litellm.budgets as b"
+        "select litellm._budget_args_to_check(b.user_id, b.hard_limit, b.team_id, b.model,"
+        " b.period, b.soft_thresholds::text[]) from litellm.budgets as b"
     ),
     "_within_budget": (
         "update litellm.budget_counters as c set spent = c.spent + 1"
