@@ -22,7 +22,11 @@ calls made once per request or payment with the same loop:
 
 * record_llm_call  -- ``litellm.record_llm_call`` with a cost and a fresh
   request id: the debit plus the usage log row and its queue;
-* add_user_credits -- ``litellm.add_user_credits`` with a fresh Stripe charge id.
+* add_user_credits -- ``litellm.add_user_credits`` with a fresh Stripe charge id;
+* budgets          -- ``litellm.debit_user_credits`` for users each in a team of
+  their own, in an organisation of their own, with a team and an organisation
+  budget (never reached; counters and attribution rows exist before timing):
+  the debit's budget path, two counters checked and updated.
 
 The server must run on this machine (the throwaway cluster does; a
 LITELLM_DB_BENCH_DSN server must be local). Prints microseconds of CPU per
@@ -38,7 +42,7 @@ import sys
 from pathlib import Path
 
 import psycopg
-from common import bench_server, new_database, write_results
+from common import bench_server, fund_users, new_database, write_results
 
 USERS = 1000
 
@@ -119,6 +123,10 @@ begin
             perform * from litellm.record_llm_call(
                 user_id => v_user, provider => 'openai', model => 'gpt-4', prompt_tokens => 10,
                 completion_tokens => 20, cost => 0.000001, request_id => v_key);
+        elsif variant = 'budgets' then
+            perform * from litellm.debit_user_credits(
+                'budget' || substr(v_user, 6), 0.000001, 'openai', 'gpt-4', 10, 20, 'balanced',
+                '{}', v_key);
         elsif variant = 'add_user_credits' then
             perform * from litellm.add_user_credits(
                 v_user, 0.000001, 'purchase', 'stripe', v_key);
@@ -133,7 +141,25 @@ $$;
 """
 
 VARIANTS = ("floor", "wrapper", "function")
-MORE_VARIANTS = ("record_llm_call", "add_user_credits")
+MORE_VARIANTS = ("record_llm_call", "add_user_credits", "budgets")
+
+
+def setup_budgets(conn: psycopg.Connection) -> None:
+    """Users budget-1..N, each in a team and an organisation of their own, both with a budget."""
+    big = 10**12
+    fund_users(conn, USERS, prefix="budget")
+    for u in range(1, USERS + 1):
+        conn.execute("select litellm.create_organization(%s)", (f"budget-org-{u}",))
+        conn.execute("select litellm.create_team(%s, %s)", (f"budget-team-{u}", f"budget-org-{u}"))
+        conn.execute("select litellm.set_budget('organization', %s, organization_id => %s)",
+                     (big, f"budget-org-{u}"))
+        conn.execute("select litellm.set_budget('team', %s, team_id => %s)",
+                     (big, f"budget-team-{u}"))
+        conn.execute("select litellm.add_team_member(%s, %s)", (f"budget-{u}", f"budget-team-{u}"))
+        # Steady state: this period's counter rows and today's attribution row exist.
+        conn.execute("select litellm._apply_budgets(%s, null, 'gpt-4', 0.000001, 'charge')",
+                     (f"budget-{u}",))
+    conn.execute("vacuum analyze")
 
 
 def backend_cpu_seconds(pid: int) -> float:
@@ -165,8 +191,12 @@ def main() -> int:
             conn.execute(SETUP.replace("@USERS@", str(USERS))
                          .replace("@WRAPPER_STATEMENT@", wrapped)
                          .replace("@FLOOR_STATEMENT@", looped))
+            if "budgets" in variants:
+                setup_budgets(conn)
             pid = conn.execute("select pg_backend_pid()").fetchone()[0]
             conn.execute("call debit_cost.run('function', 200)")  # warm the caches
+            if "budgets" in variants:
+                conn.execute("call debit_cost.run('budgets', 200)")
             runs: dict[str, list[float]] = {v: [] for v in variants}
             for _ in range(args.rounds):
                 for variant in variants:

@@ -9,6 +9,100 @@ CREATE SCHEMA litellm;
 -- comment SCHEMA litellm
 COMMENT ON SCHEMA litellm IS 'litellm-db: credits, ledger, usage metering and budgets for an LLM gateway.';
 
+-- table credit_allocations
+CREATE TABLE litellm.credit_allocations (
+    transaction_id bigint NOT NULL,
+    lot_id bigint NOT NULL,
+    user_id text NOT NULL,
+    amount numeric(20,6) NOT NULL,
+    CONSTRAINT credit_allocations_amount_check CHECK ((amount <> (0)::numeric))
+);
+
+-- comment TABLE credit_allocations
+COMMENT ON TABLE litellm.credit_allocations IS 'Which lots each journal entry took credits from (amount > 0: usage, expiry, negative adjustment) or gave back to (amount < 0: refund). Append-only.';
+
+-- table credit_transactions
+CREATE TABLE litellm.credit_transactions (
+    id bigint NOT NULL,
+    user_id text NOT NULL,
+    seq bigint NOT NULL,
+    transaction_type text NOT NULL,
+    amount numeric(20,6) NOT NULL,
+    balance_after numeric(20,6) NOT NULL,
+    payment_method text,
+    stripe_transaction_id text,
+    package_id integer,
+    description text,
+    provider text,
+    model text,
+    power_level text,
+    prompt_tokens integer,
+    completion_tokens integer,
+    idempotency_key text,
+    reverses_transaction_id bigint,
+    metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT credit_transactions_balance_after_check CHECK ((balance_after >= (0)::numeric)),
+    CONSTRAINT credit_transactions_check CHECK ((((transaction_type = ANY (ARRAY['purchase'::text, 'bonus'::text, 'trial'::text, 'promo'::text])) AND (amount > (0)::numeric)) OR ((transaction_type = 'usage'::text) AND (amount <= (0)::numeric)) OR (transaction_type = ANY (ARRAY['refund'::text, 'adjustment'::text, 'expiry'::text])))),
+    CONSTRAINT credit_transactions_completion_tokens_check CHECK ((completion_tokens >= 0)),
+    CONSTRAINT credit_transactions_prompt_tokens_check CHECK ((prompt_tokens >= 0)),
+    CONSTRAINT credit_transactions_seq_check CHECK ((seq > 0)),
+    CONSTRAINT credit_transactions_transaction_type_check CHECK ((transaction_type = ANY (ARRAY['purchase'::text, 'bonus'::text, 'trial'::text, 'promo'::text, 'usage'::text, 'refund'::text, 'adjustment'::text, 'expiry'::text])))
+);
+
+-- comment TABLE credit_transactions
+COMMENT ON TABLE litellm.credit_transactions IS 'The journal: one append-only entry per credit movement. UPDATE, DELETE and TRUNCATE are rejected; corrections are new entries.';
+
+-- comment COLUMN credit_transactions.seq
+COMMENT ON COLUMN litellm.credit_transactions.seq IS 'Per-user sequence number, gapless from 1.';
+
+-- comment COLUMN credit_transactions.amount
+COMMENT ON COLUMN litellm.credit_transactions.amount IS 'Signed change to the balance: positive for purchases and grants, negative (or zero) for usage.';
+
+-- comment COLUMN credit_transactions.balance_after
+COMMENT ON COLUMN litellm.credit_transactions.balance_after IS 'The user''s balance right after this entry.';
+
+-- comment COLUMN credit_transactions.stripe_transaction_id
+COMMENT ON COLUMN litellm.credit_transactions.stripe_transaction_id IS 'Payment provider charge id; unique, so a replayed charge credits once.';
+
+-- comment COLUMN credit_transactions.idempotency_key
+COMMENT ON COLUMN litellm.credit_transactions.idempotency_key IS 'Client-chosen key (a debit''s request id, or an explicit key); unique per user.';
+
+-- comment COLUMN credit_transactions.reverses_transaction_id
+COMMENT ON COLUMN litellm.credit_transactions.reverses_transaction_id IS 'For a refund: the usage entry it gives credits back for.';
+
+-- comment COLUMN credit_transactions.metadata
+COMMENT ON COLUMN litellm.credit_transactions.metadata IS 'Caller-supplied context, stored as given, plus budget_team when the entry counted in a team''s budgets.';
+
+-- table credit_holds
+CREATE TABLE litellm.credit_holds (
+    hold_id bigint NOT NULL,
+    user_id text NOT NULL,
+    request_id text NOT NULL,
+    amount numeric(20,6) NOT NULL,
+    status text DEFAULT 'held'::text NOT NULL,
+    expires_at timestamp with time zone NOT NULL,
+    settled_amount numeric(20,6),
+    transaction_id bigint,
+    metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    resolved_at timestamp with time zone,
+    CONSTRAINT credit_holds_amount_check CHECK ((amount > (0)::numeric)),
+    CONSTRAINT credit_holds_check CHECK (((status = 'held'::text) = (resolved_at IS NULL))),
+    CONSTRAINT credit_holds_check1 CHECK (((status = 'settled'::text) = (settled_amount IS NOT NULL))),
+    CONSTRAINT credit_holds_settled_amount_check CHECK ((settled_amount >= (0)::numeric)),
+    CONSTRAINT credit_holds_status_check CHECK ((status = ANY (ARRAY['held'::text, 'settled'::text, 'released'::text, 'expired'::text])))
+);
+
+-- comment TABLE credit_holds
+COMMENT ON TABLE litellm.credit_holds IS 'Reservations: the worst-case cost of a call, held before it runs and settled (or released) after. A hold counts against the available balance and the monthly cap while it is live (status held and not past expires_at).';
+
+-- comment COLUMN credit_holds.request_id
+COMMENT ON COLUMN litellm.credit_holds.request_id IS 'The client''s id for the call; the settlement''s journal entry uses it as its idempotency key.';
+
+-- comment COLUMN credit_holds.settled_amount
+COMMENT ON COLUMN litellm.credit_holds.settled_amount IS 'Credits charged when settled (may exceed amount: see settle_reservation).';
+
 -- table user_credits
 CREATE TABLE litellm.user_credits (
     user_id text NOT NULL,
@@ -73,6 +167,32 @@ COMMENT ON COLUMN litellm.user_credits.month_spent IS 'Credits charged in the mo
 
 -- comment COLUMN user_credits.next_expiry_at
 COMMENT ON COLUMN litellm.user_credits.next_expiry_at IS 'Earliest time a lot or hold of this user may expire (or earlier): when it has passed, the next debit first sweeps expired lots and holds.';
+
+-- table credit_lots
+CREATE TABLE litellm.credit_lots (
+    lot_id bigint NOT NULL,
+    user_id text NOT NULL,
+    transaction_id bigint NOT NULL,
+    transaction_type text NOT NULL,
+    priority smallint NOT NULL,
+    expires_at timestamp with time zone,
+    amount numeric(20,6) NOT NULL,
+    remaining numeric(20,6) NOT NULL,
+    depleted boolean GENERATED ALWAYS AS ((remaining = (0)::numeric)) STORED NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT credit_lots_amount_check CHECK ((amount > (0)::numeric)),
+    CONSTRAINT credit_lots_check CHECK (((remaining >= (0)::numeric) AND (remaining <= amount)))
+)
+WITH (fillfactor='50');
+
+-- comment TABLE credit_lots
+COMMENT ON TABLE litellm.credit_lots IS 'Credits as they arrived: one lot per grant, consumed in order of priority, then soonest expiry, then age. remaining is what is left after the allocations.';
+
+-- comment COLUMN credit_lots.transaction_id
+COMMENT ON COLUMN litellm.credit_lots.transaction_id IS 'The journal entry that granted the lot.';
+
+-- comment COLUMN credit_lots.depleted
+COMMENT ON COLUMN litellm.credit_lots.depleted IS 'remaining = 0. The partial indexes filter on this flag, not on remaining: it changes once in a lot''s life, so the updates of remaining stay HOT (no new index entries per debit).';
 
 -- table budget_subjects
 CREATE TABLE litellm.budget_subjects (
@@ -154,35 +274,6 @@ COMMENT ON COLUMN litellm.budgets.active IS 'false: the budget is kept with its 
 
 -- comment COLUMN budgets.metadata
 COMMENT ON COLUMN litellm.budgets.metadata IS 'Caller-supplied context (a JSON object), stored as given.';
-
--- table credit_holds
-CREATE TABLE litellm.credit_holds (
-    hold_id bigint NOT NULL,
-    user_id text NOT NULL,
-    request_id text NOT NULL,
-    amount numeric(20,6) NOT NULL,
-    status text DEFAULT 'held'::text NOT NULL,
-    expires_at timestamp with time zone NOT NULL,
-    settled_amount numeric(20,6),
-    transaction_id bigint,
-    metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    resolved_at timestamp with time zone,
-    CONSTRAINT credit_holds_amount_check CHECK ((amount > (0)::numeric)),
-    CONSTRAINT credit_holds_check CHECK (((status = 'held'::text) = (resolved_at IS NULL))),
-    CONSTRAINT credit_holds_check1 CHECK (((status = 'settled'::text) = (settled_amount IS NOT NULL))),
-    CONSTRAINT credit_holds_settled_amount_check CHECK ((settled_amount >= (0)::numeric)),
-    CONSTRAINT credit_holds_status_check CHECK ((status = ANY (ARRAY['held'::text, 'settled'::text, 'released'::text, 'expired'::text])))
-);
-
--- comment TABLE credit_holds
-COMMENT ON TABLE litellm.credit_holds IS 'Reservations: the worst-case cost of a call, held before it runs and settled (or released) after. A hold counts against the available balance and the monthly cap while it is live (status held and not past expires_at).';
-
--- comment COLUMN credit_holds.request_id
-COMMENT ON COLUMN litellm.credit_holds.request_id IS 'The client''s id for the call; the settlement''s journal entry uses it as its idempotency key.';
-
--- comment COLUMN credit_holds.settled_amount
-COMMENT ON COLUMN litellm.credit_holds.settled_amount IS 'Credits charged when settled (may exceed amount: see settle_reservation).';
 
 -- table llm_usage_log
 CREATE TABLE litellm.llm_usage_log (
@@ -293,59 +384,6 @@ COMMENT ON COLUMN litellm.llm_usage_log.request_metadata IS 'Caller-supplied req
 -- comment COLUMN llm_usage_log.response_metadata
 COMMENT ON COLUMN litellm.llm_usage_log.response_metadata IS 'Provider response context (JSON object); NULL is stored as {}.';
 
--- table credit_transactions
-CREATE TABLE litellm.credit_transactions (
-    id bigint NOT NULL,
-    user_id text NOT NULL,
-    seq bigint NOT NULL,
-    transaction_type text NOT NULL,
-    amount numeric(20,6) NOT NULL,
-    balance_after numeric(20,6) NOT NULL,
-    payment_method text,
-    stripe_transaction_id text,
-    package_id integer,
-    description text,
-    provider text,
-    model text,
-    power_level text,
-    prompt_tokens integer,
-    completion_tokens integer,
-    idempotency_key text,
-    reverses_transaction_id bigint,
-    metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT credit_transactions_balance_after_check CHECK ((balance_after >= (0)::numeric)),
-    CONSTRAINT credit_transactions_check CHECK ((((transaction_type = ANY (ARRAY['purchase'::text, 'bonus'::text, 'trial'::text, 'promo'::text])) AND (amount > (0)::numeric)) OR ((transaction_type = 'usage'::text) AND (amount <= (0)::numeric)) OR (transaction_type = ANY (ARRAY['refund'::text, 'adjustment'::text, 'expiry'::text])))),
-    CONSTRAINT credit_transactions_completion_tokens_check CHECK ((completion_tokens >= 0)),
-    CONSTRAINT credit_transactions_prompt_tokens_check CHECK ((prompt_tokens >= 0)),
-    CONSTRAINT credit_transactions_seq_check CHECK ((seq > 0)),
-    CONSTRAINT credit_transactions_transaction_type_check CHECK ((transaction_type = ANY (ARRAY['purchase'::text, 'bonus'::text, 'trial'::text, 'promo'::text, 'usage'::text, 'refund'::text, 'adjustment'::text, 'expiry'::text])))
-);
-
--- comment TABLE credit_transactions
-COMMENT ON TABLE litellm.credit_transactions IS 'The journal: one append-only entry per credit movement. UPDATE, DELETE and TRUNCATE are rejected; corrections are new entries.';
-
--- comment COLUMN credit_transactions.seq
-COMMENT ON COLUMN litellm.credit_transactions.seq IS 'Per-user sequence number, gapless from 1.';
-
--- comment COLUMN credit_transactions.amount
-COMMENT ON COLUMN litellm.credit_transactions.amount IS 'Signed change to the balance: positive for purchases and grants, negative (or zero) for usage.';
-
--- comment COLUMN credit_transactions.balance_after
-COMMENT ON COLUMN litellm.credit_transactions.balance_after IS 'The user''s balance right after this entry.';
-
--- comment COLUMN credit_transactions.stripe_transaction_id
-COMMENT ON COLUMN litellm.credit_transactions.stripe_transaction_id IS 'Payment provider charge id; unique, so a replayed charge credits once.';
-
--- comment COLUMN credit_transactions.idempotency_key
-COMMENT ON COLUMN litellm.credit_transactions.idempotency_key IS 'Client-chosen key (a debit''s request id, or an explicit key); unique per user.';
-
--- comment COLUMN credit_transactions.reverses_transaction_id
-COMMENT ON COLUMN litellm.credit_transactions.reverses_transaction_id IS 'For a refund: the usage entry it gives credits back for.';
-
--- comment COLUMN credit_transactions.metadata
-COMMENT ON COLUMN litellm.credit_transactions.metadata IS 'Caller-supplied context, stored as given, plus budget_team when the entry counted in a team''s budgets.';
-
 -- table tiers
 CREATE TABLE litellm.tiers (
     tier text NOT NULL,
@@ -370,32 +408,6 @@ COMMENT ON COLUMN litellm.tiers.monthly_cap IS 'Default spending cap in credits 
 
 -- comment COLUMN tiers.monthly_token_allowance
 COMMENT ON COLUMN litellm.tiers.monthly_token_allowance IS 'Tokens per calendar month included in the tier (defaults: free 10k, basic 100k, premium 500k, unlimited); NULL = no limit.';
-
--- table credit_lots
-CREATE TABLE litellm.credit_lots (
-    lot_id bigint NOT NULL,
-    user_id text NOT NULL,
-    transaction_id bigint NOT NULL,
-    transaction_type text NOT NULL,
-    priority smallint NOT NULL,
-    expires_at timestamp with time zone,
-    amount numeric(20,6) NOT NULL,
-    remaining numeric(20,6) NOT NULL,
-    depleted boolean GENERATED ALWAYS AS ((remaining = (0)::numeric)) STORED NOT NULL,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT credit_lots_amount_check CHECK ((amount > (0)::numeric)),
-    CONSTRAINT credit_lots_check CHECK (((remaining >= (0)::numeric) AND (remaining <= amount)))
-)
-WITH (fillfactor='50');
-
--- comment TABLE credit_lots
-COMMENT ON TABLE litellm.credit_lots IS 'Credits as they arrived: one lot per grant, consumed in order of priority, then soonest expiry, then age. remaining is what is left after the allocations.';
-
--- comment COLUMN credit_lots.transaction_id
-COMMENT ON COLUMN litellm.credit_lots.transaction_id IS 'The journal entry that granted the lot.';
-
--- comment COLUMN credit_lots.depleted
-COMMENT ON COLUMN litellm.credit_lots.depleted IS 'remaining = 0. The partial indexes filter on this flag, not on remaining: it changes once in a lot''s life, so the updates of remaining stay HOT (no new index entries per debit).';
 
 -- sequence wal_flush_mark
 CREATE SEQUENCE litellm.wal_flush_mark
@@ -687,18 +699,6 @@ COMMENT ON COLUMN litellm.provider_health.error_count IS 'Errors counted by the 
 
 -- comment COLUMN provider_health.last_check
 COMMENT ON COLUMN litellm.provider_health.last_check IS 'When the status was last written.';
-
--- table credit_allocations
-CREATE TABLE litellm.credit_allocations (
-    transaction_id bigint NOT NULL,
-    lot_id bigint NOT NULL,
-    user_id text NOT NULL,
-    amount numeric(20,6) NOT NULL,
-    CONSTRAINT credit_allocations_amount_check CHECK ((amount <> (0)::numeric))
-);
-
--- comment TABLE credit_allocations
-COMMENT ON TABLE litellm.credit_allocations IS 'Which lots each journal entry took credits from (amount > 0: usage, expiry, negative adjustment) or gave back to (amount < 0: refund). Append-only.';
 
 -- table llm_usage_summary
 CREATE TABLE litellm.llm_usage_summary (

@@ -67,7 +67,40 @@ CALLS = {
     "_budgets_applying": (
         "select b.budget_id from litellm._budgets_applying('u1', 't1', 'o1', 'm', true, true) as b"
     ),
+    "_budget_args_to_check": (
+        "select litellm._budget_args_to_check(b.user_id, b.hard_limit, b.team_id, b.model,"
+        " b.period, b.soft_thresholds::text[]) from litellm.budgets as b"
+    ),
+    "_within_budget": (
+        "update litellm.budget_counters as c set spent = c.spent + 1"
+        " where c.budget_id = 1 and litellm._within_budget(c.spent, c.held, 1, c.spent + 2)"
+    ),
+    "_budget_refusal": (
+        "select litellm._budget_refusal(b.level, b.budget_id, b.period, b.model, b.hard_limit,"
+        " 0, 0, 'hold', 1) from litellm.budgets as b"
+    ),
+    "_soft_threshold_crossed": (
+        "select litellm._soft_threshold_crossed(t.threshold, b.hard_limit, 0, b.hard_limit)"
+        " from litellm.budgets as b cross join lateral unnest(b.soft_thresholds) as t (threshold)"
+    ),
 }
+
+# The auditor's checks: verify_ledger() is their union, each inlined into it.
+AUDITS = (
+    "_audit_journal_sum",
+    "_audit_last_balance_after",
+    "_audit_journal_sequence",
+    "_audit_journal_never_negative",
+    "_audit_journal_totals",
+    "_audit_lots_sum",
+    "_audit_lot_ranges",
+    "_audit_lot_allocations",
+    "_audit_entry_allocations",
+    "_audit_held_vs_holds",
+    "_audit_held_within_balance",
+    "_audit_hold_states",
+)
+CALLS.update({name: f"select a.user_id from litellm.{name}() as a" for name in AUDITS})
 
 # SQL helpers without a SET clause that are not inlined, and why that is fine.
 NOT_INLINED = {

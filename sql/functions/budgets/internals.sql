@@ -24,6 +24,72 @@ comment on function litellm._check_hierarchy_id(text, text) is
 'Rejects a NULL or blank organisation, team or model name with LD054 and one over 255 characters with LD007; '
 'returns it unchanged.';
 
+create or replace function litellm._budget_args_to_check(
+    user_id text, amount numeric, team_id text, model text, kind text, tags text[]
+)
+returns boolean
+language sql
+immutable
+security invoker
+begin atomic
+    -- NaN compares above every number, so it fails the upper bound.
+    select
+        user_id is null or length(user_id) > 255 or btrim(user_id) = ''  -- noqa: RF01
+        or amount is null or not (amount >= 0 and amount < 1e14 and amount = round(amount, 6))  -- noqa: RF01
+        or length(team_id) > 255 or length(model) > 255  -- noqa: RF01
+        or kind is null or kind not in ('charge', 'hold', 'release', 'settle', 'refund')  -- noqa: RF01
+        or cardinality(tags) > 0;  -- noqa: RF01
+end;
+
+comment on function litellm._budget_args_to_check(text, numeric, text, text, text, text[]) is
+'Whether the arguments of _apply_budgets() need _check_budget_args(): one is outside what it accepts, or tags are '
+'given (to be checked and collected). A plain expression the planner inlines, so a charge without tags calls no '
+'check.';
+
+create or replace function litellm._check_budget_args(
+    user_id text, amount numeric, team_id text, model text, kind text, tags text[]
+)
+returns text[]
+language plpgsql
+immutable
+set search_path = pg_catalog, pg_temp
+as $$
+begin
+    perform litellm._check_user_id(user_id);
+    perform litellm._check_amount(amount, 'amount', true);
+    if length(model) > 255 or length(team_id) > 255 then
+        raise exception using
+            errcode = 'LD007',
+            message = format('%s is longer than 255 characters', case when length(team_id) > 255 then 'team_id' else 'model' end);
+    end if;
+    if kind is null or kind not in ('charge', 'hold', 'release', 'settle', 'refund') then
+        raise exception using
+            errcode = 'LD050',
+            message = format('unknown budget operation %s', coalesce(quote_literal(left(kind, 300)), 'NULL')),
+            hint = 'kind is charge, hold, release, settle or refund.';
+    end if;
+    if tags is null or cardinality(tags) = 0 then
+        return null;
+    end if;
+    if cardinality(tags) > 16
+       or exists (
+           select from unnest(tags) as t (tag)
+           where t.tag is null or btrim(t.tag) = '' or length(t.tag) > 255
+       ) then
+        raise exception using
+            errcode = 'LD050',
+            message = 'tags must be at most 16 non-blank texts of at most 255 characters',
+            detail = format('tags: %s', left(tags::text, 300));
+    end if;
+    return array(select distinct t.tag from unnest(tags) as t (tag));
+end
+$$;
+
+comment on function litellm._check_budget_args(text, numeric, text, text, text, text[]) is
+'Raises the error _apply_budgets() documents for the first argument out of bounds: LD004 (user_id), LD001 (amount), '
+'LD007 (team_id or model over 255 characters), LD050 (an unknown kind; more than 16 tags, or a NULL, blank or '
+'over-long tag). Returns the distinct tags, NULL for none.';
+
 create or replace function litellm._charge_team(team_id text, subject litellm.budget_subjects)
 returns text
 language sql

@@ -1,0 +1,263 @@
+-- Budget counters: each budget's spent and held amounts per period, moved by
+-- charges, holds, releases, settlements and refunds. A transaction locks the
+-- counters it moves in one order, the lock order of docs/ledger.md: by
+-- (lock_rank, budget_id) of _budgets_applying(), older periods before newer.
+-- One charge's counters are locked in that order by _move_budget_counters();
+-- a transaction that moves the counters of several charges, holds or releases
+-- of different teams or models (a sweep of expired holds, then a charge)
+-- first locks all of them, sorted, with _lock_budget_counters().
+
+create or replace function litellm._lock_budget_counter(budget_id bigint, period text)
+returns litellm.budget_counters
+language plpgsql
+volatile
+set search_path = pg_catalog, pg_temp
+as $$
+declare
+    v_period text := _lock_budget_counter.period;
+    v_now timestamptz;
+    v_start date;
+    v_row litellm.budget_counters;
+    v_prev litellm.budget_counters;
+    v_created boolean;
+begin
+    loop
+        -- By the clock, not the transaction's start: see the check below.
+        v_now := pg_catalog.clock_timestamp();
+        v_start := litellm._budget_period_start(v_period, v_now);
+        select c.* into v_row
+        from litellm.budget_counters as c
+        where c.budget_id = _lock_budget_counter.budget_id and c.period_start = v_start
+        for update;
+        if not found then
+            -- The first charge or hold of the period creates its row. Lock the
+            -- newest earlier row first (older before newer, as everywhere), so
+            -- that exactly one transaction creates the row and moves the live
+            -- holds into it.
+            v_prev := null;
+            v_created := null;
+            select c.* into v_prev
+            from litellm.budget_counters as c
+            where c.budget_id = _lock_budget_counter.budget_id and c.period_start < v_start
+            order by c.period_start desc
+            limit 1
+            for update;
+            insert into litellm.budget_counters (budget_id, period_start, held)
+            values (_lock_budget_counter.budget_id, v_start, coalesce(v_prev.held, 0))
+            on conflict on constraint budget_counters_pkey do nothing
+            returning true into v_created;
+            if v_created and v_prev.held > 0 then
+                update litellm.budget_counters as c
+                set held = 0
+                where c.budget_id = _lock_budget_counter.budget_id and c.period_start = v_prev.period_start;
+            end if;
+            select c.* into strict v_row
+            from litellm.budget_counters as c
+            where c.budget_id = _lock_budget_counter.budget_id and c.period_start = v_start
+            for update;
+        end if;
+        -- Still the same period now that the row is ours? A transaction that
+        -- waited across a period boundary takes the new period's row instead
+        -- (whoever creates it waits for this lock and moves what we hold).
+        v_now := pg_catalog.clock_timestamp();
+        exit when v_start = litellm._budget_period_start(v_period, v_now);
+    end loop;
+    return v_row;
+end
+$$;
+
+comment on function litellm._lock_budget_counter(bigint, text) is
+'Locks and returns the budget''s counter row for the current period (UTC, by the clock), creating it on the first '
+'charge of the period and moving the held amount of the newest earlier row into it. For _apply_budgets().';
+
+create or replace function litellm._lock_budget_counters(user_ids text[], team_ids text[], models text[])
+returns void
+language plpgsql
+volatile
+set search_path = pg_catalog, pg_temp
+as $$
+declare
+    v_budget record;
+begin
+    -- Every counter first, in the one order; the charges, holds and releases
+    -- that follow in the transaction then find their rows locked already.
+    for v_budget in
+        select distinct b.lock_rank, b.budget_id, b.period
+        from unnest(user_ids, team_ids, models) as x (user_id, team_id, model)
+        left join litellm.budget_subjects as s on x.user_id = s.user_id
+        cross join lateral (select litellm._budget_team(x.user_id, x.team_id) as team_id) as t
+        left join litellm.teams as tm on t.team_id = tm.team_id
+        cross join lateral litellm._budgets_applying(
+            x.user_id, t.team_id, tm.organization_id, x.model,
+            coalesce(s.has_user_budgets, false), coalesce(s.has_membership_budgets, false)
+        ) as b
+        order by b.lock_rank, b.budget_id
+    loop
+        perform litellm._lock_budget_counter(v_budget.budget_id, v_budget.period);
+    end loop;
+end
+$$;
+
+comment on function litellm._lock_budget_counters(text[], text[], text[]) is
+'Locks, in lock order, the current counter of every budget that charges of user_ids[i] in team_ids[i] (NULL: the '
+'user''s primary team) for models[i] apply to. Called before a transaction''s several _apply_budgets() calls, so that '
+'all its counter locks are taken in one order. Call it with the users'' account rows locked.';
+
+create or replace function litellm._within_budget(spent numeric, held numeric, amount numeric, hard_limit numeric)
+returns boolean
+language sql
+immutable
+security invoker
+begin atomic
+    select spent + held + amount <= hard_limit;  -- noqa: RF01
+end;
+
+comment on function litellm._within_budget(numeric, numeric, numeric, numeric) is
+'Whether a budget that has spent and holds held can take amount more without passing hard_limit (reaching it is '
+'allowed): the check of every charge and hold.';
+
+create or replace function litellm._budget_refusal(
+    level text,
+    budget_id bigint,
+    period text,
+    model text,
+    hard_limit numeric,
+    spent numeric,
+    held numeric,
+    kind text,
+    amount numeric
+)
+returns text
+language sql
+stable
+security invoker
+begin atomic
+    select format(
+        '%s budget %s (%s%s) would be exceeded: limit %s, spent %s, held %s, %s %s',
+        initcap(level), budget_id, period,  -- noqa: RF01
+        case when model is null then '' else ', model ' || model end,  -- noqa: RF01
+        hard_limit, spent, held,  -- noqa: RF01
+        case kind when 'hold' then 'hold' else 'cost' end, amount  -- noqa: RF01
+    );
+end;
+
+comment on function litellm._budget_refusal(text, bigint, text, text, numeric, numeric, numeric, text, numeric) is
+'The message of a budget''s refusal: which budget (level, budget_id, period, model) a charge or hold (kind) of '
+'amount would take past hard_limit, and what it has spent and holds.';
+
+create or replace function litellm._move_budget_counters(
+    user_id text,
+    team_id text,
+    organization_id text,
+    model text,
+    has_user_budgets boolean,
+    has_membership_budgets boolean,
+    amount numeric,
+    kind text,
+    out refused_level text,
+    out refused_budget_id bigint,
+    out refusal text,
+    out budget_ids bigint[],
+    out period_starts date[],
+    out spent_before numeric[],
+    out thresholds_crossed boolean
+)
+returns record
+language plpgsql
+volatile
+set search_path = pg_catalog, pg_temp
+as $$
+#variable_conflict use_column
+declare
+    v_budget record;
+    v_counter litellm.budget_counters;
+    v_add_spent numeric := case when kind in ('charge', 'settle') then amount else 0 end;
+    v_add_held numeric := case when kind = 'hold' then amount else 0 end;
+    v_now timestamptz;
+    v_start date;
+    v_threshold numeric;
+begin
+    budget_ids := '{}';
+    period_starts := '{}';
+    spent_before := '{}';
+    thresholds_crossed := false;
+    for v_budget in
+        select b.budget_id, b.level, b.model, b.period, b.hard_limit, b.soft_thresholds
+        from litellm._budgets_applying(
+            _move_budget_counters.user_id, _move_budget_counters.team_id, _move_budget_counters.organization_id,
+            _move_budget_counters.model, has_user_budgets, has_membership_budgets
+        ) as b
+        order by b.lock_rank, b.budget_id
+    loop
+        v_counter := null;
+        if kind in ('charge', 'hold', 'settle') then
+            -- The common case, one statement: this period's row exists and
+            -- takes the amount (the limit is checked in the WHERE clause).
+            v_now := pg_catalog.clock_timestamp();
+            v_start := litellm._budget_period_start(v_budget.period, v_now);
+            update litellm.budget_counters as c
+            set spent = c.spent + v_add_spent, held = c.held + v_add_held
+            where c.budget_id = v_budget.budget_id and c.period_start = v_start
+              and (kind = 'settle' or litellm._within_budget(c.spent, c.held, amount, v_budget.hard_limit))
+            returning c.* into v_counter;
+            if found then
+                v_now := pg_catalog.clock_timestamp();
+                if v_start <> litellm._budget_period_start(v_budget.period, v_now) then
+                    -- The period ended while we waited for the row: put it
+                    -- back and use the new period's row (locked after this one).
+                    update litellm.budget_counters as c
+                    set spent = c.spent - v_add_spent, held = c.held - v_add_held
+                    where c.budget_id = v_budget.budget_id and c.period_start = v_start;
+                    v_counter := null;
+                end if;
+            end if;
+        end if;
+        if v_counter.budget_id is null then
+            -- No row yet for this period, the limit reached, a release or a
+            -- refund: lock the row, check, then update.
+            v_counter := litellm._lock_budget_counter(v_budget.budget_id, v_budget.period);
+            if kind in ('charge', 'hold')
+               and not litellm._within_budget(v_counter.spent, v_counter.held, amount, v_budget.hard_limit) then
+                -- Refused: undo the budgets already moved (exactly: charges
+                -- and holds only ever add), so that no amount changes.
+                update litellm.budget_counters as c
+                set spent = c.spent - v_add_spent, held = c.held - v_add_held
+                from unnest(budget_ids, period_starts) as x (budget_id, period_start)
+                where c.budget_id = x.budget_id and c.period_start = x.period_start;
+                refused_level := litellm._budget_level_name(v_budget.level, v_budget.model);
+                refused_budget_id := v_budget.budget_id;
+                refusal := litellm._budget_refusal(
+                    v_budget.level, v_budget.budget_id, v_budget.period, v_budget.model, v_budget.hard_limit,
+                    v_counter.spent, v_counter.held, kind, amount
+                );
+                return;
+            end if;
+            update litellm.budget_counters as c
+            set spent = case kind when 'refund' then greatest(c.spent - amount, 0) else c.spent + v_add_spent end,
+                held = case kind when 'release' then greatest(c.held - amount, 0) else c.held + v_add_held end
+            where c.budget_id = v_budget.budget_id and c.period_start = v_counter.period_start
+            returning c.* into v_counter;
+        end if;
+        budget_ids := budget_ids || v_budget.budget_id;
+        period_starts := period_starts || v_counter.period_start;
+        -- Spent before this charge, for the thresholds it may cross.
+        spent_before := spent_before || (v_counter.spent - v_add_spent);
+        if v_add_spent > 0 and v_budget.hard_limit > 0 then
+            foreach v_threshold in array v_budget.soft_thresholds loop
+                thresholds_crossed := thresholds_crossed or litellm._soft_threshold_crossed(
+                    v_threshold, v_budget.hard_limit, v_counter.spent - v_add_spent, v_counter.spent
+                );
+            end loop;
+        end if;
+    end loop;
+end
+$$;
+
+comment on function litellm._move_budget_counters(text, text, text, text, boolean, boolean, numeric, text) is
+'Moves the counter of every budget that _budgets_applying() finds for a charge (see _apply_budgets() for the kinds), '
+'locking them in lock order: one UPDATE per budget when this period''s row exists and takes the amount, else the '
+'row is locked (_lock_budget_counter()), checked and updated. All or nothing: when a charge or hold would pass a '
+'hard limit (_within_budget()) it undoes what it moved and returns that budget''s level (_budget_level_name()), '
+'budget_id and a message in refused_level, refused_budget_id and refusal. Otherwise refusal is NULL and it returns '
+'the counters moved (budget_ids, period_starts, spent_before: spent before the charge) and whether the charge '
+'crossed a soft threshold of any of them.';
