@@ -9,190 +9,87 @@ CREATE SCHEMA litellm;
 -- comment SCHEMA litellm
 COMMENT ON SCHEMA litellm IS 'litellm-db: credits, ledger, usage metering and budgets for an LLM gateway.';
 
--- table credit_allocations
-CREATE TABLE litellm.credit_allocations (
-    transaction_id bigint NOT NULL,
-    lot_id bigint NOT NULL,
-    user_id text NOT NULL,
-    amount numeric(20,6) NOT NULL,
-    CONSTRAINT credit_allocations_amount_check CHECK ((amount <> (0)::numeric))
+-- view account_overview
+CREATE VIEW litellm.account_overview WITH (security_barrier='true') AS
+ SELECT uc.user_id,
+    uc.tier,
+    uc.credits_remaining,
+    uc.total_purchased,
+    uc.total_granted,
+    uc.total_spent,
+    cap.monthly_cap,
+    uc.last_seq AS transaction_count,
+    uc.created_at,
+    uc.updated_at AS last_activity_at
+   FROM (litellm.user_credits uc
+     CROSS JOIN LATERAL litellm._effective_monthly_cap(uc.*) cap(monthly_cap));
+
+-- comment VIEW account_overview
+COMMENT ON VIEW litellm.account_overview IS 'One row per account: balance, totals, effective monthly cap (the user''s, else the tier''s) and last activity.';
+
+-- table budget_alerts
+CREATE TABLE litellm.budget_alerts (
+    alert_id bigint NOT NULL,
+    budget_id bigint NOT NULL,
+    period_start date NOT NULL,
+    threshold numeric NOT NULL,
+    hard_limit numeric(20,6) NOT NULL,
+    spent numeric(20,6) NOT NULL,
+    user_id text,
+    team_id text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL
 );
 
--- comment TABLE credit_allocations
-COMMENT ON TABLE litellm.credit_allocations IS 'Which lots each journal entry took credits from (amount > 0: usage, expiry, negative adjustment) or gave back to (amount < 0: refund). Append-only.';
+-- comment TABLE budget_alerts
+COMMENT ON TABLE litellm.budget_alerts IS 'Soft-threshold crossings: at most one row per budget, period and threshold, written in the transaction of the charge that crossed it (together with NOTIFY litellm_budget_alerts).';
 
--- table credit_transactions
-CREATE TABLE litellm.credit_transactions (
-    id bigint NOT NULL,
-    user_id text NOT NULL,
-    seq bigint NOT NULL,
-    transaction_type text NOT NULL,
-    amount numeric(20,6) NOT NULL,
-    balance_after numeric(20,6) NOT NULL,
-    payment_method text,
-    stripe_transaction_id text,
-    package_id integer,
-    description text,
-    provider text,
-    model text,
-    power_level text,
-    prompt_tokens integer,
-    completion_tokens integer,
-    idempotency_key text,
-    reverses_transaction_id bigint,
-    metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT credit_transactions_balance_after_check CHECK ((balance_after >= (0)::numeric)),
-    CONSTRAINT credit_transactions_check CHECK ((((transaction_type = ANY (ARRAY['purchase'::text, 'bonus'::text, 'trial'::text, 'promo'::text])) AND (amount > (0)::numeric)) OR ((transaction_type = 'usage'::text) AND (amount <= (0)::numeric)) OR (transaction_type = ANY (ARRAY['refund'::text, 'adjustment'::text, 'expiry'::text])))),
-    CONSTRAINT credit_transactions_completion_tokens_check CHECK ((completion_tokens >= 0)),
-    CONSTRAINT credit_transactions_prompt_tokens_check CHECK ((prompt_tokens >= 0)),
-    CONSTRAINT credit_transactions_seq_check CHECK ((seq > 0)),
-    CONSTRAINT credit_transactions_transaction_type_check CHECK ((transaction_type = ANY (ARRAY['purchase'::text, 'bonus'::text, 'trial'::text, 'promo'::text, 'usage'::text, 'refund'::text, 'adjustment'::text, 'expiry'::text])))
+-- comment COLUMN budget_alerts.threshold
+COMMENT ON COLUMN litellm.budget_alerts.threshold IS 'The fraction of hard_limit that was reached.';
+
+-- comment COLUMN budget_alerts.hard_limit
+COMMENT ON COLUMN litellm.budget_alerts.hard_limit IS 'The budget''s hard limit when the threshold was crossed.';
+
+-- comment COLUMN budget_alerts.spent
+COMMENT ON COLUMN litellm.budget_alerts.spent IS 'The period''s spending right after the charge that crossed the threshold.';
+
+-- comment COLUMN budget_alerts.user_id
+COMMENT ON COLUMN litellm.budget_alerts.user_id IS 'The user whose charge crossed the threshold.';
+
+-- comment COLUMN budget_alerts.team_id
+COMMENT ON COLUMN litellm.budget_alerts.team_id IS 'The team the charge was made in, if any.';
+
+-- sequence budget_alerts_alert_id_seq
+ALTER TABLE litellm.budget_alerts ALTER COLUMN alert_id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME litellm.budget_alerts_alert_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
 );
 
--- comment TABLE credit_transactions
-COMMENT ON TABLE litellm.credit_transactions IS 'The journal: one append-only entry per credit movement. UPDATE, DELETE and TRUNCATE are rejected; corrections are new entries.';
-
--- comment COLUMN credit_transactions.seq
-COMMENT ON COLUMN litellm.credit_transactions.seq IS 'Per-user sequence number, gapless from 1.';
-
--- comment COLUMN credit_transactions.amount
-COMMENT ON COLUMN litellm.credit_transactions.amount IS 'Signed change to the balance: positive for purchases and grants, negative (or zero) for usage.';
-
--- comment COLUMN credit_transactions.balance_after
-COMMENT ON COLUMN litellm.credit_transactions.balance_after IS 'The user''s balance right after this entry.';
-
--- comment COLUMN credit_transactions.stripe_transaction_id
-COMMENT ON COLUMN litellm.credit_transactions.stripe_transaction_id IS 'Payment provider charge id; unique, so a replayed charge credits once.';
-
--- comment COLUMN credit_transactions.idempotency_key
-COMMENT ON COLUMN litellm.credit_transactions.idempotency_key IS 'Client-chosen key (a debit''s request id, or an explicit key); unique per user.';
-
--- comment COLUMN credit_transactions.reverses_transaction_id
-COMMENT ON COLUMN litellm.credit_transactions.reverses_transaction_id IS 'For a refund: the usage entry it gives credits back for.';
-
--- comment COLUMN credit_transactions.metadata
-COMMENT ON COLUMN litellm.credit_transactions.metadata IS 'Caller-supplied context, stored as given, plus budget_team when the entry counted in a team''s budgets.';
-
--- table credit_holds
-CREATE TABLE litellm.credit_holds (
-    hold_id bigint NOT NULL,
-    user_id text NOT NULL,
-    request_id text NOT NULL,
-    amount numeric(20,6) NOT NULL,
-    status text DEFAULT 'held'::text NOT NULL,
-    expires_at timestamp with time zone NOT NULL,
-    settled_amount numeric(20,6),
-    transaction_id bigint,
-    metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    resolved_at timestamp with time zone,
-    CONSTRAINT credit_holds_amount_check CHECK ((amount > (0)::numeric)),
-    CONSTRAINT credit_holds_check CHECK (((status = 'held'::text) = (resolved_at IS NULL))),
-    CONSTRAINT credit_holds_check1 CHECK (((status = 'settled'::text) = (settled_amount IS NOT NULL))),
-    CONSTRAINT credit_holds_settled_amount_check CHECK ((settled_amount >= (0)::numeric)),
-    CONSTRAINT credit_holds_status_check CHECK ((status = ANY (ARRAY['held'::text, 'settled'::text, 'released'::text, 'expired'::text])))
-);
-
--- comment TABLE credit_holds
-COMMENT ON TABLE litellm.credit_holds IS 'Reservations: the worst-case cost of a call, held before it runs and settled (or released) after. A hold counts against the available balance and the monthly cap while it is live (status held and not past expires_at).';
-
--- comment COLUMN credit_holds.request_id
-COMMENT ON COLUMN litellm.credit_holds.request_id IS 'The client''s id for the call; the settlement''s journal entry uses it as its idempotency key.';
-
--- comment COLUMN credit_holds.settled_amount
-COMMENT ON COLUMN litellm.credit_holds.settled_amount IS 'Credits charged when settled (may exceed amount: see settle_reservation).';
-
--- table user_credits
-CREATE TABLE litellm.user_credits (
-    user_id text NOT NULL,
-    credits_remaining numeric(20,6) DEFAULT 0 NOT NULL,
-    tier text DEFAULT 'free'::text NOT NULL,
-    monthly_cap numeric(20,6),
-    total_purchased numeric(20,6) DEFAULT 0 NOT NULL,
-    total_granted numeric(20,6) DEFAULT 0 NOT NULL,
-    total_spent numeric(20,6) DEFAULT 0 NOT NULL,
-    last_seq bigint DEFAULT 0 NOT NULL,
-    last_reset timestamp with time zone,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    credits_held numeric(20,6) DEFAULT 0 NOT NULL,
-    month_start date,
-    month_spent numeric(20,6) DEFAULT 0 NOT NULL,
-    next_expiry_at timestamp with time zone,
-    CONSTRAINT user_credits_credits_held_check CHECK ((credits_held >= (0)::numeric)),
-    CONSTRAINT user_credits_credits_remaining_check CHECK ((credits_remaining >= (0)::numeric)),
-    CONSTRAINT user_credits_last_seq_check CHECK ((last_seq >= 0)),
-    CONSTRAINT user_credits_month_spent_check CHECK ((month_spent >= (0)::numeric)),
-    CONSTRAINT user_credits_monthly_cap_check CHECK ((monthly_cap >= (0)::numeric)),
-    CONSTRAINT user_credits_total_granted_check CHECK ((total_granted >= (0)::numeric)),
-    CONSTRAINT user_credits_total_purchased_check CHECK ((total_purchased >= (0)::numeric)),
-    CONSTRAINT user_credits_total_spent_check CHECK ((total_spent >= (0)::numeric)),
-    CONSTRAINT user_credits_user_id_check CHECK (((length(user_id) >= 1) AND (length(user_id) <= 255)))
+-- table budget_counters
+CREATE TABLE litellm.budget_counters (
+    budget_id bigint NOT NULL,
+    period_start date NOT NULL,
+    spent numeric(20,6) DEFAULT 0 NOT NULL,
+    held numeric(20,6) DEFAULT 0 NOT NULL,
+    CONSTRAINT budget_counters_held_check CHECK ((held >= (0)::numeric)),
+    CONSTRAINT budget_counters_spent_check CHECK ((spent >= (0)::numeric))
 )
 WITH (fillfactor='50');
 
--- comment TABLE user_credits
-COMMENT ON TABLE litellm.user_credits IS 'One account per user: the cached balance and running totals, kept equal to the journal (credit_transactions) by the API functions. Never negative.';
+-- comment TABLE budget_counters
+COMMENT ON TABLE litellm.budget_counters IS 'What a budget has spent and holds in one period. Written only by _apply_budgets() under a row lock; the row of a new period is created by the first charge or hold in it. Fill factor 50 keeps the updates HOT.';
 
--- comment COLUMN user_credits.credits_remaining
-COMMENT ON COLUMN litellm.user_credits.credits_remaining IS 'Current balance in credits (100 credits = 10 USD by default). Equals the sum of the user''s journal amounts.';
+-- comment COLUMN budget_counters.period_start
+COMMENT ON COLUMN litellm.budget_counters.period_start IS 'First day (UTC) of the period: the day, the Monday of the ISO week, the first of the month; -infinity for period none.';
 
--- comment COLUMN user_credits.monthly_cap
-COMMENT ON COLUMN litellm.user_credits.monthly_cap IS 'Spending cap per calendar month for this user; NULL falls back to the tier''s cap.';
+-- comment COLUMN budget_counters.spent
+COMMENT ON COLUMN litellm.budget_counters.spent IS 'Charges in the period, net of refunds (never below 0).';
 
--- comment COLUMN user_credits.total_purchased
-COMMENT ON COLUMN litellm.user_credits.total_purchased IS 'Sum of purchase entries.';
-
--- comment COLUMN user_credits.total_granted
-COMMENT ON COLUMN litellm.user_credits.total_granted IS 'Sum of bonus, trial and promo entries.';
-
--- comment COLUMN user_credits.total_spent
-COMMENT ON COLUMN litellm.user_credits.total_spent IS 'Sum of usage debits (as a positive number).';
-
--- comment COLUMN user_credits.last_seq
-COMMENT ON COLUMN litellm.user_credits.last_seq IS 'Sequence number of the user''s latest journal entry; entries are numbered 1, 2, 3 ... without gaps.';
-
--- comment COLUMN user_credits.last_reset
-COMMENT ON COLUMN litellm.user_credits.last_reset IS 'When the account was created, in the column the original account table had; the package never updates it. The monthly cap runs on month_start and month_spent.';
-
--- comment COLUMN user_credits.credits_held
-COMMENT ON COLUMN litellm.user_credits.credits_held IS 'Sum of the user''s live holds (credit_holds in status held). Available balance = credits_remaining - credits_held.';
-
--- comment COLUMN user_credits.month_start
-COMMENT ON COLUMN litellm.user_credits.month_start IS 'First day (UTC) of the month month_spent counts; a debit in a later month starts the count again.';
-
--- comment COLUMN user_credits.month_spent
-COMMENT ON COLUMN litellm.user_credits.month_spent IS 'Credits charged in the month starting month_start, net of refunds: checked against the monthly cap.';
-
--- comment COLUMN user_credits.next_expiry_at
-COMMENT ON COLUMN litellm.user_credits.next_expiry_at IS 'Earliest time a lot or hold of this user may expire (or earlier): when it has passed, the next debit first sweeps expired lots and holds.';
-
--- table credit_lots
-CREATE TABLE litellm.credit_lots (
-    lot_id bigint NOT NULL,
-    user_id text NOT NULL,
-    transaction_id bigint NOT NULL,
-    transaction_type text NOT NULL,
-    priority smallint NOT NULL,
-    expires_at timestamp with time zone,
-    amount numeric(20,6) NOT NULL,
-    remaining numeric(20,6) NOT NULL,
-    depleted boolean GENERATED ALWAYS AS ((remaining = (0)::numeric)) STORED NOT NULL,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT credit_lots_amount_check CHECK ((amount > (0)::numeric)),
-    CONSTRAINT credit_lots_check CHECK (((remaining >= (0)::numeric) AND (remaining <= amount)))
-)
-WITH (fillfactor='50');
-
--- comment TABLE credit_lots
-COMMENT ON TABLE litellm.credit_lots IS 'Credits as they arrived: one lot per grant, consumed in order of priority, then soonest expiry, then age. remaining is what is left after the allocations.';
-
--- comment COLUMN credit_lots.transaction_id
-COMMENT ON COLUMN litellm.credit_lots.transaction_id IS 'The journal entry that granted the lot.';
-
--- comment COLUMN credit_lots.depleted
-COMMENT ON COLUMN litellm.credit_lots.depleted IS 'remaining = 0. The partial indexes filter on this flag, not on remaining: it changes once in a lot''s life, so the updates of remaining stay HOT (no new index entries per debit).';
+-- comment COLUMN budget_counters.held
+COMMENT ON COLUMN litellm.budget_counters.held IS 'Live reservations counted against the budget. Only the newest row of a budget holds any: creating a period''s row moves the previous row''s held into it.';
 
 -- table budget_subjects
 CREATE TABLE litellm.budget_subjects (
@@ -275,509 +172,6 @@ COMMENT ON COLUMN litellm.budgets.active IS 'false: the budget is kept with its 
 -- comment COLUMN budgets.metadata
 COMMENT ON COLUMN litellm.budgets.metadata IS 'Caller-supplied context (a JSON object), stored as given.';
 
--- table llm_usage_log
-CREATE TABLE litellm.llm_usage_log (
-    id bigint NOT NULL,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    user_id text NOT NULL,
-    provider text NOT NULL,
-    model text NOT NULL,
-    power_level text,
-    prompt_tokens integer DEFAULT 0 NOT NULL,
-    completion_tokens integer DEFAULT 0 NOT NULL,
-    total_tokens integer NOT NULL,
-    cost_credits numeric(20,6) DEFAULT 0 NOT NULL,
-    cost_usd numeric(20,8),
-    success boolean DEFAULT true NOT NULL,
-    latency_ms integer,
-    request_id text,
-    litellm_call_id text,
-    error_type text,
-    error_message text,
-    tenant_id text,
-    team_id text,
-    organization_id text,
-    service_name text,
-    operation text,
-    session_id text,
-    transaction_id bigint,
-    uncharged_credits numeric(20,6),
-    billing_error text,
-    request_metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
-    response_metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
-    CONSTRAINT llm_usage_log_completion_tokens_check CHECK ((completion_tokens >= 0)),
-    CONSTRAINT llm_usage_log_cost_credits_check CHECK ((cost_credits >= (0)::numeric)),
-    CONSTRAINT llm_usage_log_cost_usd_check CHECK ((cost_usd >= (0)::numeric)),
-    CONSTRAINT llm_usage_log_latency_ms_check CHECK ((latency_ms >= 0)),
-    CONSTRAINT llm_usage_log_prompt_tokens_check CHECK ((prompt_tokens >= 0)),
-    CONSTRAINT llm_usage_log_total_tokens_check CHECK ((total_tokens >= 0)),
-    CONSTRAINT llm_usage_log_uncharged_credits_check CHECK ((uncharged_credits >= (0)::numeric))
-)
-PARTITION BY RANGE (created_at);
-
--- comment TABLE llm_usage_log
-COMMENT ON TABLE litellm.llm_usage_log IS 'One row per LLM call (successful or not), append-only. Partitioned by month of created_at (UTC); rows no monthly partition covers land in llm_usage_log_default. Deleting or detaching rows never changes llm_usage_summary.';
-
--- comment COLUMN llm_usage_log.id
-COMMENT ON COLUMN litellm.llm_usage_log.id IS 'Row id from llm_usage_log_id_seq; unique together with created_at (the partition key).';
-
--- comment COLUMN llm_usage_log.created_at
-COMMENT ON COLUMN litellm.llm_usage_log.created_at IS 'When the call was made; the partition key. Summarised under the UTC date of this instant.';
-
--- comment COLUMN llm_usage_log.power_level
-COMMENT ON COLUMN litellm.llm_usage_log.power_level IS 'Routing level the caller asked for (see power_levels). Not a foreign key: logging never fails because a level was renamed.';
-
--- comment COLUMN llm_usage_log.prompt_tokens
-COMMENT ON COLUMN litellm.llm_usage_log.prompt_tokens IS 'Input tokens; NULL is stored as 0.';
-
--- comment COLUMN llm_usage_log.completion_tokens
-COMMENT ON COLUMN litellm.llm_usage_log.completion_tokens IS 'Output tokens; NULL is stored as 0.';
-
--- comment COLUMN llm_usage_log.total_tokens
-COMMENT ON COLUMN litellm.llm_usage_log.total_tokens IS 'Tokens billed; when the insert omits it or gives NULL it is set to prompt_tokens + completion_tokens.';
-
--- comment COLUMN llm_usage_log.cost_credits
-COMMENT ON COLUMN litellm.llm_usage_log.cost_credits IS 'Credits charged for the call (numeric, never float); NULL is stored as 0. record_llm_call() writes the amount it debited (0 when it charged nothing), so the summaries'' total_cost is revenue.';
-
--- comment COLUMN llm_usage_log.cost_usd
-COMMENT ON COLUMN litellm.llm_usage_log.cost_usd IS 'Provider cost in US dollars, when known.';
-
--- comment COLUMN llm_usage_log.latency_ms
-COMMENT ON COLUMN litellm.llm_usage_log.latency_ms IS 'Wall-clock duration of the call in milliseconds, when known.';
-
--- comment COLUMN llm_usage_log.request_id
-COMMENT ON COLUMN litellm.llm_usage_log.request_id IS 'The gateway''s request id (the debit''s idempotency key). record_llm_call() logs a request id once per user; a direct INSERT is not checked.';
-
--- comment COLUMN llm_usage_log.litellm_call_id
-COMMENT ON COLUMN litellm.llm_usage_log.litellm_call_id IS 'LiteLLM''s own call id (litellm_call_id in its callback payload).';
-
--- comment COLUMN llm_usage_log.error_type
-COMMENT ON COLUMN litellm.llm_usage_log.error_type IS 'Error class of a failed call (for example RateLimitError, Timeout); NULL on success.';
-
--- comment COLUMN llm_usage_log.tenant_id
-COMMENT ON COLUMN litellm.llm_usage_log.tenant_id IS 'Tenant the call is attributed to, for a gateway that serves several customers.';
-
--- comment COLUMN llm_usage_log.team_id
-COMMENT ON COLUMN litellm.llm_usage_log.team_id IS 'Team the call is attributed to (litellm.teams).';
-
--- comment COLUMN llm_usage_log.organization_id
-COMMENT ON COLUMN litellm.llm_usage_log.organization_id IS 'Organisation the call is attributed to (litellm.organizations).';
-
--- comment COLUMN llm_usage_log.service_name
-COMMENT ON COLUMN litellm.llm_usage_log.service_name IS 'Internal service that made the call, such as pattern_analysis.';
-
--- comment COLUMN llm_usage_log.operation
-COMMENT ON COLUMN litellm.llm_usage_log.operation IS 'Operation within the service, such as analyze_edge_case.';
-
--- comment COLUMN llm_usage_log.transaction_id
-COMMENT ON COLUMN litellm.llm_usage_log.transaction_id IS 'credit_transactions.id of the debit that charged this call, if any. Deliberately not a foreign key.';
-
--- comment COLUMN llm_usage_log.uncharged_credits
-COMMENT ON COLUMN litellm.llm_usage_log.uncharged_credits IS 'What the call cost in credits when it was not charged: a failed call (never charged), or a successful call the user could not pay for (see billing_error). NULL when the call was charged or cost nothing. Not part of cost_credits or the summaries.';
-
--- comment COLUMN llm_usage_log.billing_error
-COMMENT ON COLUMN litellm.llm_usage_log.billing_error IS 'Why a successful call with a cost was not charged, as the debit reported it (insufficient_credits, unknown_user, ...); NULL otherwise. Written by record_llm_call().';
-
--- comment COLUMN llm_usage_log.request_metadata
-COMMENT ON COLUMN litellm.llm_usage_log.request_metadata IS 'Caller-supplied request context (JSON object); NULL is stored as {}.';
-
--- comment COLUMN llm_usage_log.response_metadata
-COMMENT ON COLUMN litellm.llm_usage_log.response_metadata IS 'Provider response context (JSON object); NULL is stored as {}.';
-
--- table tiers
-CREATE TABLE litellm.tiers (
-    tier text NOT NULL,
-    markup numeric(8,4) DEFAULT 0 NOT NULL,
-    monthly_cap numeric(20,6),
-    monthly_token_allowance bigint,
-    description text DEFAULT ''::text NOT NULL,
-    CONSTRAINT tiers_markup_check CHECK ((markup >= (0)::numeric)),
-    CONSTRAINT tiers_monthly_cap_check CHECK ((monthly_cap >= (0)::numeric)),
-    CONSTRAINT tiers_monthly_token_allowance_check CHECK ((monthly_token_allowance >= 0)),
-    CONSTRAINT tiers_tier_check CHECK ((tier ~ '^[a-z][a-z0-9_]{0,62}$'::text))
-);
-
--- comment TABLE tiers
-COMMENT ON TABLE litellm.tiers IS 'Subscription tiers: markup on base cost, default monthly spending cap and token allowance (NULL = none).';
-
--- comment COLUMN tiers.markup
-COMMENT ON COLUMN litellm.tiers.markup IS 'Fraction added to the base cost: 0.40 means cost x 1.40.';
-
--- comment COLUMN tiers.monthly_cap
-COMMENT ON COLUMN litellm.tiers.monthly_cap IS 'Default spending cap in credits per calendar month for users of this tier (user_credits.monthly_cap overrides it); NULL = no cap.';
-
--- comment COLUMN tiers.monthly_token_allowance
-COMMENT ON COLUMN litellm.tiers.monthly_token_allowance IS 'Tokens per calendar month included in the tier (defaults: free 10k, basic 100k, premium 500k, unlimited); NULL = no limit.';
-
--- sequence wal_flush_mark
-CREATE SEQUENCE litellm.wal_flush_mark
-    AS smallint
-    START WITH 0
-    INCREMENT BY 1
-    MINVALUE 0
-    MAXVALUE 1
-    CACHE 1;
-
--- comment SEQUENCE wal_flush_mark
-COMMENT ON SEQUENCE litellm.wal_flush_mark IS 'Set by debit_user_credits_early_release so that its second transaction has a WAL record, and so a commit that waits until the WAL is on disk up to it. Its value means nothing.';
-
--- table budget_counters
-CREATE TABLE litellm.budget_counters (
-    budget_id bigint NOT NULL,
-    period_start date NOT NULL,
-    spent numeric(20,6) DEFAULT 0 NOT NULL,
-    held numeric(20,6) DEFAULT 0 NOT NULL,
-    CONSTRAINT budget_counters_held_check CHECK ((held >= (0)::numeric)),
-    CONSTRAINT budget_counters_spent_check CHECK ((spent >= (0)::numeric))
-)
-WITH (fillfactor='50');
-
--- comment TABLE budget_counters
-COMMENT ON TABLE litellm.budget_counters IS 'What a budget has spent and holds in one period. Written only by _apply_budgets() under a row lock; the row of a new period is created by the first charge or hold in it. Fill factor 50 keeps the updates HOT.';
-
--- comment COLUMN budget_counters.period_start
-COMMENT ON COLUMN litellm.budget_counters.period_start IS 'First day (UTC) of the period: the day, the Monday of the ISO week, the first of the month; -infinity for period none.';
-
--- comment COLUMN budget_counters.spent
-COMMENT ON COLUMN litellm.budget_counters.spent IS 'Charges in the period, net of refunds (never below 0).';
-
--- comment COLUMN budget_counters.held
-COMMENT ON COLUMN litellm.budget_counters.held IS 'Live reservations counted against the budget. Only the newest row of a budget holds any: creating a period''s row moves the previous row''s held into it.';
-
--- sequence usage_summary_generation
-CREATE SEQUENCE litellm.usage_summary_generation
-    START WITH 0
-    INCREMENT BY 1
-    MINVALUE 0
-    NO MAXVALUE
-    CACHE 1;
-
--- comment SEQUENCE usage_summary_generation
-COMMENT ON SEQUENCE litellm.usage_summary_generation IS 'Selects the usage_summary_pending slot writers append to: last_value % 2. refresh_usage_summary() advances it to switch writers to the other slot; being non-transactional, the switch is seen by every session at once.';
-
--- table team_memberships
-CREATE TABLE litellm.team_memberships (
-    user_id text NOT NULL,
-    team_id text NOT NULL,
-    role text DEFAULT 'member'::text NOT NULL,
-    is_primary boolean DEFAULT false NOT NULL,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT team_memberships_role_check CHECK ((role = ANY (ARRAY['owner'::text, 'admin'::text, 'member'::text, 'viewer'::text]))),
-    CONSTRAINT team_memberships_user_id_check CHECK (((length(user_id) >= 1) AND (length(user_id) <= 255)))
-);
-
--- comment TABLE team_memberships
-COMMENT ON TABLE litellm.team_memberships IS 'Which teams a user is in (several at once), with a role. At most one membership per user is primary: a charge that names no team is made in the primary team. No foreign key to user_credits: a member need not have credits yet.';
-
--- comment COLUMN team_memberships.role
-COMMENT ON COLUMN litellm.team_memberships.role IS 'owner, admin, member or viewer: recorded for the gateway''s own authorisation; budgets do not depend on it.';
-
--- comment COLUMN team_memberships.is_primary
-COMMENT ON COLUMN litellm.team_memberships.is_primary IS 'The user''s primary team (LiteLLM''s user.team_id): charges that name no team count against it. At most one per user.';
-
--- table provider_aliases
-CREATE TABLE litellm.provider_aliases (
-    alias text NOT NULL,
-    provider text NOT NULL,
-    CONSTRAINT provider_aliases_alias_check CHECK ((alias ~ '^[a-z0-9][a-z0-9_.-]{0,62}$'::text)),
-    CONSTRAINT provider_aliases_check CHECK ((alias <> provider)),
-    CONSTRAINT provider_aliases_provider_check CHECK ((provider ~ '^[a-z0-9][a-z0-9_.-]{0,62}$'::text))
-);
-
--- comment TABLE provider_aliases
-COMMENT ON TABLE litellm.provider_aliases IS 'Other spellings of provider names: a key stored or looked up under alias is stored and looked up under provider (canonical_provider). An alias is never itself the provider of another alias. Changed by the owner only.';
-
--- comment COLUMN provider_aliases.alias
-COMMENT ON COLUMN litellm.provider_aliases.alias IS 'The other spelling, in lower case, as callers may pass it (together_ai).';
-
--- comment COLUMN provider_aliases.provider
-COMMENT ON COLUMN litellm.provider_aliases.provider IS 'The canonical name keys are stored under (together).';
-
--- table organizations
-CREATE TABLE litellm.organizations (
-    organization_id text NOT NULL,
-    name text,
-    metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT organizations_name_check CHECK ((length(name) <= 255)),
-    CONSTRAINT organizations_organization_id_check CHECK (((length(organization_id) >= 1) AND (length(organization_id) <= 255)))
-);
-
--- comment TABLE organizations
-COMMENT ON TABLE litellm.organizations IS 'Organisations: the top of the hierarchy. Teams belong to at most one; organisation budgets cover every team in it.';
-
--- comment COLUMN organizations.name
-COMMENT ON COLUMN litellm.organizations.name IS 'Display name (LiteLLM''s organization_alias); NULL shows the id.';
-
--- comment COLUMN organizations.metadata
-COMMENT ON COLUMN litellm.organizations.metadata IS 'Caller-supplied context (a JSON object), stored as given.';
-
--- table teams
-CREATE TABLE litellm.teams (
-    team_id text NOT NULL,
-    organization_id text,
-    name text,
-    metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT teams_name_check CHECK ((length(name) <= 255)),
-    CONSTRAINT teams_team_id_check CHECK (((length(team_id) >= 1) AND (length(team_id) <= 255)))
-);
-
--- comment TABLE teams
-COMMENT ON TABLE litellm.teams IS 'Teams, each in one organisation or in none. A charge made in a team counts against the team''s budgets and its organisation''s.';
-
--- comment COLUMN teams.organization_id
-COMMENT ON COLUMN litellm.teams.organization_id IS 'The organisation the team belongs to; NULL for a team without one.';
-
--- comment COLUMN teams.name
-COMMENT ON COLUMN litellm.teams.name IS 'Display name (LiteLLM''s team_alias); NULL shows the id.';
-
--- comment COLUMN teams.metadata
-COMMENT ON COLUMN litellm.teams.metadata IS 'Caller-supplied context (a JSON object), stored as given.';
-
--- comment PROCEDURE debit_user_credits_early_release(IN user_id text, IN cost numeric, IN provider text, IN model text, IN prompt_tokens bigint, IN completion_tokens bigint, IN power_level text, IN metadata jsonb, IN request_id text, INOUT success boolean, INOUT transaction_id bigint, INOUT credits_remaining numeric, INOUT amount_debited numeric, INOUT error_code text, INOUT error_message text, INOUT replayed boolean)
-COMMENT ON PROCEDURE litellm.debit_user_credits_early_release(IN user_id text, IN cost numeric, IN provider text, IN model text, IN prompt_tokens bigint, IN completion_tokens bigint, IN power_level text, IN metadata jsonb, IN request_id text, INOUT success boolean, INOUT transaction_id bigint, INOUT credits_remaining numeric, INOUT amount_debited numeric, INOUT error_code text, INOUT error_message text, INOUT replayed boolean) IS 'debit_user_credits for an account that many clients charge at once: the same arguments, checks, journal entry and result (as INOUT parameters), but the account row is released before the debit''s commit is on disk, and the procedure returns only once it is. Two commits instead of one; use it for busy accounts, in autocommit mode (CALL it outside a transaction block: inside one it raises 2D000 and changes nothing). Until it returns, other sessions may see the charge before it is durable. Raises what debit_user_credits raises: LD001, LD002, LD003, LD004, LD007, LD101.';
-
--- table model_prices
-CREATE TABLE litellm.model_prices (
-    price_id bigint NOT NULL,
-    provider text NOT NULL,
-    model text NOT NULL,
-    prompt_per_1m numeric(20,6) NOT NULL,
-    completion_per_1m numeric(20,6) NOT NULL,
-    cached_per_1m numeric(20,6),
-    effective_from timestamp with time zone NOT NULL,
-    effective_to timestamp with time zone,
-    source text DEFAULT 'manual'::text NOT NULL,
-    note text,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT model_prices_cached_per_1m_check CHECK ((cached_per_1m >= (0)::numeric)),
-    CONSTRAINT model_prices_check CHECK (((effective_to > effective_from) AND isfinite(effective_to))),
-    CONSTRAINT model_prices_completion_per_1m_check CHECK ((completion_per_1m >= (0)::numeric)),
-    CONSTRAINT model_prices_effective_from_check CHECK (isfinite(effective_from)),
-    CONSTRAINT model_prices_model_check CHECK ((((length(model) >= 1) AND (length(model) <= 255)) AND (model = btrim(model)))),
-    CONSTRAINT model_prices_prompt_per_1m_check CHECK ((prompt_per_1m >= (0)::numeric)),
-    CONSTRAINT model_prices_provider_check CHECK ((((length(provider) >= 1) AND (length(provider) <= 255)) AND (provider = lower(btrim(provider))))),
-    CONSTRAINT model_prices_source_check CHECK ((source = ANY (ARRAY['default'::text, 'manual'::text, 'litellm'::text])))
-);
-
--- comment TABLE model_prices
-COMMENT ON TABLE litellm.model_prices IS 'Provider list prices in USD per million tokens, effective-dated; rows are never deleted. Written only by set_model_price(), which keeps the periods of one provider + model from overlapping. model = ''*'' is the provider''s default, provider = model = ''*'' the global default (the fallback for unknown models).';
-
--- comment COLUMN model_prices.provider
-COMMENT ON COLUMN litellm.model_prices.provider IS 'LLM provider in lower case (openai, anthropic, openrouter ...), or ''*'' for the global default row.';
-
--- comment COLUMN model_prices.model
-COMMENT ON COLUMN litellm.model_prices.model IS 'Model name as the gateway logs it (case-sensitive), or ''*'' for the provider''s default row.';
-
--- comment COLUMN model_prices.prompt_per_1m
-COMMENT ON COLUMN litellm.model_prices.prompt_per_1m IS 'USD per 1,000,000 prompt (input) tokens. 0 is a deliberate free price.';
-
--- comment COLUMN model_prices.completion_per_1m
-COMMENT ON COLUMN litellm.model_prices.completion_per_1m IS 'USD per 1,000,000 completion (output) tokens.';
-
--- comment COLUMN model_prices.cached_per_1m
-COMMENT ON COLUMN litellm.model_prices.cached_per_1m IS 'USD per 1,000,000 cached input tokens (cache reads), when the provider has such a price.';
-
--- comment COLUMN model_prices.effective_from
-COMMENT ON COLUMN litellm.model_prices.effective_from IS 'First instant the price is in force (inclusive); always finite (drivers cannot read infinities). 1970-01-01 UTC for the shipped defaults.';
-
--- comment COLUMN model_prices.effective_to
-COMMENT ON COLUMN litellm.model_prices.effective_to IS 'First instant the price is no longer in force (exclusive); NULL = until further notice.';
-
--- comment COLUMN model_prices.source
-COMMENT ON COLUMN litellm.model_prices.source IS 'Where the row came from: default (shipped with the package), manual (set_model_price), litellm (the importer).';
-
--- table budget_alerts
-CREATE TABLE litellm.budget_alerts (
-    alert_id bigint NOT NULL,
-    budget_id bigint NOT NULL,
-    period_start date NOT NULL,
-    threshold numeric NOT NULL,
-    hard_limit numeric(20,6) NOT NULL,
-    spent numeric(20,6) NOT NULL,
-    user_id text,
-    team_id text,
-    created_at timestamp with time zone DEFAULT now() NOT NULL
-);
-
--- comment TABLE budget_alerts
-COMMENT ON TABLE litellm.budget_alerts IS 'Soft-threshold crossings: at most one row per budget, period and threshold, written in the transaction of the charge that crossed it (together with NOTIFY litellm_budget_alerts).';
-
--- comment COLUMN budget_alerts.threshold
-COMMENT ON COLUMN litellm.budget_alerts.threshold IS 'The fraction of hard_limit that was reached.';
-
--- comment COLUMN budget_alerts.hard_limit
-COMMENT ON COLUMN litellm.budget_alerts.hard_limit IS 'The budget''s hard limit when the threshold was crossed.';
-
--- comment COLUMN budget_alerts.spent
-COMMENT ON COLUMN litellm.budget_alerts.spent IS 'The period''s spending right after the charge that crossed the threshold.';
-
--- comment COLUMN budget_alerts.user_id
-COMMENT ON COLUMN litellm.budget_alerts.user_id IS 'The user whose charge crossed the threshold.';
-
--- comment COLUMN budget_alerts.team_id
-COMMENT ON COLUMN litellm.budget_alerts.team_id IS 'The team the charge was made in, if any.';
-
--- table user_provider_keys
-CREATE TABLE litellm.user_provider_keys (
-    id bigint NOT NULL,
-    user_id text NOT NULL,
-    provider text NOT NULL,
-    encrypted_api_key text NOT NULL,
-    key_name text,
-    key_hint text,
-    enabled boolean DEFAULT true NOT NULL,
-    metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    last_used_at timestamp with time zone,
-    encryption_key_id text,
-    CONSTRAINT user_provider_keys_encrypted_api_key_check CHECK ((encrypted_api_key ~ '^gAAAAA[A-Za-z0-9_-]+={0,2}$'::text)),
-    CONSTRAINT user_provider_keys_encryption_key_id_check CHECK ((encryption_key_id ~ '^[0-9a-f]{16}$'::text)),
-    CONSTRAINT user_provider_keys_key_hint_check CHECK ((length(key_hint) <= 32)),
-    CONSTRAINT user_provider_keys_provider_check CHECK ((provider ~ '^[a-z0-9][a-z0-9_.-]{0,62}$'::text))
-);
-
--- comment TABLE user_provider_keys
-COMMENT ON TABLE litellm.user_provider_keys IS 'Users'' own provider API keys, stored only as Fernet ciphertext (the database never sees a plaintext key). One key per user and provider.';
-
--- comment COLUMN user_provider_keys.encrypted_api_key
-COMMENT ON COLUMN litellm.user_provider_keys.encrypted_api_key IS 'Fernet token (urlsafe base64, starts with gAAAAA) produced by the client.';
-
--- comment COLUMN user_provider_keys.key_name
-COMMENT ON COLUMN litellm.user_provider_keys.key_name IS 'The user''s label for the key, such as My OpenAI Key.';
-
--- comment COLUMN user_provider_keys.key_hint
-COMMENT ON COLUMN litellm.user_provider_keys.key_hint IS 'Masked form for display, such as sk-...abcd; never enough to use the key.';
-
--- comment COLUMN user_provider_keys.enabled
-COMMENT ON COLUMN litellm.user_provider_keys.enabled IS 'false: the key is kept but not handed out for use (get_user_api_key skips it).';
-
--- comment COLUMN user_provider_keys.metadata
-COMMENT ON COLUMN litellm.user_provider_keys.metadata IS 'Caller-supplied context (a JSON object), stored as given; never the key.';
-
--- comment COLUMN user_provider_keys.last_used_at
-COMMENT ON COLUMN litellm.user_provider_keys.last_used_at IS 'When get_user_api_key last handed the key out, to the minute (it is not rewritten more often than once a minute).';
-
--- comment COLUMN user_provider_keys.encryption_key_id
-COMMENT ON COLUMN litellm.user_provider_keys.encryption_key_id IS 'Fingerprint of the Fernet key that encrypted encrypted_api_key: the first 16 hex digits of SHA-256("litellm-db:fernet-key-id:" || key), computed by the client. NULL: unknown (written without the API).';
-
--- table provider_health
-CREATE TABLE litellm.provider_health (
-    provider text NOT NULL,
-    status text DEFAULT 'unknown'::text NOT NULL,
-    avg_latency_ms integer,
-    success_rate numeric(5,2),
-    error_count bigint DEFAULT 0 NOT NULL,
-    last_error text,
-    notes text,
-    last_check timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT provider_health_avg_latency_ms_check CHECK ((avg_latency_ms >= 0)),
-    CONSTRAINT provider_health_error_count_check CHECK ((error_count >= 0)),
-    CONSTRAINT provider_health_status_check CHECK ((status = ANY (ARRAY['healthy'::text, 'degraded'::text, 'down'::text, 'unknown'::text]))),
-    CONSTRAINT provider_health_success_rate_check CHECK (((success_rate >= (0)::numeric) AND (success_rate <= (100)::numeric)))
-);
-
--- comment TABLE provider_health
-COMMENT ON TABLE litellm.provider_health IS 'Latest health of each LLM provider, written by the gateway''s health checks (upsert on provider) and read by routing.';
-
--- comment COLUMN provider_health.status
-COMMENT ON COLUMN litellm.provider_health.status IS 'healthy, degraded, down or unknown.';
-
--- comment COLUMN provider_health.avg_latency_ms
-COMMENT ON COLUMN litellm.provider_health.avg_latency_ms IS 'Recent average latency in milliseconds.';
-
--- comment COLUMN provider_health.success_rate
-COMMENT ON COLUMN litellm.provider_health.success_rate IS 'Recent success rate in percent, 0 to 100.';
-
--- comment COLUMN provider_health.error_count
-COMMENT ON COLUMN litellm.provider_health.error_count IS 'Errors counted by the health checker in its current window (its own convention).';
-
--- comment COLUMN provider_health.last_check
-COMMENT ON COLUMN litellm.provider_health.last_check IS 'When the status was last written.';
-
--- table llm_usage_summary
-CREATE TABLE litellm.llm_usage_summary (
-    date date NOT NULL,
-    user_id text NOT NULL,
-    provider text NOT NULL,
-    model text NOT NULL,
-    request_count bigint DEFAULT 0 NOT NULL,
-    success_count bigint DEFAULT 0 NOT NULL,
-    failure_count bigint DEFAULT 0 NOT NULL,
-    total_prompt_tokens bigint DEFAULT 0 NOT NULL,
-    total_completion_tokens bigint DEFAULT 0 NOT NULL,
-    total_tokens bigint DEFAULT 0 NOT NULL,
-    total_latency_ms bigint DEFAULT 0 NOT NULL,
-    latency_count bigint DEFAULT 0 NOT NULL,
-    total_cost numeric(20,6) DEFAULT 0 NOT NULL,
-    total_cost_usd numeric(20,8) DEFAULT 0 NOT NULL,
-    updated_at timestamp with time zone DEFAULT now() NOT NULL
-)
-WITH (fillfactor='80');
-
--- comment TABLE llm_usage_summary
-COMMENT ON TABLE litellm.llm_usage_summary IS 'Daily usage per user, provider and model, exact as of the last refresh_usage_summary(). Counts every call ever logged: archiving (detaching or deleting) log rows does not change it. Fill factor 80 leaves room on each page so that a refresh updates rows in place (HOT).';
-
--- comment COLUMN llm_usage_summary.date
-COMMENT ON COLUMN litellm.llm_usage_summary.date IS 'UTC calendar date of the calls: (created_at at time zone ''UTC'')::date.';
-
--- comment COLUMN llm_usage_summary.request_count
-COMMENT ON COLUMN litellm.llm_usage_summary.request_count IS 'Calls logged, successful or not.';
-
--- comment COLUMN llm_usage_summary.success_count
-COMMENT ON COLUMN litellm.llm_usage_summary.success_count IS 'Calls with success = true.';
-
--- comment COLUMN llm_usage_summary.failure_count
-COMMENT ON COLUMN litellm.llm_usage_summary.failure_count IS 'Calls with success = false.';
-
--- comment COLUMN llm_usage_summary.total_latency_ms
-COMMENT ON COLUMN litellm.llm_usage_summary.total_latency_ms IS 'Sum of latency_ms over the calls that reported one; average latency = total_latency_ms / latency_count.';
-
--- comment COLUMN llm_usage_summary.latency_count
-COMMENT ON COLUMN litellm.llm_usage_summary.latency_count IS 'Calls that reported a latency_ms.';
-
--- comment COLUMN llm_usage_summary.total_cost
-COMMENT ON COLUMN litellm.llm_usage_summary.total_cost IS 'Sum of cost_credits.';
-
--- comment COLUMN llm_usage_summary.total_cost_usd
-COMMENT ON COLUMN litellm.llm_usage_summary.total_cost_usd IS 'Sum of cost_usd over the calls that reported one.';
-
--- comment COLUMN llm_usage_summary.updated_at
-COMMENT ON COLUMN litellm.llm_usage_summary.updated_at IS 'When a refresh last changed this row.';
-
--- view account_overview
-CREATE VIEW litellm.account_overview WITH (security_barrier='true') AS
- SELECT uc.user_id,
-    uc.tier,
-    uc.credits_remaining,
-    uc.total_purchased,
-    uc.total_granted,
-    uc.total_spent,
-    cap.monthly_cap,
-    uc.last_seq AS transaction_count,
-    uc.created_at,
-    uc.updated_at AS last_activity_at
-   FROM (litellm.user_credits uc
-     CROSS JOIN LATERAL litellm._effective_monthly_cap(uc.*) cap(monthly_cap));
-
--- comment VIEW account_overview
-COMMENT ON VIEW litellm.account_overview IS 'One row per account: balance, totals, effective monthly cap (the user''s, else the tier''s) and last activity.';
-
--- sequence budget_alerts_alert_id_seq
-ALTER TABLE litellm.budget_alerts ALTER COLUMN alert_id ADD GENERATED ALWAYS AS IDENTITY (
-    SEQUENCE NAME litellm.budget_alerts_alert_id_seq
-    START WITH 1
-    INCREMENT BY 1
-    NO MINVALUE
-    NO MAXVALUE
-    CACHE 1
-);
-
 -- sequence budgets_budget_id_seq
 ALTER TABLE litellm.budgets ALTER COLUMN budget_id ADD GENERATED ALWAYS AS IDENTITY (
     SEQUENCE NAME litellm.budgets_budget_id_seq
@@ -788,6 +182,47 @@ ALTER TABLE litellm.budgets ALTER COLUMN budget_id ADD GENERATED ALWAYS AS IDENT
     CACHE 1
 );
 
+-- table credit_allocations
+CREATE TABLE litellm.credit_allocations (
+    transaction_id bigint NOT NULL,
+    lot_id bigint NOT NULL,
+    user_id text NOT NULL,
+    amount numeric(20,6) NOT NULL,
+    CONSTRAINT credit_allocations_amount_check CHECK ((amount <> (0)::numeric))
+);
+
+-- comment TABLE credit_allocations
+COMMENT ON TABLE litellm.credit_allocations IS 'Which lots each journal entry took credits from (amount > 0: usage, expiry, negative adjustment) or gave back to (amount < 0: refund). Append-only.';
+
+-- table credit_holds
+CREATE TABLE litellm.credit_holds (
+    hold_id bigint NOT NULL,
+    user_id text NOT NULL,
+    request_id text NOT NULL,
+    amount numeric(20,6) NOT NULL,
+    status text DEFAULT 'held'::text NOT NULL,
+    expires_at timestamp with time zone NOT NULL,
+    settled_amount numeric(20,6),
+    transaction_id bigint,
+    metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    resolved_at timestamp with time zone,
+    CONSTRAINT credit_holds_amount_check CHECK ((amount > (0)::numeric)),
+    CONSTRAINT credit_holds_check CHECK (((status = 'held'::text) = (resolved_at IS NULL))),
+    CONSTRAINT credit_holds_check1 CHECK (((status = 'settled'::text) = (settled_amount IS NOT NULL))),
+    CONSTRAINT credit_holds_settled_amount_check CHECK ((settled_amount >= (0)::numeric)),
+    CONSTRAINT credit_holds_status_check CHECK ((status = ANY (ARRAY['held'::text, 'settled'::text, 'released'::text, 'expired'::text])))
+);
+
+-- comment TABLE credit_holds
+COMMENT ON TABLE litellm.credit_holds IS 'Reservations: the worst-case cost of a call, held before it runs and settled (or released) after. A hold counts against the available balance and the monthly cap while it is live (status held and not past expires_at).';
+
+-- comment COLUMN credit_holds.request_id
+COMMENT ON COLUMN litellm.credit_holds.request_id IS 'The client''s id for the call; the settlement''s journal entry uses it as its idempotency key.';
+
+-- comment COLUMN credit_holds.settled_amount
+COMMENT ON COLUMN litellm.credit_holds.settled_amount IS 'Credits charged when settled (may exceed amount: see settle_reservation).';
+
 -- sequence credit_holds_hold_id_seq
 ALTER TABLE litellm.credit_holds ALTER COLUMN hold_id ADD GENERATED ALWAYS AS IDENTITY (
     SEQUENCE NAME litellm.credit_holds_hold_id_seq
@@ -797,6 +232,32 @@ ALTER TABLE litellm.credit_holds ALTER COLUMN hold_id ADD GENERATED ALWAYS AS ID
     NO MAXVALUE
     CACHE 1
 );
+
+-- table credit_lots
+CREATE TABLE litellm.credit_lots (
+    lot_id bigint NOT NULL,
+    user_id text NOT NULL,
+    transaction_id bigint NOT NULL,
+    transaction_type text NOT NULL,
+    priority smallint NOT NULL,
+    expires_at timestamp with time zone,
+    amount numeric(20,6) NOT NULL,
+    remaining numeric(20,6) NOT NULL,
+    depleted boolean GENERATED ALWAYS AS ((remaining = (0)::numeric)) STORED NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT credit_lots_amount_check CHECK ((amount > (0)::numeric)),
+    CONSTRAINT credit_lots_check CHECK (((remaining >= (0)::numeric) AND (remaining <= amount)))
+)
+WITH (fillfactor='50');
+
+-- comment TABLE credit_lots
+COMMENT ON TABLE litellm.credit_lots IS 'Credits as they arrived: one lot per grant, consumed in order of priority, then soonest expiry, then age. remaining is what is left after the allocations.';
+
+-- comment COLUMN credit_lots.transaction_id
+COMMENT ON COLUMN litellm.credit_lots.transaction_id IS 'The journal entry that granted the lot.';
+
+-- comment COLUMN credit_lots.depleted
+COMMENT ON COLUMN litellm.credit_lots.depleted IS 'remaining = 0. The partial indexes filter on this flag, not on remaining: it changes once in a lot''s life, so the updates of remaining stay HOT (no new index entries per debit).';
 
 -- sequence credit_lots_lot_id_seq
 ALTER TABLE litellm.credit_lots ALTER COLUMN lot_id ADD GENERATED ALWAYS AS IDENTITY (
@@ -824,6 +285,59 @@ CREATE TABLE litellm.credit_packages (
 
 -- comment TABLE credit_packages
 COMMENT ON TABLE litellm.credit_packages IS 'Credit packages a user can buy. Retired packages stay with active = false so old purchases keep their reference.';
+
+-- table credit_transactions
+CREATE TABLE litellm.credit_transactions (
+    id bigint NOT NULL,
+    user_id text NOT NULL,
+    seq bigint NOT NULL,
+    transaction_type text NOT NULL,
+    amount numeric(20,6) NOT NULL,
+    balance_after numeric(20,6) NOT NULL,
+    payment_method text,
+    stripe_transaction_id text,
+    package_id integer,
+    description text,
+    provider text,
+    model text,
+    power_level text,
+    prompt_tokens integer,
+    completion_tokens integer,
+    idempotency_key text,
+    reverses_transaction_id bigint,
+    metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT credit_transactions_balance_after_check CHECK ((balance_after >= (0)::numeric)),
+    CONSTRAINT credit_transactions_check CHECK ((((transaction_type = ANY (ARRAY['purchase'::text, 'bonus'::text, 'trial'::text, 'promo'::text])) AND (amount > (0)::numeric)) OR ((transaction_type = 'usage'::text) AND (amount <= (0)::numeric)) OR (transaction_type = ANY (ARRAY['refund'::text, 'adjustment'::text, 'expiry'::text])))),
+    CONSTRAINT credit_transactions_completion_tokens_check CHECK ((completion_tokens >= 0)),
+    CONSTRAINT credit_transactions_prompt_tokens_check CHECK ((prompt_tokens >= 0)),
+    CONSTRAINT credit_transactions_seq_check CHECK ((seq > 0)),
+    CONSTRAINT credit_transactions_transaction_type_check CHECK ((transaction_type = ANY (ARRAY['purchase'::text, 'bonus'::text, 'trial'::text, 'promo'::text, 'usage'::text, 'refund'::text, 'adjustment'::text, 'expiry'::text])))
+);
+
+-- comment TABLE credit_transactions
+COMMENT ON TABLE litellm.credit_transactions IS 'The journal: one append-only entry per credit movement. UPDATE, DELETE and TRUNCATE are rejected; corrections are new entries.';
+
+-- comment COLUMN credit_transactions.seq
+COMMENT ON COLUMN litellm.credit_transactions.seq IS 'Per-user sequence number, gapless from 1.';
+
+-- comment COLUMN credit_transactions.amount
+COMMENT ON COLUMN litellm.credit_transactions.amount IS 'Signed change to the balance: positive for purchases and grants, negative (or zero) for usage.';
+
+-- comment COLUMN credit_transactions.balance_after
+COMMENT ON COLUMN litellm.credit_transactions.balance_after IS 'The user''s balance right after this entry.';
+
+-- comment COLUMN credit_transactions.stripe_transaction_id
+COMMENT ON COLUMN litellm.credit_transactions.stripe_transaction_id IS 'Payment provider charge id; unique, so a replayed charge credits once.';
+
+-- comment COLUMN credit_transactions.idempotency_key
+COMMENT ON COLUMN litellm.credit_transactions.idempotency_key IS 'Client-chosen key (a debit''s request id, or an explicit key); unique per user.';
+
+-- comment COLUMN credit_transactions.reverses_transaction_id
+COMMENT ON COLUMN litellm.credit_transactions.reverses_transaction_id IS 'For a refund: the usage entry it gives credits back for.';
+
+-- comment COLUMN credit_transactions.metadata
+COMMENT ON COLUMN litellm.credit_transactions.metadata IS 'Caller-supplied context, stored as given, plus budget_team when the entry counted in a team''s budgets.';
 
 -- sequence credit_transactions_id_seq
 ALTER TABLE litellm.credit_transactions ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
@@ -976,19 +490,114 @@ COMMENT ON COLUMN litellm.llm_usage_attribution_summary.total_cost_usd IS 'Sum o
 -- comment COLUMN llm_usage_attribution_summary.updated_at
 COMMENT ON COLUMN litellm.llm_usage_attribution_summary.updated_at IS 'When a refresh last changed this row.';
 
--- sequence llm_usage_log_id_seq
-CREATE SEQUENCE litellm.llm_usage_log_id_seq
-    START WITH 1
-    INCREMENT BY 1
-    NO MINVALUE
-    NO MAXVALUE
-    CACHE 1;
+-- table llm_usage_log
+CREATE TABLE litellm.llm_usage_log (
+    id bigint NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    user_id text NOT NULL,
+    provider text NOT NULL,
+    model text NOT NULL,
+    power_level text,
+    prompt_tokens integer DEFAULT 0 NOT NULL,
+    completion_tokens integer DEFAULT 0 NOT NULL,
+    total_tokens integer NOT NULL,
+    cost_credits numeric(20,6) DEFAULT 0 NOT NULL,
+    cost_usd numeric(20,8),
+    success boolean DEFAULT true NOT NULL,
+    latency_ms integer,
+    request_id text,
+    litellm_call_id text,
+    error_type text,
+    error_message text,
+    tenant_id text,
+    team_id text,
+    organization_id text,
+    service_name text,
+    operation text,
+    session_id text,
+    transaction_id bigint,
+    uncharged_credits numeric(20,6),
+    billing_error text,
+    request_metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
+    response_metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
+    CONSTRAINT llm_usage_log_completion_tokens_check CHECK ((completion_tokens >= 0)),
+    CONSTRAINT llm_usage_log_cost_credits_check CHECK ((cost_credits >= (0)::numeric)),
+    CONSTRAINT llm_usage_log_cost_usd_check CHECK ((cost_usd >= (0)::numeric)),
+    CONSTRAINT llm_usage_log_latency_ms_check CHECK ((latency_ms >= 0)),
+    CONSTRAINT llm_usage_log_prompt_tokens_check CHECK ((prompt_tokens >= 0)),
+    CONSTRAINT llm_usage_log_total_tokens_check CHECK ((total_tokens >= 0)),
+    CONSTRAINT llm_usage_log_uncharged_credits_check CHECK ((uncharged_credits >= (0)::numeric))
+)
+PARTITION BY RANGE (created_at);
 
--- sequence owned by llm_usage_log_id_seq
-ALTER SEQUENCE litellm.llm_usage_log_id_seq OWNED BY litellm.llm_usage_log.id;
+-- comment TABLE llm_usage_log
+COMMENT ON TABLE litellm.llm_usage_log IS 'One row per LLM call (successful or not), append-only. Partitioned by month of created_at (UTC); rows no monthly partition covers land in llm_usage_log_default. Deleting or detaching rows never changes llm_usage_summary.';
 
--- comment SEQUENCE llm_usage_log_id_seq
-COMMENT ON SEQUENCE litellm.llm_usage_log_id_seq IS 'Ids of llm_usage_log rows. A plain sequence default (not an identity column) so that partitions created with LIKE ... INCLUDING DEFAULTS number rows too.';
+-- comment COLUMN llm_usage_log.id
+COMMENT ON COLUMN litellm.llm_usage_log.id IS 'Row id from llm_usage_log_id_seq; unique together with created_at (the partition key).';
+
+-- comment COLUMN llm_usage_log.created_at
+COMMENT ON COLUMN litellm.llm_usage_log.created_at IS 'When the call was made; the partition key. Summarised under the UTC date of this instant.';
+
+-- comment COLUMN llm_usage_log.power_level
+COMMENT ON COLUMN litellm.llm_usage_log.power_level IS 'Routing level the caller asked for (see power_levels). Not a foreign key: logging never fails because a level was renamed.';
+
+-- comment COLUMN llm_usage_log.prompt_tokens
+COMMENT ON COLUMN litellm.llm_usage_log.prompt_tokens IS 'Input tokens; NULL is stored as 0.';
+
+-- comment COLUMN llm_usage_log.completion_tokens
+COMMENT ON COLUMN litellm.llm_usage_log.completion_tokens IS 'Output tokens; NULL is stored as 0.';
+
+-- comment COLUMN llm_usage_log.total_tokens
+COMMENT ON COLUMN litellm.llm_usage_log.total_tokens IS 'Tokens billed; when the insert omits it or gives NULL it is set to prompt_tokens + completion_tokens.';
+
+-- comment COLUMN llm_usage_log.cost_credits
+COMMENT ON COLUMN litellm.llm_usage_log.cost_credits IS 'Credits charged for the call (numeric, never float); NULL is stored as 0. record_llm_call() writes the amount it debited (0 when it charged nothing), so the summaries'' total_cost is revenue.';
+
+-- comment COLUMN llm_usage_log.cost_usd
+COMMENT ON COLUMN litellm.llm_usage_log.cost_usd IS 'Provider cost in US dollars, when known.';
+
+-- comment COLUMN llm_usage_log.latency_ms
+COMMENT ON COLUMN litellm.llm_usage_log.latency_ms IS 'Wall-clock duration of the call in milliseconds, when known.';
+
+-- comment COLUMN llm_usage_log.request_id
+COMMENT ON COLUMN litellm.llm_usage_log.request_id IS 'The gateway''s request id (the debit''s idempotency key). record_llm_call() logs a request id once per user; a direct INSERT is not checked.';
+
+-- comment COLUMN llm_usage_log.litellm_call_id
+COMMENT ON COLUMN litellm.llm_usage_log.litellm_call_id IS 'LiteLLM''s own call id (litellm_call_id in its callback payload).';
+
+-- comment COLUMN llm_usage_log.error_type
+COMMENT ON COLUMN litellm.llm_usage_log.error_type IS 'Error class of a failed call (for example RateLimitError, Timeout); NULL on success.';
+
+-- comment COLUMN llm_usage_log.tenant_id
+COMMENT ON COLUMN litellm.llm_usage_log.tenant_id IS 'Tenant the call is attributed to, for a gateway that serves several customers.';
+
+-- comment COLUMN llm_usage_log.team_id
+COMMENT ON COLUMN litellm.llm_usage_log.team_id IS 'Team the call is attributed to (litellm.teams).';
+
+-- comment COLUMN llm_usage_log.organization_id
+COMMENT ON COLUMN litellm.llm_usage_log.organization_id IS 'Organisation the call is attributed to (litellm.organizations).';
+
+-- comment COLUMN llm_usage_log.service_name
+COMMENT ON COLUMN litellm.llm_usage_log.service_name IS 'Internal service that made the call, such as pattern_analysis.';
+
+-- comment COLUMN llm_usage_log.operation
+COMMENT ON COLUMN litellm.llm_usage_log.operation IS 'Operation within the service, such as analyze_edge_case.';
+
+-- comment COLUMN llm_usage_log.transaction_id
+COMMENT ON COLUMN litellm.llm_usage_log.transaction_id IS 'credit_transactions.id of the debit that charged this call, if any. Deliberately not a foreign key.';
+
+-- comment COLUMN llm_usage_log.uncharged_credits
+COMMENT ON COLUMN litellm.llm_usage_log.uncharged_credits IS 'What the call cost in credits when it was not charged: a failed call (never charged), or a successful call the user could not pay for (see billing_error). NULL when the call was charged or cost nothing. Not part of cost_credits or the summaries.';
+
+-- comment COLUMN llm_usage_log.billing_error
+COMMENT ON COLUMN litellm.llm_usage_log.billing_error IS 'Why a successful call with a cost was not charged, as the debit reported it (insufficient_credits, unknown_user, ...); NULL otherwise. Written by record_llm_call().';
+
+-- comment COLUMN llm_usage_log.request_metadata
+COMMENT ON COLUMN litellm.llm_usage_log.request_metadata IS 'Caller-supplied request context (JSON object); NULL is stored as {}.';
+
+-- comment COLUMN llm_usage_log.response_metadata
+COMMENT ON COLUMN litellm.llm_usage_log.response_metadata IS 'Provider response context (JSON object); NULL is stored as {}.';
 
 -- table llm_usage_log_default
 CREATE TABLE litellm.llm_usage_log_default (
@@ -1031,6 +640,64 @@ CREATE TABLE litellm.llm_usage_log_default (
 
 -- comment TABLE llm_usage_log_default
 COMMENT ON TABLE litellm.llm_usage_log_default IS 'Catch-all partition of llm_usage_log for rows outside every monthly partition. Normally empty: ensure_usage_log_partitions() creates months ahead, and creating a month''s partition moves that month''s rows out of here.';
+
+-- sequence llm_usage_log_id_seq
+CREATE SEQUENCE litellm.llm_usage_log_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+-- table llm_usage_summary
+CREATE TABLE litellm.llm_usage_summary (
+    date date NOT NULL,
+    user_id text NOT NULL,
+    provider text NOT NULL,
+    model text NOT NULL,
+    request_count bigint DEFAULT 0 NOT NULL,
+    success_count bigint DEFAULT 0 NOT NULL,
+    failure_count bigint DEFAULT 0 NOT NULL,
+    total_prompt_tokens bigint DEFAULT 0 NOT NULL,
+    total_completion_tokens bigint DEFAULT 0 NOT NULL,
+    total_tokens bigint DEFAULT 0 NOT NULL,
+    total_latency_ms bigint DEFAULT 0 NOT NULL,
+    latency_count bigint DEFAULT 0 NOT NULL,
+    total_cost numeric(20,6) DEFAULT 0 NOT NULL,
+    total_cost_usd numeric(20,8) DEFAULT 0 NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL
+)
+WITH (fillfactor='80');
+
+-- comment TABLE llm_usage_summary
+COMMENT ON TABLE litellm.llm_usage_summary IS 'Daily usage per user, provider and model, exact as of the last refresh_usage_summary(). Counts every call ever logged: archiving (detaching or deleting) log rows does not change it. Fill factor 80 leaves room on each page so that a refresh updates rows in place (HOT).';
+
+-- comment COLUMN llm_usage_summary.date
+COMMENT ON COLUMN litellm.llm_usage_summary.date IS 'UTC calendar date of the calls: (created_at at time zone ''UTC'')::date.';
+
+-- comment COLUMN llm_usage_summary.request_count
+COMMENT ON COLUMN litellm.llm_usage_summary.request_count IS 'Calls logged, successful or not.';
+
+-- comment COLUMN llm_usage_summary.success_count
+COMMENT ON COLUMN litellm.llm_usage_summary.success_count IS 'Calls with success = true.';
+
+-- comment COLUMN llm_usage_summary.failure_count
+COMMENT ON COLUMN litellm.llm_usage_summary.failure_count IS 'Calls with success = false.';
+
+-- comment COLUMN llm_usage_summary.total_latency_ms
+COMMENT ON COLUMN litellm.llm_usage_summary.total_latency_ms IS 'Sum of latency_ms over the calls that reported one; average latency = total_latency_ms / latency_count.';
+
+-- comment COLUMN llm_usage_summary.latency_count
+COMMENT ON COLUMN litellm.llm_usage_summary.latency_count IS 'Calls that reported a latency_ms.';
+
+-- comment COLUMN llm_usage_summary.total_cost
+COMMENT ON COLUMN litellm.llm_usage_summary.total_cost IS 'Sum of cost_credits.';
+
+-- comment COLUMN llm_usage_summary.total_cost_usd
+COMMENT ON COLUMN litellm.llm_usage_summary.total_cost_usd IS 'Sum of cost_usd over the calls that reported one.';
+
+-- comment COLUMN llm_usage_summary.updated_at
+COMMENT ON COLUMN litellm.llm_usage_summary.updated_at IS 'When a refresh last changed this row.';
 
 -- table locks
 CREATE TABLE litellm.locks (
@@ -1136,6 +803,56 @@ ALTER TABLE litellm.model_price_audit ALTER COLUMN audit_id ADD GENERATED ALWAYS
     CACHE 1
 );
 
+-- table model_prices
+CREATE TABLE litellm.model_prices (
+    price_id bigint NOT NULL,
+    provider text NOT NULL,
+    model text NOT NULL,
+    prompt_per_1m numeric(20,6) NOT NULL,
+    completion_per_1m numeric(20,6) NOT NULL,
+    cached_per_1m numeric(20,6),
+    effective_from timestamp with time zone NOT NULL,
+    effective_to timestamp with time zone,
+    source text DEFAULT 'manual'::text NOT NULL,
+    note text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT model_prices_cached_per_1m_check CHECK ((cached_per_1m >= (0)::numeric)),
+    CONSTRAINT model_prices_check CHECK (((effective_to > effective_from) AND isfinite(effective_to))),
+    CONSTRAINT model_prices_completion_per_1m_check CHECK ((completion_per_1m >= (0)::numeric)),
+    CONSTRAINT model_prices_effective_from_check CHECK (isfinite(effective_from)),
+    CONSTRAINT model_prices_model_check CHECK ((((length(model) >= 1) AND (length(model) <= 255)) AND (model = btrim(model)))),
+    CONSTRAINT model_prices_prompt_per_1m_check CHECK ((prompt_per_1m >= (0)::numeric)),
+    CONSTRAINT model_prices_provider_check CHECK ((((length(provider) >= 1) AND (length(provider) <= 255)) AND (provider = lower(btrim(provider))))),
+    CONSTRAINT model_prices_source_check CHECK ((source = ANY (ARRAY['default'::text, 'manual'::text, 'litellm'::text])))
+);
+
+-- comment TABLE model_prices
+COMMENT ON TABLE litellm.model_prices IS 'Provider list prices in USD per million tokens, effective-dated; rows are never deleted. Written only by set_model_price(), which keeps the periods of one provider + model from overlapping. model = ''*'' is the provider''s default, provider = model = ''*'' the global default (the fallback for unknown models).';
+
+-- comment COLUMN model_prices.provider
+COMMENT ON COLUMN litellm.model_prices.provider IS 'LLM provider in lower case (openai, anthropic, openrouter ...), or ''*'' for the global default row.';
+
+-- comment COLUMN model_prices.model
+COMMENT ON COLUMN litellm.model_prices.model IS 'Model name as the gateway logs it (case-sensitive), or ''*'' for the provider''s default row.';
+
+-- comment COLUMN model_prices.prompt_per_1m
+COMMENT ON COLUMN litellm.model_prices.prompt_per_1m IS 'USD per 1,000,000 prompt (input) tokens. 0 is a deliberate free price.';
+
+-- comment COLUMN model_prices.completion_per_1m
+COMMENT ON COLUMN litellm.model_prices.completion_per_1m IS 'USD per 1,000,000 completion (output) tokens.';
+
+-- comment COLUMN model_prices.cached_per_1m
+COMMENT ON COLUMN litellm.model_prices.cached_per_1m IS 'USD per 1,000,000 cached input tokens (cache reads), when the provider has such a price.';
+
+-- comment COLUMN model_prices.effective_from
+COMMENT ON COLUMN litellm.model_prices.effective_from IS 'First instant the price is in force (inclusive); always finite (drivers cannot read infinities). 1970-01-01 UTC for the shipped defaults.';
+
+-- comment COLUMN model_prices.effective_to
+COMMENT ON COLUMN litellm.model_prices.effective_to IS 'First instant the price is no longer in force (exclusive); NULL = until further notice.';
+
+-- comment COLUMN model_prices.source
+COMMENT ON COLUMN litellm.model_prices.source IS 'Where the row came from: default (shipped with the package), manual (set_model_price), litellm (the importer).';
+
 -- sequence model_prices_price_id_seq
 ALTER TABLE litellm.model_prices ALTER COLUMN price_id ADD GENERATED ALWAYS AS IDENTITY (
     SEQUENCE NAME litellm.model_prices_price_id_seq
@@ -1145,6 +862,26 @@ ALTER TABLE litellm.model_prices ALTER COLUMN price_id ADD GENERATED ALWAYS AS I
     NO MAXVALUE
     CACHE 1
 );
+
+-- table organizations
+CREATE TABLE litellm.organizations (
+    organization_id text NOT NULL,
+    name text,
+    metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT organizations_name_check CHECK ((length(name) <= 255)),
+    CONSTRAINT organizations_organization_id_check CHECK (((length(organization_id) >= 1) AND (length(organization_id) <= 255)))
+);
+
+-- comment TABLE organizations
+COMMENT ON TABLE litellm.organizations IS 'Organisations: the top of the hierarchy. Teams belong to at most one; organisation budgets cover every team in it.';
+
+-- comment COLUMN organizations.name
+COMMENT ON COLUMN litellm.organizations.name IS 'Display name (LiteLLM''s organization_alias); NULL shows the id.';
+
+-- comment COLUMN organizations.metadata
+COMMENT ON COLUMN litellm.organizations.metadata IS 'Caller-supplied context (a JSON object), stored as given.';
 
 -- table power_levels
 CREATE TABLE litellm.power_levels (
@@ -1195,6 +932,58 @@ COMMENT ON COLUMN litellm.pricing_settings.singleton IS 'Always true: the primar
 
 -- comment COLUMN pricing_settings.credits_per_usd
 COMMENT ON COLUMN litellm.pricing_settings.credits_per_usd IS 'Credits charged per US dollar of provider cost (default 10: 100 credits cost 10 USD).';
+
+-- table provider_aliases
+CREATE TABLE litellm.provider_aliases (
+    alias text NOT NULL,
+    provider text NOT NULL,
+    CONSTRAINT provider_aliases_alias_check CHECK ((alias ~ '^[a-z0-9][a-z0-9_.-]{0,62}$'::text)),
+    CONSTRAINT provider_aliases_check CHECK ((alias <> provider)),
+    CONSTRAINT provider_aliases_provider_check CHECK ((provider ~ '^[a-z0-9][a-z0-9_.-]{0,62}$'::text))
+);
+
+-- comment TABLE provider_aliases
+COMMENT ON TABLE litellm.provider_aliases IS 'Other spellings of provider names: a key stored or looked up under alias is stored and looked up under provider (canonical_provider). An alias is never itself the provider of another alias. Changed by the owner only.';
+
+-- comment COLUMN provider_aliases.alias
+COMMENT ON COLUMN litellm.provider_aliases.alias IS 'The other spelling, in lower case, as callers may pass it (together_ai).';
+
+-- comment COLUMN provider_aliases.provider
+COMMENT ON COLUMN litellm.provider_aliases.provider IS 'The canonical name keys are stored under (together).';
+
+-- table provider_health
+CREATE TABLE litellm.provider_health (
+    provider text NOT NULL,
+    status text DEFAULT 'unknown'::text NOT NULL,
+    avg_latency_ms integer,
+    success_rate numeric(5,2),
+    error_count bigint DEFAULT 0 NOT NULL,
+    last_error text,
+    notes text,
+    last_check timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT provider_health_avg_latency_ms_check CHECK ((avg_latency_ms >= 0)),
+    CONSTRAINT provider_health_error_count_check CHECK ((error_count >= 0)),
+    CONSTRAINT provider_health_status_check CHECK ((status = ANY (ARRAY['healthy'::text, 'degraded'::text, 'down'::text, 'unknown'::text]))),
+    CONSTRAINT provider_health_success_rate_check CHECK (((success_rate >= (0)::numeric) AND (success_rate <= (100)::numeric)))
+);
+
+-- comment TABLE provider_health
+COMMENT ON TABLE litellm.provider_health IS 'Latest health of each LLM provider, written by the gateway''s health checks (upsert on provider) and read by routing.';
+
+-- comment COLUMN provider_health.status
+COMMENT ON COLUMN litellm.provider_health.status IS 'healthy, degraded, down or unknown.';
+
+-- comment COLUMN provider_health.avg_latency_ms
+COMMENT ON COLUMN litellm.provider_health.avg_latency_ms IS 'Recent average latency in milliseconds.';
+
+-- comment COLUMN provider_health.success_rate
+COMMENT ON COLUMN litellm.provider_health.success_rate IS 'Recent success rate in percent, 0 to 100.';
+
+-- comment COLUMN provider_health.error_count
+COMMENT ON COLUMN litellm.provider_health.error_count IS 'Errors counted by the health checker in its current window (its own convention).';
+
+-- comment COLUMN provider_health.last_check
+COMMENT ON COLUMN litellm.provider_health.last_check IS 'When the status was last written.';
 
 -- table role_names
 CREATE TABLE litellm.role_names (
@@ -1288,6 +1077,79 @@ COMMENT ON COLUMN litellm.spend_tag_daily.refunded IS 'Sum of refunds with this 
 -- comment COLUMN spend_tag_daily.charge_count
 COMMENT ON COLUMN litellm.spend_tag_daily.charge_count IS 'Number of charges with this tag.';
 
+-- table team_memberships
+CREATE TABLE litellm.team_memberships (
+    user_id text NOT NULL,
+    team_id text NOT NULL,
+    role text DEFAULT 'member'::text NOT NULL,
+    is_primary boolean DEFAULT false NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT team_memberships_role_check CHECK ((role = ANY (ARRAY['owner'::text, 'admin'::text, 'member'::text, 'viewer'::text]))),
+    CONSTRAINT team_memberships_user_id_check CHECK (((length(user_id) >= 1) AND (length(user_id) <= 255)))
+);
+
+-- comment TABLE team_memberships
+COMMENT ON TABLE litellm.team_memberships IS 'Which teams a user is in (several at once), with a role. At most one membership per user is primary: a charge that names no team is made in the primary team. No foreign key to user_credits: a member need not have credits yet.';
+
+-- comment COLUMN team_memberships.role
+COMMENT ON COLUMN litellm.team_memberships.role IS 'owner, admin, member or viewer: recorded for the gateway''s own authorisation; budgets do not depend on it.';
+
+-- comment COLUMN team_memberships.is_primary
+COMMENT ON COLUMN litellm.team_memberships.is_primary IS 'The user''s primary team (LiteLLM''s user.team_id): charges that name no team count against it. At most one per user.';
+
+-- table teams
+CREATE TABLE litellm.teams (
+    team_id text NOT NULL,
+    organization_id text,
+    name text,
+    metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT teams_name_check CHECK ((length(name) <= 255)),
+    CONSTRAINT teams_team_id_check CHECK (((length(team_id) >= 1) AND (length(team_id) <= 255)))
+);
+
+-- comment TABLE teams
+COMMENT ON TABLE litellm.teams IS 'Teams, each in one organisation or in none. A charge made in a team counts against the team''s budgets and its organisation''s.';
+
+-- comment COLUMN teams.organization_id
+COMMENT ON COLUMN litellm.teams.organization_id IS 'The organisation the team belongs to; NULL for a team without one.';
+
+-- comment COLUMN teams.name
+COMMENT ON COLUMN litellm.teams.name IS 'Display name (LiteLLM''s team_alias); NULL shows the id.';
+
+-- comment COLUMN teams.metadata
+COMMENT ON COLUMN litellm.teams.metadata IS 'Caller-supplied context (a JSON object), stored as given.';
+
+-- comment PROCEDURE debit_user_credits_early_release(IN user_id text, IN cost numeric, IN provider text, IN model text, IN prompt_tokens bigint, IN completion_tokens bigint, IN power_level text, IN metadata jsonb, IN request_id text, INOUT success boolean, INOUT transaction_id bigint, INOUT credits_remaining numeric, INOUT amount_debited numeric, INOUT error_code text, INOUT error_message text, INOUT replayed boolean)
+COMMENT ON PROCEDURE litellm.debit_user_credits_early_release(IN user_id text, IN cost numeric, IN provider text, IN model text, IN prompt_tokens bigint, IN completion_tokens bigint, IN power_level text, IN metadata jsonb, IN request_id text, INOUT success boolean, INOUT transaction_id bigint, INOUT credits_remaining numeric, INOUT amount_debited numeric, INOUT error_code text, INOUT error_message text, INOUT replayed boolean) IS 'debit_user_credits for an account that many clients charge at once: the same arguments, checks, journal entry and result (as INOUT parameters), but the account row is released before the debit''s commit is on disk, and the procedure returns only once it is. Two commits instead of one; use it for busy accounts, in autocommit mode (CALL it outside a transaction block: inside one it raises 2D000 and changes nothing). Until it returns, other sessions may see the charge before it is durable. Raises what debit_user_credits raises: LD001, LD002, LD003, LD004, LD007, LD101.';
+
+-- table tiers
+CREATE TABLE litellm.tiers (
+    tier text NOT NULL,
+    markup numeric(8,4) DEFAULT 0 NOT NULL,
+    monthly_cap numeric(20,6),
+    monthly_token_allowance bigint,
+    description text DEFAULT ''::text NOT NULL,
+    CONSTRAINT tiers_markup_check CHECK ((markup >= (0)::numeric)),
+    CONSTRAINT tiers_monthly_cap_check CHECK ((monthly_cap >= (0)::numeric)),
+    CONSTRAINT tiers_monthly_token_allowance_check CHECK ((monthly_token_allowance >= 0)),
+    CONSTRAINT tiers_tier_check CHECK ((tier ~ '^[a-z][a-z0-9_]{0,62}$'::text))
+);
+
+-- comment TABLE tiers
+COMMENT ON TABLE litellm.tiers IS 'Subscription tiers: markup on base cost, default monthly spending cap and token allowance (NULL = none).';
+
+-- comment COLUMN tiers.markup
+COMMENT ON COLUMN litellm.tiers.markup IS 'Fraction added to the base cost: 0.40 means cost x 1.40.';
+
+-- comment COLUMN tiers.monthly_cap
+COMMENT ON COLUMN litellm.tiers.monthly_cap IS 'Default spending cap in credits per calendar month for users of this tier (user_credits.monthly_cap overrides it); NULL = no cap.';
+
+-- comment COLUMN tiers.monthly_token_allowance
+COMMENT ON COLUMN litellm.tiers.monthly_token_allowance IS 'Tokens per calendar month included in the tier (defaults: free 10k, basic 100k, premium 500k, unlimited); NULL = no limit.';
+
 -- table usage_log_archives
 CREATE TABLE litellm.usage_log_archives (
     archived_as text NOT NULL,
@@ -1317,6 +1179,17 @@ COMMENT ON COLUMN litellm.usage_log_archives.range_end IS 'End of the range the 
 
 -- comment COLUMN usage_log_archives.row_estimate
 COMMENT ON COLUMN litellm.usage_log_archives.row_estimate IS 'pg_class.reltuples at the time of the move (the planner''s estimate, from the last VACUUM or ANALYZE); NULL when the table had never been analysed.';
+
+-- sequence usage_summary_generation
+CREATE SEQUENCE litellm.usage_summary_generation
+    START WITH 0
+    INCREMENT BY 1
+    MINVALUE 0
+    NO MAXVALUE
+    CACHE 1;
+
+-- comment SEQUENCE usage_summary_generation
+COMMENT ON SEQUENCE litellm.usage_summary_generation IS 'Selects the usage_summary_pending slot writers append to: last_value % 2. refresh_usage_summary() advances it to switch writers to the other slot; being non-transactional, the switch is seen by every session at once.';
 
 -- table usage_summary_pending
 CREATE TABLE litellm.usage_summary_pending (
@@ -1412,6 +1285,115 @@ CREATE TABLE litellm.usage_summary_pending_1 (
 -- comment TABLE usage_summary_pending_1
 COMMENT ON TABLE litellm.usage_summary_pending_1 IS 'Slot 1 of usage_summary_pending (writers use it while usage_summary_generation is odd). Emptied by TRUNCATE.';
 
+-- table user_credits
+CREATE TABLE litellm.user_credits (
+    user_id text NOT NULL,
+    credits_remaining numeric(20,6) DEFAULT 0 NOT NULL,
+    tier text DEFAULT 'free'::text NOT NULL,
+    monthly_cap numeric(20,6),
+    total_purchased numeric(20,6) DEFAULT 0 NOT NULL,
+    total_granted numeric(20,6) DEFAULT 0 NOT NULL,
+    total_spent numeric(20,6) DEFAULT 0 NOT NULL,
+    last_seq bigint DEFAULT 0 NOT NULL,
+    last_reset timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    credits_held numeric(20,6) DEFAULT 0 NOT NULL,
+    month_start date,
+    month_spent numeric(20,6) DEFAULT 0 NOT NULL,
+    next_expiry_at timestamp with time zone,
+    CONSTRAINT user_credits_credits_held_check CHECK ((credits_held >= (0)::numeric)),
+    CONSTRAINT user_credits_credits_remaining_check CHECK ((credits_remaining >= (0)::numeric)),
+    CONSTRAINT user_credits_last_seq_check CHECK ((last_seq >= 0)),
+    CONSTRAINT user_credits_month_spent_check CHECK ((month_spent >= (0)::numeric)),
+    CONSTRAINT user_credits_monthly_cap_check CHECK ((monthly_cap >= (0)::numeric)),
+    CONSTRAINT user_credits_total_granted_check CHECK ((total_granted >= (0)::numeric)),
+    CONSTRAINT user_credits_total_purchased_check CHECK ((total_purchased >= (0)::numeric)),
+    CONSTRAINT user_credits_total_spent_check CHECK ((total_spent >= (0)::numeric)),
+    CONSTRAINT user_credits_user_id_check CHECK (((length(user_id) >= 1) AND (length(user_id) <= 255)))
+)
+WITH (fillfactor='50');
+
+-- comment TABLE user_credits
+COMMENT ON TABLE litellm.user_credits IS 'One account per user: the cached balance and running totals, kept equal to the journal (credit_transactions) by the API functions. Never negative.';
+
+-- comment COLUMN user_credits.credits_remaining
+COMMENT ON COLUMN litellm.user_credits.credits_remaining IS 'Current balance in credits (100 credits = 10 USD by default). Equals the sum of the user''s journal amounts.';
+
+-- comment COLUMN user_credits.monthly_cap
+COMMENT ON COLUMN litellm.user_credits.monthly_cap IS 'Spending cap per calendar month for this user; NULL falls back to the tier''s cap.';
+
+-- comment COLUMN user_credits.total_purchased
+COMMENT ON COLUMN litellm.user_credits.total_purchased IS 'Sum of purchase entries.';
+
+-- comment COLUMN user_credits.total_granted
+COMMENT ON COLUMN litellm.user_credits.total_granted IS 'Sum of bonus, trial and promo entries.';
+
+-- comment COLUMN user_credits.total_spent
+COMMENT ON COLUMN litellm.user_credits.total_spent IS 'Sum of usage debits (as a positive number).';
+
+-- comment COLUMN user_credits.last_seq
+COMMENT ON COLUMN litellm.user_credits.last_seq IS 'Sequence number of the user''s latest journal entry; entries are numbered 1, 2, 3 ... without gaps.';
+
+-- comment COLUMN user_credits.last_reset
+COMMENT ON COLUMN litellm.user_credits.last_reset IS 'When the account was created, in the column the original account table had; the package never updates it. The monthly cap runs on month_start and month_spent.';
+
+-- comment COLUMN user_credits.credits_held
+COMMENT ON COLUMN litellm.user_credits.credits_held IS 'Sum of the user''s live holds (credit_holds in status held). Available balance = credits_remaining - credits_held.';
+
+-- comment COLUMN user_credits.month_start
+COMMENT ON COLUMN litellm.user_credits.month_start IS 'First day (UTC) of the month month_spent counts; a debit in a later month starts the count again.';
+
+-- comment COLUMN user_credits.month_spent
+COMMENT ON COLUMN litellm.user_credits.month_spent IS 'Credits charged in the month starting month_start, net of refunds: checked against the monthly cap.';
+
+-- comment COLUMN user_credits.next_expiry_at
+COMMENT ON COLUMN litellm.user_credits.next_expiry_at IS 'Earliest time a lot or hold of this user may expire (or earlier): when it has passed, the next debit first sweeps expired lots and holds.';
+
+-- table user_provider_keys
+CREATE TABLE litellm.user_provider_keys (
+    id bigint NOT NULL,
+    user_id text NOT NULL,
+    provider text NOT NULL,
+    encrypted_api_key text NOT NULL,
+    key_name text,
+    key_hint text,
+    enabled boolean DEFAULT true NOT NULL,
+    metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    last_used_at timestamp with time zone,
+    encryption_key_id text,
+    CONSTRAINT user_provider_keys_encrypted_api_key_check CHECK ((encrypted_api_key ~ '^gAAAAA[A-Za-z0-9_-]+={0,2}$'::text)),
+    CONSTRAINT user_provider_keys_encryption_key_id_check CHECK ((encryption_key_id ~ '^[0-9a-f]{16}$'::text)),
+    CONSTRAINT user_provider_keys_key_hint_check CHECK ((length(key_hint) <= 32)),
+    CONSTRAINT user_provider_keys_provider_check CHECK ((provider ~ '^[a-z0-9][a-z0-9_.-]{0,62}$'::text))
+);
+
+-- comment TABLE user_provider_keys
+COMMENT ON TABLE litellm.user_provider_keys IS 'Users'' own provider API keys, stored only as Fernet ciphertext (the database never sees a plaintext key). One key per user and provider.';
+
+-- comment COLUMN user_provider_keys.encrypted_api_key
+COMMENT ON COLUMN litellm.user_provider_keys.encrypted_api_key IS 'Fernet token (urlsafe base64, starts with gAAAAA) produced by the client.';
+
+-- comment COLUMN user_provider_keys.key_name
+COMMENT ON COLUMN litellm.user_provider_keys.key_name IS 'The user''s label for the key, such as My OpenAI Key.';
+
+-- comment COLUMN user_provider_keys.key_hint
+COMMENT ON COLUMN litellm.user_provider_keys.key_hint IS 'Masked form for display, such as sk-...abcd; never enough to use the key.';
+
+-- comment COLUMN user_provider_keys.enabled
+COMMENT ON COLUMN litellm.user_provider_keys.enabled IS 'false: the key is kept but not handed out for use (get_user_api_key skips it).';
+
+-- comment COLUMN user_provider_keys.metadata
+COMMENT ON COLUMN litellm.user_provider_keys.metadata IS 'Caller-supplied context (a JSON object), stored as given; never the key.';
+
+-- comment COLUMN user_provider_keys.last_used_at
+COMMENT ON COLUMN litellm.user_provider_keys.last_used_at IS 'When get_user_api_key last handed the key out, to the minute (it is not rewritten more often than once a minute).';
+
+-- comment COLUMN user_provider_keys.encryption_key_id
+COMMENT ON COLUMN litellm.user_provider_keys.encryption_key_id IS 'Fingerprint of the Fernet key that encrypted encrypted_api_key: the first 16 hex digits of SHA-256("litellm-db:fernet-key-id:" || key), computed by the client. NULL: unknown (written without the API).';
+
 -- sequence user_provider_keys_id_seq
 ALTER TABLE litellm.user_provider_keys ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     SEQUENCE NAME litellm.user_provider_keys_id_seq
@@ -1451,6 +1433,24 @@ ALTER TABLE litellm.user_tier_history ALTER COLUMN history_id ADD GENERATED ALWA
     NO MAXVALUE
     CACHE 1
 );
+
+-- sequence wal_flush_mark
+CREATE SEQUENCE litellm.wal_flush_mark
+    AS smallint
+    START WITH 0
+    INCREMENT BY 1
+    MINVALUE 0
+    MAXVALUE 1
+    CACHE 1;
+
+-- comment SEQUENCE wal_flush_mark
+COMMENT ON SEQUENCE litellm.wal_flush_mark IS 'Set by debit_user_credits_early_release so that its second transaction has a WAL record, and so a commit that waits until the WAL is on disk up to it. Its value means nothing.';
+
+-- sequence owned by llm_usage_log_id_seq
+ALTER SEQUENCE litellm.llm_usage_log_id_seq OWNED BY litellm.llm_usage_log.id;
+
+-- comment SEQUENCE llm_usage_log_id_seq
+COMMENT ON SEQUENCE litellm.llm_usage_log_id_seq IS 'Ids of llm_usage_log rows. A plain sequence default (not an identity column) so that partitions created with LIKE ... INCLUDING DEFAULTS number rows too.';
 
 -- table attach llm_usage_log_default
 ALTER TABLE ONLY litellm.llm_usage_log ATTACH PARTITION litellm.llm_usage_log_default DEFAULT;
@@ -1700,26 +1700,26 @@ CREATE INDEX llm_usage_attribution_summary_tenant ON litellm.llm_usage_attributi
 -- index llm_usage_log_created_brin
 CREATE INDEX llm_usage_log_created_brin ON ONLY litellm.llm_usage_log USING brin (created_at);
 
--- index llm_usage_log_failures
-CREATE INDEX llm_usage_log_failures ON ONLY litellm.llm_usage_log USING btree (created_at) WHERE (NOT success);
-
 -- index llm_usage_log_default_created_at_idx
 CREATE INDEX llm_usage_log_default_created_at_idx ON litellm.llm_usage_log_default USING btree (created_at) WHERE (NOT success);
 
 -- index llm_usage_log_default_created_at_idx1
 CREATE INDEX llm_usage_log_default_created_at_idx1 ON litellm.llm_usage_log_default USING brin (created_at);
 
--- index llm_usage_log_litellm_call_id
-CREATE INDEX llm_usage_log_litellm_call_id ON ONLY litellm.llm_usage_log USING btree (litellm_call_id) WHERE (litellm_call_id IS NOT NULL);
-
 -- index llm_usage_log_default_litellm_call_id_idx
 CREATE INDEX llm_usage_log_default_litellm_call_id_idx ON litellm.llm_usage_log_default USING btree (litellm_call_id) WHERE (litellm_call_id IS NOT NULL);
 
--- index llm_usage_log_request_id
-CREATE INDEX llm_usage_log_request_id ON ONLY litellm.llm_usage_log USING btree (request_id) WHERE (request_id IS NOT NULL);
-
 -- index llm_usage_log_default_request_id_idx
 CREATE INDEX llm_usage_log_default_request_id_idx ON litellm.llm_usage_log_default USING btree (request_id) WHERE (request_id IS NOT NULL);
+
+-- index llm_usage_log_failures
+CREATE INDEX llm_usage_log_failures ON ONLY litellm.llm_usage_log USING btree (created_at) WHERE (NOT success);
+
+-- index llm_usage_log_litellm_call_id
+CREATE INDEX llm_usage_log_litellm_call_id ON ONLY litellm.llm_usage_log USING btree (litellm_call_id) WHERE (litellm_call_id IS NOT NULL);
+
+-- index llm_usage_log_request_id
+CREATE INDEX llm_usage_log_request_id ON ONLY litellm.llm_usage_log USING btree (request_id) WHERE (request_id IS NOT NULL);
 
 -- index llm_usage_summary_user_date
 CREATE INDEX llm_usage_summary_user_date ON litellm.llm_usage_summary USING btree (user_id, date);
@@ -1784,11 +1784,11 @@ CREATE TRIGGER llm_usage_log_defaults BEFORE INSERT ON litellm.llm_usage_log FOR
 -- trigger llm_usage_log llm_usage_log_enqueue_inserts
 CREATE TRIGGER llm_usage_log_enqueue_inserts AFTER INSERT ON litellm.llm_usage_log REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION litellm._usage_log_enqueue_inserts();
 
--- trigger llm_usage_log_default llm_usage_log_enqueue_inserts
-CREATE TRIGGER llm_usage_log_enqueue_inserts AFTER INSERT ON litellm.llm_usage_log_default REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION litellm._usage_log_enqueue_inserts();
-
 -- trigger llm_usage_log llm_usage_log_enqueue_updates
 CREATE TRIGGER llm_usage_log_enqueue_updates AFTER UPDATE ON litellm.llm_usage_log REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION litellm._usage_log_enqueue_updates();
+
+-- trigger llm_usage_log_default llm_usage_log_enqueue_inserts
+CREATE TRIGGER llm_usage_log_enqueue_inserts AFTER INSERT ON litellm.llm_usage_log_default REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION litellm._usage_log_enqueue_inserts();
 
 -- trigger llm_usage_log_default llm_usage_log_enqueue_updates
 CREATE TRIGGER llm_usage_log_enqueue_updates AFTER UPDATE ON litellm.llm_usage_log_default REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION litellm._usage_log_enqueue_updates();
@@ -1894,35 +1894,11 @@ ALTER TABLE ONLY litellm.user_tier_history
 ALTER TABLE ONLY litellm.user_tier_history
     ADD CONSTRAINT user_tier_history_user_id_fkey FOREIGN KEY (user_id) REFERENCES litellm.user_credits(user_id);
 
--- row security credit_transactions
-ALTER TABLE litellm.credit_transactions ENABLE ROW LEVEL SECURITY;
-
--- row security llm_usage_log
-ALTER TABLE litellm.llm_usage_log ENABLE ROW LEVEL SECURITY;
-
 -- policy credit_transactions own_rows
 CREATE POLICY own_rows ON litellm.credit_transactions FOR SELECT TO litellm_end_user USING ((user_id = ( SELECT litellm.current_end_user_id() AS current_end_user_id)));
 
 -- comment POLICY own_rows ON credit_transactions
 COMMENT ON POLICY own_rows ON litellm.credit_transactions IS 'litellm_end_user sees the journal entries of the user its end-user token proves.';
-
--- policy llm_usage_log own_rows
-CREATE POLICY own_rows ON litellm.llm_usage_log FOR SELECT TO litellm_end_user USING ((user_id = ( SELECT litellm.current_end_user_id() AS current_end_user_id)));
-
--- comment POLICY own_rows ON llm_usage_log
-COMMENT ON POLICY own_rows ON litellm.llm_usage_log IS 'litellm_end_user sees the usage rows of the user its end-user token proves (through llm_usage_log only).';
-
--- policy user_credits own_rows
-CREATE POLICY own_rows ON litellm.user_credits FOR SELECT TO litellm_end_user USING ((user_id = ( SELECT litellm.current_end_user_id() AS current_end_user_id)));
-
--- comment POLICY own_rows ON user_credits
-COMMENT ON POLICY own_rows ON litellm.user_credits IS 'litellm_end_user sees the account of the user its end-user token proves (litellm.current_end_user_id()), and nothing without a valid token.';
-
--- policy user_provider_keys own_rows
-CREATE POLICY own_rows ON litellm.user_provider_keys FOR SELECT TO litellm_end_user USING ((user_id = ( SELECT litellm.current_end_user_id() AS current_end_user_id)));
-
--- comment POLICY own_rows ON user_provider_keys
-COMMENT ON POLICY own_rows ON litellm.user_provider_keys IS 'litellm_end_user sees the stored keys of the user its end-user token proves, without their ciphertext.';
 
 -- policy credit_transactions service_roles
 CREATE POLICY service_roles ON litellm.credit_transactions TO litellm_app, litellm_analyst USING (true) WITH CHECK (true);
@@ -1930,11 +1906,23 @@ CREATE POLICY service_roles ON litellm.credit_transactions TO litellm_app, litel
 -- comment POLICY service_roles ON credit_transactions
 COMMENT ON POLICY service_roles ON litellm.credit_transactions IS 'The application and analyst roles see every row their grants allow (row-level security is for end users).';
 
+-- policy llm_usage_log own_rows
+CREATE POLICY own_rows ON litellm.llm_usage_log FOR SELECT TO litellm_end_user USING ((user_id = ( SELECT litellm.current_end_user_id() AS current_end_user_id)));
+
+-- comment POLICY own_rows ON llm_usage_log
+COMMENT ON POLICY own_rows ON litellm.llm_usage_log IS 'litellm_end_user sees the usage rows of the user its end-user token proves (through llm_usage_log only).';
+
 -- policy llm_usage_log service_roles
 CREATE POLICY service_roles ON litellm.llm_usage_log TO litellm_app, litellm_analyst USING (true) WITH CHECK (true);
 
 -- comment POLICY service_roles ON llm_usage_log
 COMMENT ON POLICY service_roles ON litellm.llm_usage_log IS 'The application and analyst roles see every row their grants allow (row-level security is for end users).';
+
+-- policy user_credits own_rows
+CREATE POLICY own_rows ON litellm.user_credits FOR SELECT TO litellm_end_user USING ((user_id = ( SELECT litellm.current_end_user_id() AS current_end_user_id)));
+
+-- comment POLICY own_rows ON user_credits
+COMMENT ON POLICY own_rows ON litellm.user_credits IS 'litellm_end_user sees the account of the user its end-user token proves (litellm.current_end_user_id()), and nothing without a valid token.';
 
 -- policy user_credits service_roles
 CREATE POLICY service_roles ON litellm.user_credits TO litellm_app, litellm_analyst USING (true) WITH CHECK (true);
@@ -1942,11 +1930,23 @@ CREATE POLICY service_roles ON litellm.user_credits TO litellm_app, litellm_anal
 -- comment POLICY service_roles ON user_credits
 COMMENT ON POLICY service_roles ON litellm.user_credits IS 'The application and analyst roles see every row their grants allow (row-level security is for end users).';
 
+-- policy user_provider_keys own_rows
+CREATE POLICY own_rows ON litellm.user_provider_keys FOR SELECT TO litellm_end_user USING ((user_id = ( SELECT litellm.current_end_user_id() AS current_end_user_id)));
+
+-- comment POLICY own_rows ON user_provider_keys
+COMMENT ON POLICY own_rows ON litellm.user_provider_keys IS 'litellm_end_user sees the stored keys of the user its end-user token proves, without their ciphertext.';
+
 -- policy user_provider_keys service_roles
 CREATE POLICY service_roles ON litellm.user_provider_keys TO litellm_app, litellm_analyst USING (true) WITH CHECK (true);
 
 -- comment POLICY service_roles ON user_provider_keys
 COMMENT ON POLICY service_roles ON litellm.user_provider_keys IS 'The application and analyst roles see every row their grants allow (row-level security is for end users).';
+
+-- row security credit_transactions
+ALTER TABLE litellm.credit_transactions ENABLE ROW LEVEL SECURITY;
+
+-- row security llm_usage_log
+ALTER TABLE litellm.llm_usage_log ENABLE ROW LEVEL SECURITY;
 
 -- row security user_credits
 ALTER TABLE litellm.user_credits ENABLE ROW LEVEL SECURITY;

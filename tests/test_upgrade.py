@@ -300,13 +300,19 @@ _ENTRY = re.compile(r"^-- Name: (?P<name>.*); Type: (?P<type>[A-Z ]+); Schema: "
 # usage log's monthly partitions, created for the months around the day of the install.
 _LEFT_OUT_TYPES = {"FUNCTION", "PROCEDURE", "AGGREGATE", "ACL", "DEFAULT ACL"}
 _PARTITION = re.compile(r"_p\d{6}(?!\d)")
+_KIND_ORDER = {kind: rank for rank, kinds in enumerate([
+    ["SCHEMA"], ["TYPE", "DOMAIN"], ["TABLE", "SEQUENCE", "VIEW"], ["SEQUENCE OWNED BY"],
+    ["TABLE ATTACH"], ["DEFAULT"], ["CONSTRAINT"], ["INDEX"], ["INDEX ATTACH"], ["TRIGGER"],
+    ["FK CONSTRAINT"], ["POLICY"], ["ROW SECURITY"],
+]) for kind in kinds}
 
 
 def schema_snapshot(pg_server: PgServer, dsn: str) -> str:
     """The package schema of ``dsn``'s database as pg_dump writes it, without run-specific parts."""
     text = dump(pg_server, dsn, "--schema-only", "--no-privileges", entry_headers=True)
     starts = [m.start() for m in _ENTRY.finditer(text)]
-    kept = []
+    # An object with the comments pg_dump writes after it is one block.
+    blocks: list[tuple[str, str, list[str]]] = []
     for start, end in zip(starts, [*starts[1:], len(text)], strict=True):
         entry = text[start:end]
         header = _ENTRY.match(entry)
@@ -318,7 +324,15 @@ def schema_snapshot(pg_server: PgServer, dsn: str) -> str:
             continue
         body = "\n".join(line for line in entry.splitlines()
                          if line.strip() and not line.startswith("--"))
-        kept.append(f"-- {kind.lower()} {name}\n{body}\n")
+        part = f"-- {kind.lower()} {name}\n{body}\n"
+        if kind == "COMMENT" and blocks:
+            blocks[-1][2].append(part)
+        else:
+            blocks.append((kind, name, [part]))
+    # pg_dump puts a table after the functions its defaults or checks call, so
+    # adding a helper would move tables about: the snapshot orders by kind, then name.
+    blocks.sort(key=lambda b: (_KIND_ORDER.get(b[0], len(_KIND_ORDER)), b[1]))
+    kept = [part for _, _, parts in blocks for part in parts]
     return (
         "-- The litellm schema of a fresh install of litellm-db: tables, types, views, indexes,\n"
         "-- triggers, policies and comments (functions are in sql/functions; grants in\n"
