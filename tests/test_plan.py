@@ -10,7 +10,7 @@ import pytest
 
 from litellm_db import calls, errors
 from litellm_db.client import AsyncClient, Client
-from litellm_db.plan import Atomic, Plan, Try, async_method, sync_method
+from litellm_db.plan import Atomic, Plan, Probe, Try, async_method, sync_method
 
 
 def credit_then_settle(user_id: str) -> Plan[tuple[str, int]]:
@@ -89,3 +89,29 @@ async def test_one_definition_two_methods(conn: psycopg.Connection, db: str) -> 
     assert str(SyncBooks.topped_up.__signature__) == "(user_id: 'str', amount: 'int') -> 'int'"
     assert str(AsyncBooks.topped_up.__signature__) == \
         "(user_id: 'str', amount: 'int') -> 'Awaitable[int]'"
+
+
+def probe_a_credit(user_id: str) -> Plan[tuple[int, str]]:
+    """Probe a credit (answered, then undone) and a settlement that fails (thrown back)."""
+    yield calls.add_user_credits(user_id, 3, "bonus", idempotency_key=f"{user_id}-kept")
+    probed: calls.CreditResult = yield Probe(calls.add_user_credits(
+        user_id, 5, "bonus", idempotency_key=f"{user_id}-probed"))
+    try:
+        yield Probe(calls.settle_reservation(user_id, "no-such-hold", 1))
+    except errors.UnknownReservationError as exc:
+        caught = type(exc).__name__
+    else:
+        caught = "nothing"
+    return int(probed.credits_remaining), caught
+
+
+def test_sync_probe_answers_and_keeps_nothing(conn: psycopg.Connection) -> None:
+    assert Client(conn).run(Atomic(probe_a_credit("probe-s"))) == (8, "UnknownReservationError")
+    assert _balance(conn, "probe-s") == 3  # the probed credit was rolled back
+
+
+async def test_async_probe_answers_and_keeps_nothing(conn: psycopg.Connection, db: str) -> None:
+    async with await psycopg.AsyncConnection.connect(db, autocommit=True) as aconn:
+        assert await AsyncClient(aconn).run(Atomic(probe_a_credit("probe-a"))) == (
+            8, "UnknownReservationError")
+    assert _balance(conn, "probe-a") == 3

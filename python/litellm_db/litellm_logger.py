@@ -57,7 +57,6 @@ from collections.abc import (
     AsyncGenerator,
     Callable,
     Collection,
-    Generator,
     Iterable,
     Iterator,
     Mapping,
@@ -71,7 +70,7 @@ import psycopg
 from litellm.integrations.custom_logger import CustomLogger
 
 from . import calls, config
-from .calls import DEFAULT, Call, CallRecord
+from .calls import DEFAULT, CallRecord
 from .client import AsyncClient, Client
 from .errors import (
     ConnectionConfigError,
@@ -94,6 +93,7 @@ from .litellm_proxy import (
     usd,
 )
 from .litellm_spool import Spool
+from .plan import Atomic, Plan, Probe, Try, run_async, run_sync
 
 __all__ = [
     "HOLD_KEY", "BillingUnavailableError", "ChargeFailedError", "LiteLLMDBLogger",
@@ -231,69 +231,7 @@ def call_facts(kwargs: Mapping[str, Any], response_obj: Any, start_time: Any, en
     return facts
 
 
-# -- what to do for one event: a plan of SQL calls, run by a sync or an async driver ------------
-
-
-@dataclass(frozen=True)
-class _Try:
-    """A call whose failure the plan handles: run in a savepoint, its error thrown back."""
-
-    call: Call[Any]
-
-
-@dataclass(frozen=True)
-class _Probe:
-    """A call whose effects are undone: run in a savepoint that is rolled back; its result
-    (or its error, thrown back) is the plan's."""
-
-    call: Call[Any]
-
-
-_Plan = Generator["Call[Any] | _Try | _Probe", Any, Any]
-
-
-def _run_sync(client: Client, plan: _Plan) -> Any:
-    with client.transaction() as tx:
-        reply: Any = None
-        error: LiteLLMDBError | None = None
-        while True:
-            try:
-                step = plan.throw(error) if error is not None else plan.send(reply)
-            except StopIteration as done:
-                return done.value
-            error = None
-            if isinstance(step, _Try | _Probe):
-                try:
-                    with tx.transaction() as savepoint:
-                        reply = savepoint.run(step.call)
-                        if isinstance(step, _Probe):
-                            raise psycopg.Rollback()
-                except LiteLLMDBError as exc:
-                    error = exc
-            else:
-                reply = tx.run(step)
-
-
-async def _run_async(client: AsyncClient, plan: _Plan) -> Any:
-    async with client.transaction() as tx:
-        reply: Any = None
-        error: LiteLLMDBError | None = None
-        while True:
-            try:
-                step = plan.throw(error) if error is not None else plan.send(reply)
-            except StopIteration as done:
-                return done.value
-            error = None
-            if isinstance(step, _Try | _Probe):
-                try:
-                    async with tx.transaction() as savepoint:
-                        reply = await savepoint.run(step.call)
-                        if isinstance(step, _Probe):
-                            raise psycopg.Rollback()
-                except LiteLLMDBError as exc:
-                    error = exc
-            else:
-                reply = await tx.run(step)
+# -- what to do for one event: a plan of SQL calls (litellm_db.plan), run in one transaction -----
 
 
 class LiteLLMDBLogger(ProxyHooks, CustomLogger):
@@ -446,7 +384,7 @@ class LiteLLMDBLogger(ProxyHooks, CustomLogger):
 
     # -- cost -------------------------------------------------------------------------------
 
-    def _credits(self, usd: Decimal) -> _Plan:
+    def _credits(self, usd: Decimal) -> Plan[Any]:
         """Plan steps: ``usd`` in credits by the database (``usd_to_credits``: at
         ``credits_per_usd`` when one was given, else at the database's rate; rounded up to a
         millionth). ``None`` when the database is older than ``usd_to_credits``: the caller
@@ -457,7 +395,7 @@ class LiteLLMDBLogger(ProxyHooks, CustomLogger):
         if self._conversion_available is False:
             return None
         try:
-            credits = yield _Try(calls.usd_to_credits(usd, rate))
+            credits = yield Try(calls.usd_to_credits(usd, rate))
         except LiteLLMDBError as exc:
             if exc.sqlstate != _UNDEFINED_FUNCTION:
                 raise
@@ -470,7 +408,7 @@ class LiteLLMDBLogger(ProxyHooks, CustomLogger):
 
     # -- plans ------------------------------------------------------------------------------
 
-    def _success_plan(self, user_id: str, facts: dict[str, Any]) -> _Plan:
+    def _success_plan(self, user_id: str, facts: dict[str, Any]) -> Plan[Any]:
         hold: _Hold | None = facts.pop("hold", None)
         usd: Decimal | None = facts.get("cost_usd")
         cost = None
@@ -485,7 +423,7 @@ class LiteLLMDBLogger(ProxyHooks, CustomLogger):
                     balance.tier if balance is not None else None,
                 )
             try:
-                settled = yield _Try(calls.settle_reservation(
+                settled = yield Try(calls.settle_reservation(
                     user_id, hold.request_id, cost, provider=facts["provider"],
                     model=facts["model"], prompt_tokens=facts["prompt_tokens"],
                     completion_tokens=facts["completion_tokens"], power_level=facts["power_level"],
@@ -506,11 +444,11 @@ class LiteLLMDBLogger(ProxyHooks, CustomLogger):
         record = yield calls.record_llm_call(user_id, cost=cost, **facts)
         return record
 
-    def _failure_plan(self, user_id: str, facts: dict[str, Any]) -> _Plan:
+    def _failure_plan(self, user_id: str, facts: dict[str, Any]) -> Plan[Any]:
         hold: _Hold | None = facts.pop("hold", None)
         if hold is not None and hold.user_id == user_id:
             try:
-                yield _Try(calls.release_reservation(user_id, hold.request_id))
+                yield Try(calls.release_reservation(user_id, hold.request_id))
             except LiteLLMDBError as exc:
                 log.warning("litellm-db: hold %s of %s not released (%s)", hold.request_id,
                             user_id, exc)
@@ -531,7 +469,7 @@ class LiteLLMDBLogger(ProxyHooks, CustomLogger):
         facts = call_facts(kwargs, response_obj, start_time, end_time, success=success)
         return {"user_id": user_id, "facts": facts, "success": success}
 
-    def _plan_for(self, event: Mapping[str, Any]) -> _Plan:
+    def _plan_for(self, event: Mapping[str, Any]) -> Plan[Any]:
         facts = copy.deepcopy(event["facts"])  # a plan consumes its facts; a retry needs them
         return (self._success_plan if event["success"] else self._failure_plan)(
             event["user_id"], facts)
@@ -558,7 +496,7 @@ class LiteLLMDBLogger(ProxyHooks, CustomLogger):
     def _write_sync(self, event: Mapping[str, Any]) -> None:
         for delay in (*self.retry_delays, None):
             try:
-                self._done(_run_sync(self.sync_client(), self._plan_for(event)))
+                self._done(run_sync(self.sync_client(), Atomic(self._plan_for(event))))
                 return
             except Exception as exc:
                 if delay is None or not _unreachable(exc):
@@ -569,7 +507,8 @@ class LiteLLMDBLogger(ProxyHooks, CustomLogger):
     async def _write_async(self, event: Mapping[str, Any]) -> None:
         for delay in (*self.retry_delays, None):
             try:
-                self._done(await _run_async(await self.async_client(), self._plan_for(event)))
+                work = Atomic(self._plan_for(event))
+                self._done(await run_async(await self.async_client(), work))
                 return
             except Exception as exc:
                 if delay is None or not _unreachable(exc):
@@ -659,7 +598,7 @@ class LiteLLMDBLogger(ProxyHooks, CustomLogger):
         return self.worst_case_usd(data)[0]
 
     def _admission_plan(self, user_id: str, request_id: str, usd: Decimal | None,
-                        meta: dict[str, Any]) -> _Plan:
+                        meta: dict[str, Any]) -> Plan[Any]:
         amount = None if usd is None else (yield from self._credits(usd))
         if amount is None:
             amount = self.fallback_estimate
@@ -669,7 +608,7 @@ class LiteLLMDBLogger(ProxyHooks, CustomLogger):
                                         metadata={"source": "litellm pre-call hook"})
         # Without holds the reservation is made and undone (its savepoint rolled back): the
         # database still decides, by the rules of a hold, whether the user can afford the call.
-        held = yield (reserve if self.hold else _Probe(reserve))
+        held = yield (reserve if self.hold else Probe(reserve))
         if not held.success:
             return RequestRefusedError(
                 held.error_message or f"{user_id} cannot afford this request",
@@ -707,8 +646,8 @@ class LiteLLMDBLogger(ProxyHooks, CustomLogger):
             request_id = str(uuid.uuid4())
             data["litellm_call_id"] = request_id
         usd = self.estimate_usd(data)
-        refusal = await _run_async(await self.async_client(),
-                                   self._admission_plan(user_id, request_id, usd, meta))
+        refusal = await run_async(await self.async_client(),
+                                  Atomic(self._admission_plan(user_id, request_id, usd, meta)))
         if refusal is not None:
             raise refusal
         return data

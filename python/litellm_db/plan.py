@@ -10,13 +10,16 @@ a generator that yields the steps to run and receives each step's result::
 
 A step is a :class:`~litellm_db.calls.Call`; :class:`Try` (run it in a
 savepoint and throw its :class:`~litellm_db.errors.LiteLLMDBError` back into
-the plan, which may catch it); or :class:`Atomic` (run a piece of work in its
-own transaction -- a savepoint inside one). The two drivers, :func:`run_sync`
+the plan, which may catch it); :class:`Probe` (the same, but the savepoint is
+rolled back: the database answers what the call would do and keeps nothing);
+or :class:`Atomic` (run a piece of work in its own transaction -- a savepoint
+inside one). The two drivers, :func:`run_sync`
 and :func:`run_async` (``Client.run`` and ``AsyncClient.run`` call them), are
 the only code that knows about I/O; :class:`sync_method` and
 :class:`async_method` turn a definition into a method of a synchronous or an
 asynchronous class. ``Client``/``AsyncClient`` (one ``Call`` per method,
-:mod:`litellm_db.calls`), the BYOK managers (:mod:`litellm_db.byok`) and any
+:mod:`litellm_db.calls`), the BYOK managers (:mod:`litellm_db.byok`), the
+LiteLLM logger and proxy hooks (:mod:`litellm_db.litellm_logger`) and any
 integration that needs several statements in one transaction (``run_sync(client,
 Atomic(plan))``) share this one mechanism.
 """
@@ -39,14 +42,16 @@ from typing import (
     overload,
 )
 
+import psycopg
+
 from .calls import Call
 from .errors import LiteLLMDBError
 
 if TYPE_CHECKING:
     from .client import AsyncClient, Client
 
-__all__ = ["Atomic", "Plan", "Step", "Try", "Work", "async_method", "run_async", "run_sync",
-           "sync_method"]
+__all__ = ["Atomic", "Plan", "Probe", "Step", "Try", "Work", "async_method", "run_async",
+           "run_sync", "sync_method"]
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -62,6 +67,14 @@ class Try:
 
 
 @dataclass(frozen=True, slots=True)
+class Probe:
+    """A step that asks what a call would do and keeps nothing: the call runs in a savepoint
+    that is rolled back; its result, or its error thrown back into the plan, is the step's."""
+
+    call: Call[Any]
+
+
+@dataclass(frozen=True, slots=True)
 class Atomic(Generic[T]):
     """A step that runs a piece of work (a Call or a plan) in its own transaction, committed
     when it ends (a savepoint when a transaction is already open); its result is the step's."""
@@ -69,7 +82,7 @@ class Atomic(Generic[T]):
     work: Work[T]
 
 
-Step: TypeAlias = "Call[Any] | Try | Atomic[Any]"
+Step: TypeAlias = "Call[Any] | Try | Probe | Atomic[Any]"
 Plan: TypeAlias = Generator[Step, Any, R]
 """A generator of steps: each ``yield`` gives a step and receives its result; the plan's
 ``return`` value is the method's."""
@@ -99,10 +112,12 @@ def run_sync(client: Client, work: Work[R]) -> R:
         error = None
         if isinstance(step, Call):
             reply = client.run(step)
-        elif isinstance(step, Try):
+        elif isinstance(step, Try | Probe):
             try:
                 with client.transaction() as savepoint:
                     reply = savepoint.run(step.call)
+                    if isinstance(step, Probe):
+                        raise psycopg.Rollback()
             except LiteLLMDBError as exc:
                 error = exc
         else:
@@ -127,10 +142,12 @@ async def run_async(client: AsyncClient, work: Work[R]) -> R:
         error = None
         if isinstance(step, Call):
             reply = await client.run(step)
-        elif isinstance(step, Try):
+        elif isinstance(step, Try | Probe):
             try:
                 async with client.transaction() as savepoint:
                     reply = await savepoint.run(step.call)
+                    if isinstance(step, Probe):
+                        raise psycopg.Rollback()
             except LiteLLMDBError as exc:
                 error = exc
         else:
