@@ -73,13 +73,8 @@ begin
         returning litellm._available(uc) into v_available;
         exit when found;
 
-        v_refusal := litellm._refusal(v_user, v_amount);
-        if v_refusal.sweep_due and attempt = 1 then
-            perform litellm._sweep_expired_before(v_user, v_metadata ->> 'team_id', null);
-            continue;
-        end if;
-        continue when v_refusal.error_code is null and attempt = 1;
-        perform litellm._check_refused(v_user, v_refusal.error_code);
+        v_refusal := litellm._charge_refusal(v_user, v_amount, v_metadata ->> 'team_id', null, attempt = 1);
+        continue when v_refusal.retry;
         return query select false, null::bigint, 0::numeric, null::numeric, null::timestamptz,
             v_refusal.error_code, v_refusal.error_message, false;
         return;

@@ -48,7 +48,7 @@ declare
     v_user text := litellm._check_user_id(settle_llm_call.user_id);
     v_prompt bigint := coalesce(settle_llm_call.prompt_tokens, 0);
     v_completion bigint := coalesce(settle_llm_call.completion_tokens, 0);
-    v_level text := lower(btrim(settle_llm_call.power_level));
+    v_level text := litellm._power_level_key(settle_llm_call.power_level);
     v_request_metadata jsonb := litellm._check_metadata(settle_llm_call.request_metadata);
     v_response_metadata jsonb := litellm._check_metadata(settle_llm_call.response_metadata);
     v_cost_usd numeric;
@@ -84,12 +84,7 @@ begin
     if v_settled.replayed then
         -- Settled before (a retry whose first commit's acknowledgement was lost, or a
         -- concurrent twin that committed first): that settlement's row is the answer.
-        select l.id into v_logged
-        from litellm.credit_transactions as t
-        inner join litellm.llm_usage_log as l
-            on l.user_id = t.user_id and l.created_at = t.created_at
-               and l.id = (t.metadata ->> 'usage_log_id')::bigint and l.transaction_id = t.id
-        where t.id = v_settled.transaction_id and jsonb_typeof(t.metadata -> 'usage_log_id') = 'number';
+        v_logged := litellm._usage_log_of_charge(v_settled.transaction_id);
         if v_logged is null then
             select l.id into v_logged
             from litellm.llm_usage_log as l
