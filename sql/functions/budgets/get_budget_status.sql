@@ -25,20 +25,16 @@ set search_path = pg_catalog, pg_temp
 begin atomic
     with scope as (
         select
-            s.u,
-            s.t,
+            get_budget_status.user_id as u,  -- noqa: RF01
+            ct.charge_team as t,
             coalesce(
                 get_budget_status.organization_id,  -- noqa: RF01
                 (
                     select tm.organization_id from litellm.teams as tm
-                    where tm.team_id = s.t
+                    where tm.team_id = ct.charge_team
                 )
             ) as o
-        from (
-            select
-                get_budget_status.user_id as u,  -- noqa: RF01
-                litellm._budget_team(get_budget_status.user_id, get_budget_status.team_id) as t  -- noqa: RF01
-        ) as s
+        from litellm._charge_team_of(get_budget_status.user_id, get_budget_status.team_id) as ct  -- noqa: RF01
     ),
 
     applicable as (

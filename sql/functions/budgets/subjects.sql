@@ -1,24 +1,21 @@
 -- Whom a charge counts against: the team it is made in and the budgets that
 -- apply to it.
 
-create or replace function litellm._budget_team(user_id text, team_id text)
-returns text
+create or replace function litellm._charge_team_of(user_id text, team_id text)
+returns table (charge_team text)
 language sql
 stable
-set search_path = pg_catalog, pg_temp
+security invoker
 begin atomic
-    select litellm._charge_team(
-        _budget_team.team_id,  -- noqa: RF01
-        (
-            select s from litellm.budget_subjects as s
-            where s.user_id = _budget_team.user_id  -- noqa: RF01
-        )
-    );
+    select litellm._charge_team(_charge_team_of.team_id, s)  -- noqa: RF01
+    from (values (true)) as one (x)
+    left join litellm.budget_subjects as s on s.user_id = _charge_team_of.user_id;  -- noqa: RF01
 end;
 
-comment on function litellm._budget_team(text, text) is
-'The team a charge is made in: team_id when given, else the user''s primary team (NULL for none). Store it with a '
-'hold so that its release and settlement name the same team.';
+comment on function litellm._charge_team_of(text, text) is
+'One row: the team a charge of user_id is made in, team_id when given, else the user''s primary team (NULL for '
+'none). Read it as (select t.charge_team from litellm._charge_team_of(user_id, team_id) as t): the planner inlines '
+'it. Store it with a hold so that its release and settlement name the same team.';
 
 create or replace function litellm._subject_budgets(
     user_id text,
