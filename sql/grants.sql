@@ -191,6 +191,8 @@ litellm.get_budget_status(text, text, text),
 litellm.list_budget_alerts(bigint, text, text, text, timestamptz, integer),
 litellm.get_daily_spend(text, text, text, text, integer),
 litellm._charge_team(text, litellm.budget_subjects),
+litellm._charge_team_of(text, text),
+litellm._subject_budgets(text, text, text, boolean, boolean),
 litellm._budget_period_start(text, timestamptz),
 litellm._budget_period_end(text, date)
 to litellm_app, litellm_analyst;

@@ -67,6 +67,13 @@ CALLS = {
     "_budgets_applying": (
         "select b.budget_id from litellm._budgets_applying('u1', 't1', 'o1', 'm', true, true) as b"
     ),
+    "_charge_team_of": (
+        "select (select t.charge_team from litellm._charge_team_of(s.user_id, null) as t)"
+        " from litellm.budget_subjects as s"
+    ),
+    "_subject_budgets": (
+        "select b.budget_id from litellm._subject_budgets('u1', 't1', 'o1', true, true) as b"
+    ),
     "_budget_args_to_check": (
         "select litellm._budget_args_to_check(b.user_id, b.hard_limit, b.team_id, b.model,"
         " b.period, b.soft_thresholds::text[]) from litellm.budgets as b"

@@ -85,10 +85,10 @@ begin
         select distinct b.lock_rank, b.budget_id, b.period
         from unnest(user_ids, team_ids, models) as x (user_id, team_id, model)
         left join litellm.budget_subjects as s on x.user_id = s.user_id
-        cross join lateral (select litellm._budget_team(x.user_id, x.team_id) as team_id) as t
-        left join litellm.teams as tm on t.team_id = tm.team_id
+        cross join lateral litellm._charge_team_of(x.user_id, x.team_id) as t
+        left join litellm.teams as tm on t.charge_team = tm.team_id
         cross join lateral litellm._budgets_applying(
-            x.user_id, t.team_id, tm.organization_id, x.model,
+            x.user_id, t.charge_team, tm.organization_id, x.model,
             coalesce(s.has_user_budgets, false), coalesce(s.has_membership_budgets, false)
         ) as b
         order by b.lock_rank, b.budget_id

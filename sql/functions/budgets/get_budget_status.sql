@@ -23,61 +23,31 @@ language sql
 stable
 set search_path = pg_catalog, pg_temp
 begin atomic
-    with subject as (
+    with scope as (
         select
             get_budget_status.user_id as u,  -- noqa: RF01
-            litellm._charge_team(
-                get_budget_status.team_id,  -- noqa: RF01
-                (
-                    select bs from litellm.budget_subjects as bs
-                    where bs.user_id = get_budget_status.user_id  -- noqa: RF01
-                )
-            ) as t
-    ),
-
-    scope as (
-        select
-            s.u,
-            s.t,
+            ct.charge_team as t,
             coalesce(
                 get_budget_status.organization_id,  -- noqa: RF01
                 (
                     select tm.organization_id from litellm.teams as tm
-                    where tm.team_id = s.t
+                    where tm.team_id = ct.charge_team
                 )
             ) as o
-        from subject as s
+        from litellm._charge_team_of(get_budget_status.user_id, get_budget_status.team_id) as ct  -- noqa: RF01
     ),
 
     applicable as (
         select
-            b1.budget_id,
-            1 as rank
-        from litellm.budgets as b1 inner join scope as sc on b1.user_id = sc.u
-        where b1.level = 'user'
+            a.budget_id,
+            a.lock_rank as rank
+        from scope as sc
+        cross join lateral litellm._subject_budgets(sc.u, sc.t, sc.o, true, true) as a
         union all
         select
-            b2.budget_id,
-            2 as rank
-        from litellm.budgets as b2 inner join scope as sc on b2.user_id = sc.u and b2.team_id = sc.t
-        where b2.level = 'membership'
-        union all
-        select
-            b3.budget_id,
-            3 as rank
-        from litellm.budgets as b3 inner join scope as sc on b3.team_id = sc.t
-        where b3.level = 'team'
-        union all
-        select
-            b4.budget_id,
-            4 as rank
-        from litellm.budgets as b4 inner join scope as sc on b4.organization_id = sc.o
-        where b4.level = 'organization'
-        union all
-        select
-            b5.budget_id,
-            case b5.level when 'user' then 1 when 'membership' then 2 when 'team' then 3 else 4 end as rank
-        from litellm.budgets as b5 cross join scope as sc
+            b.budget_id,
+            case b.level when 'user' then 1 when 'membership' then 2 when 'team' then 3 else 4 end as rank
+        from litellm.budgets as b cross join scope as sc
         where sc.u is null and sc.t is null and sc.o is null
     ),
 

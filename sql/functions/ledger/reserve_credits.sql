@@ -82,7 +82,7 @@ begin
 
     -- The hold counts in the budgets too (all-model budgets: the model is not
     -- known yet); the team is remembered so release and settle name it again.
-    v_team := litellm._budget_team(v_user, v_metadata ->> 'team_id');
+    v_team := (select t.charge_team from litellm._charge_team_of(v_user, v_metadata ->> 'team_id') as t);
     select b.* into v_budget from litellm._apply_budgets(v_user, v_team, null, v_amount, 'hold') as b;
     if not v_budget.ok then
         update litellm.user_credits as uc set credits_held = uc.credits_held - v_amount where uc.user_id = v_user;
