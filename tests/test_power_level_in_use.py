@@ -54,7 +54,8 @@ def test_delete_waits_for_a_debit_in_flight_and_is_refused(db: str) -> None:
         debit.execute("select litellm.debit_user_credits('racer', 1, power_level => 'fresh')")
 
         def delete() -> int:
-            return admin.execute("delete from litellm.power_levels where power_level = 'fresh'").rowcount
+            cur = admin.execute("delete from litellm.power_levels where power_level = 'fresh'")
+            return cur.rowcount
 
         t, out = in_thread(delete)
         time.sleep(0.5)

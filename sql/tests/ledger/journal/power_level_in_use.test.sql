@@ -34,7 +34,10 @@ select lives_ok(
     'a level the journal does not name can be deleted'
 );
 select is(
-    (select count(*) from litellm.power_levels where power_level in ('named', 'spare', 'spare2')),
+    (
+        select count(*) from litellm.power_levels
+        where power_level in ('named', 'spare', 'spare2')
+    ),
     1::bigint, 'the named level stays, the spare one is gone'
 );
 
