@@ -330,6 +330,9 @@ COMMENT ON COLUMN litellm.credit_transactions.balance_after IS 'The user''s bala
 -- comment COLUMN credit_transactions.stripe_transaction_id
 COMMENT ON COLUMN litellm.credit_transactions.stripe_transaction_id IS 'Payment provider charge id; unique, so a replayed charge credits once.';
 
+-- comment COLUMN credit_transactions.power_level
+COMMENT ON COLUMN litellm.credit_transactions.power_level IS 'The power level the call asked for, a row of litellm.power_levels: the debit checks it before writing, and a level the journal names cannot be deleted or renamed (LD058).';
+
 -- comment COLUMN credit_transactions.idempotency_key
 COMMENT ON COLUMN litellm.credit_transactions.idempotency_key IS 'Client-chosen key (a debit''s request id, or an explicit key); unique per user.';
 
@@ -1793,6 +1796,12 @@ CREATE TRIGGER llm_usage_log_enqueue_inserts AFTER INSERT ON litellm.llm_usage_l
 -- trigger llm_usage_log_default llm_usage_log_enqueue_updates
 CREATE TRIGGER llm_usage_log_enqueue_updates AFTER UPDATE ON litellm.llm_usage_log_default REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION litellm._usage_log_enqueue_updates();
 
+-- trigger power_levels power_levels_named_by_journal
+CREATE TRIGGER power_levels_named_by_journal BEFORE DELETE OR UPDATE OF power_level ON litellm.power_levels FOR EACH ROW EXECUTE FUNCTION litellm._refuse_named_power_level_change();
+
+-- trigger power_levels power_levels_truncate_named_by_journal
+CREATE TRIGGER power_levels_truncate_named_by_journal BEFORE TRUNCATE ON litellm.power_levels FOR EACH STATEMENT EXECUTE FUNCTION litellm._refuse_named_power_level_change();
+
 -- trigger provider_aliases provider_aliases_changed
 CREATE TRIGGER provider_aliases_changed AFTER INSERT OR UPDATE ON litellm.provider_aliases FOR EACH ROW EXECUTE FUNCTION litellm._provider_alias_changed();
 
@@ -1849,10 +1858,6 @@ ALTER TABLE ONLY litellm.credit_lots
 -- fk constraint credit_transactions credit_transactions_package_id_fkey
 ALTER TABLE ONLY litellm.credit_transactions
     ADD CONSTRAINT credit_transactions_package_id_fkey FOREIGN KEY (package_id) REFERENCES litellm.credit_packages(package_id);
-
--- fk constraint credit_transactions credit_transactions_power_level_fkey
-ALTER TABLE ONLY litellm.credit_transactions
-    ADD CONSTRAINT credit_transactions_power_level_fkey FOREIGN KEY (power_level) REFERENCES litellm.power_levels(power_level);
 
 -- fk constraint credit_transactions credit_transactions_reverses_transaction_id_fkey
 ALTER TABLE ONLY litellm.credit_transactions

@@ -266,6 +266,21 @@ class InvalidListingArgumentError(InvalidInputError):
     codes = ("LD056",)
 
 
+class PowerLevelInUseError(InvalidInputError):
+    """Deleting, renaming or truncating a power level that journal entries name (LD058)."""
+
+    sqlstate = "LD058"
+    codes = ("LD058",)
+
+
+class PowerLevelChangeIsolationError(InvalidInputError):
+    """A power level deleted, renamed or truncated outside a read committed transaction
+    (LD059)."""
+
+    sqlstate = "LD059"
+    codes = ("LD059",)
+
+
 class InvalidTokenValidityError(InvalidInputError):
     """``issue_end_user_token`` got a validity that is NULL, not positive, or over a day (LD060)."""
 
