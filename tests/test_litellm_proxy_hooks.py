@@ -11,6 +11,7 @@ os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 import socket
 import time
 from collections.abc import Iterator
+from datetime import timedelta
 from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any
@@ -302,3 +303,29 @@ def test_the_worst_case_uses_cached_prices_that_expire(monkeypatch: pytest.Monke
     assert made._deployment_prices("openai/gpt-4o-mini", None).linear is False
     prompt = made.worst_case_usd(long)[1]["prompt_tokens"]
     assert made.worst_case_usd(long)[0] == usd(prompt * 1e-6 + 100 * 4e-6)
+
+
+async def test_a_holds_life_is_the_databases_default_unless_the_operator_sets_one(
+    db: str, conn: psycopg.Connection,
+) -> None:
+    """hold_ttl restates nothing: unset, the hold lives as long as reserve_credits' default
+    (read from the catalog); set, it lives as long as the operator said."""
+    spelled = conn.execute(
+        "select pg_get_function_arg_default("
+        "'litellm.reserve_credits(text, numeric, text, interval, jsonb)'::regprocedure, 4)"
+    ).fetchone()
+    assert spelled is not None and spelled[0]
+    default = conn.execute(f"select ({spelled[0]})::interval").fetchone()
+    assert default is not None
+    conn.execute("select litellm.add_user_credits('hk-ttl', 10)")
+    cases: tuple[tuple[dict[str, timedelta], timedelta], ...] = (
+        ({}, default[0]), ({"hold_ttl": timedelta(minutes=3)}, timedelta(minutes=3)))
+    for given, expected in cases:
+        logger = LiteLLMDBLogger(dsn=db, **given)
+        await logger.proxy_pre_call(key("hk-ttl"), {"model": "gpt-4o-mini",
+                                                    "messages": MESSAGES, "max_tokens": 5})
+        lived = conn.execute(
+            "select expires_at - created_at from litellm.credit_holds where user_id = 'hk-ttl'"
+            " order by hold_id desc limit 1").fetchone()
+        assert lived == (expected,)
+        await logger.aclose()

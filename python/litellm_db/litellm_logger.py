@@ -70,7 +70,7 @@ import psycopg
 from litellm.integrations.custom_logger import CustomLogger
 
 from . import calls, config
-from .calls import DEFAULT, CallRecord
+from .calls import DEFAULT, CallRecord, Default
 from .client import AsyncClient, Client
 from .errors import (
     ConnectionConfigError,
@@ -247,10 +247,11 @@ class LiteLLMDBLogger(ProxyHooks, CustomLogger):
     holds the worst-case cost with ``reserve_credits``; false: it only asks the
     database whether the user could hold it (the reservation is made in a
     savepoint that is rolled back). ``hold_ttl``: how long an unsettled hold
-    lives. ``max_completion_tokens``: the completion size assumed for the worst
-    case when a request sets no ``max_tokens`` and LiteLLM does not know the
-    model's maximum output. ``fallback_estimate``: credits held for a model
-    neither LiteLLM nor the database can price (``None``, the default: such a
+    lives (by default, ``reserve_credits``' default). ``max_completion_tokens``:
+    the completion size assumed for the worst case when a request sets no
+    ``max_tokens`` and LiteLLM does not know the model's maximum output.
+    ``fallback_estimate``: credits held for a model neither LiteLLM nor the
+    database can price (``None``, the default: such a
     request is refused).
 
     In a LiteLLM proxy (see :mod:`litellm_db.litellm_proxy`): ``default_user_id``
@@ -276,7 +277,7 @@ class LiteLLMDBLogger(ProxyHooks, CustomLogger):
         self, client: Client | None = None, *, async_client: AsyncClient | None = None,
         dsn: str | None = None, credits_per_usd: Decimal | int | str | None = None,
         cost_source: Literal["litellm", "database"] = "litellm", hold: bool = True,
-        hold_ttl: timedelta = timedelta(minutes=15), max_completion_tokens: int = 4096,
+        hold_ttl: timedelta | Default = DEFAULT, max_completion_tokens: int = 4096,
         fallback_estimate: Decimal | int | str | None = None,
         user_id: Callable[[Mapping[str, Any]], str | None] = call_user_id,
         default_user_id: str | None = None, admin_user_field: bool = True,

@@ -52,6 +52,7 @@ from psycopg.types.json import Jsonb
 from psycopg_pool import AsyncConnectionPool
 
 from . import config
+from .calls import Default
 from .errors import (
     ConnectionConfigError,
     InsufficientCreditsError,
@@ -196,17 +197,21 @@ select r.success, r.error_code, r.error_message
 from pg_catalog.set_config('synchronous_commit', 'off', true) as c (setting)
 cross join lateral litellm.reserve_credits(
     user_id => %(user_id)s, amount => {amount}, request_id => %(request_id)s,
-    ttl => %(ttl)s, metadata => %(metadata)s
+    {ttl}metadata => %(metadata)s
 ) as r
 """
+# With no hold_ttl of the operator's, the hold lives as long as reserve_credits' default.
+_TTL = {True: "ttl => %(ttl)s, ", False: ""}
 # Dollars converted at the database's rate, or (True) at the operator's credits_per_usd.
 _TO_CREDITS = {
     False: "litellm.usd_to_credits({usd})",
     True: "litellm.usd_to_credits({usd}, credits_per_usd => %(credits_per_usd)s)",
 }
-_RESERVE_USD = {override: _sql(_RESERVE.format(amount=convert.format(usd="%(usd)s")))
-                for override, convert in _TO_CREDITS.items()}
-_RESERVE_CREDITS = _sql(_RESERVE.format(amount="%(credits)s::numeric"))
+_RESERVE_USD = {(override, ttl): _sql(_RESERVE.format(amount=convert.format(usd="%(usd)s"),
+                                                   ttl=ttl_arg))
+                for override, convert in _TO_CREDITS.items() for ttl, ttl_arg in _TTL.items()}
+_RESERVE_CREDITS = {ttl: _sql(_RESERVE.format(amount="%(credits)s::numeric", ttl=ttl_arg))
+                    for ttl, ttl_arg in _TTL.items()}
 _DB_PRICE = _sql("""
 select litellm.calculate_cost(%(provider)s, %(model)s, %(prompt_tokens)s, %(completion_tokens)s)
 """)
@@ -298,7 +303,7 @@ class ProxyHooks:
     _dsn: str | None
     credits_per_usd: Decimal | None
     cost_source: str
-    hold_ttl: timedelta
+    hold_ttl: timedelta | Default
     max_completion_tokens: int
     fallback_estimate: Decimal | None
     default_user_id: str | None
@@ -469,12 +474,17 @@ class ProxyHooks:
                 worst = total
         return (usd(worst) if worst else None), first
 
+    @property
+    def _ttl_given(self) -> bool:
+        """Whether the operator set hold_ttl (else the hold lives reserve_credits' default)."""
+        return not isinstance(self.hold_ttl, Default)
+
     async def _hold_amount(self, data: Mapping[str, Any]) -> tuple[bytes, dict[str, Any]]:
         """The reserve statement and its amount: dollars the database converts (at its rate,
         or at the operator's ``credits_per_usd``), else credits the database priced."""
         dollars, first = self.worst_case_usd(data)
         if dollars is not None:
-            return (_RESERVE_USD[self.credits_per_usd is not None],
+            return (_RESERVE_USD[self.credits_per_usd is not None, self._ttl_given],
                     {"usd": dollars, "credits_per_usd": self.credits_per_usd})
         if first:
             provider, model = split_model(first["model"], None)
@@ -486,9 +496,9 @@ class ProxyHooks:
             except NotFoundError:  # no price row applies, not even a fallback
                 rows = []
             if rows and rows[0][0] is not None:
-                return _RESERVE_CREDITS, {"credits": rows[0][0]}
+                return _RESERVE_CREDITS[self._ttl_given], {"credits": rows[0][0]}
         if self.fallback_estimate is not None:
-            return _RESERVE_CREDITS, {"credits": self.fallback_estimate}
+            return _RESERVE_CREDITS[self._ttl_given], {"credits": self.fallback_estimate}
         raise UnpricedModelError(
             f"litellm-db: model {data.get('model')!r} has no price, so this request cannot be"
             " charged; the operator must set one")
