@@ -184,7 +184,8 @@ litellm.create_organization(text, text, jsonb),
 litellm.create_team(text, text, text, jsonb),
 litellm.add_team_member(text, text, text, boolean),
 litellm.remove_team_member(text, text),
-litellm.set_budget(text, numeric, text, text, text, text, numeric[], text, boolean, jsonb)
+litellm.set_budget(text, numeric, text, text, text, text, numeric[], text, boolean, jsonb),
+litellm.set_budget_shares(bigint, integer)
 to litellm_app;
 grant execute on function
 litellm.get_budget_status(text, text, text),

@@ -1134,6 +1134,7 @@ class Budget:
     metadata: dict[str, Any]
     created_at: datetime
     updated_at: datetime
+    shares: int = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -1235,6 +1236,12 @@ def set_budget(
         soft_thresholds=_amounts(soft_thresholds),
         model=model, active=active, metadata=_json(metadata),
     )
+
+
+def set_budget_shares(budget_id: int, shares: int) -> Call[Budget]:
+    """Count a budget in ``shares`` rows per period (1 to 64) so that concurrent charges of its
+    users do not queue on one row; the limit stays exact. 1 goes back to one row."""
+    return Call.one("set_budget_shares", Budget, budget_id=budget_id, shares=shares)
 
 
 def get_budget_status(

@@ -266,6 +266,20 @@ class InvalidListingArgumentError(InvalidInputError):
     codes = ("LD056",)
 
 
+class InvalidBudgetSharesError(InvalidInputError):
+    """A budget's number of shares is NULL or outside 1..64 (LD071)."""
+
+    sqlstate = "LD071"
+    codes = ("LD071",)
+
+
+class UnknownBudgetError(NotFoundError):
+    """No budget with that budget_id (LD072)."""
+
+    sqlstate = "LD072"
+    codes = ("LD072",)
+
+
 class PowerLevelInUseError(InvalidInputError):
     """Deleting, renaming or truncating a power level that journal entries name (LD058)."""
 

@@ -22,10 +22,10 @@ comment on function litellm._soft_threshold_crossed(numeric, numeric, numeric, n
 create or replace function litellm._record_budget_alerts(
     user_id text,
     team_id text,
-    amount numeric,
     budget_ids bigint[],
     period_starts date[],
-    spent_before numeric[]
+    spent_before numeric[],
+    spent_after numeric[]
 )
 returns void
 language plpgsql
@@ -40,16 +40,19 @@ begin
             budget_id, period_start, threshold, hard_limit, spent, user_id, team_id
         )
         select
-            b.budget_id, x.period_start, t.threshold, b.hard_limit, x.spent_before + _record_budget_alerts.amount,
+            b.budget_id, x.period_start, t.threshold, b.hard_limit, x.spent_after,
             _record_budget_alerts.user_id, _record_budget_alerts.team_id
         from unnest(
-            _record_budget_alerts.budget_ids, _record_budget_alerts.period_starts, _record_budget_alerts.spent_before
-        ) as x (budget_id, period_start, spent_before)
+            _record_budget_alerts.budget_ids, _record_budget_alerts.period_starts, _record_budget_alerts.spent_before,
+            _record_budget_alerts.spent_after
+        ) as x (budget_id, period_start, spent_before, spent_after)
         inner join litellm.budgets as b on x.budget_id = b.budget_id
         cross join lateral unnest(b.soft_thresholds) as t (threshold)
-        where litellm._soft_threshold_crossed(
-            t.threshold, b.hard_limit, x.spent_before, x.spent_before + _record_budget_alerts.amount
-        )
+        where litellm._soft_threshold_crossed(t.threshold, b.hard_limit, x.spent_before, x.spent_after)
+          and not exists (
+              select from litellm.budget_alerts as e
+              where e.budget_id = x.budget_id and e.period_start = x.period_start and e.threshold = t.threshold
+          )
         on conflict on constraint budget_alerts_budget_id_period_start_threshold_key do nothing
         returning a.alert_id, a.budget_id, a.period_start, a.threshold, a.hard_limit, a.spent, a.created_at
     loop
@@ -81,8 +84,9 @@ begin
 end
 $$;
 
-comment on function litellm._record_budget_alerts(text, text, numeric, bigint[], date[], numeric[]) is
-'Records a budget_alerts row for every soft threshold (_soft_threshold_crossed()) that a charge of amount by user_id '
-'in team_id crossed on the counters it moved (budget_ids[i] in the period starting period_starts[i], spent_before[i] '
-'before the charge), once per budget, period and threshold, and sends each new one as NOTIFY '
-'litellm_budget_alerts (JSON; docs/budgets.md). For _apply_budgets().';
+comment on function litellm._record_budget_alerts(text, text, bigint[], date[], numeric[], numeric[]) is
+'Records a budget_alerts row for every soft threshold (_soft_threshold_crossed()) that a charge by user_id in '
+'team_id crossed on the counters it moved (budget_ids[i] in the period starting period_starts[i], whose spending went '
+'from spent_before[i] to spent_after[i]; for a split budget spent_before is 0 and spent_after the total its rows show), '
+'once per budget, period and threshold, and sends each new one as NOTIFY litellm_budget_alerts (JSON; '
+'docs/budgets.md). For _apply_budgets().';

@@ -82,7 +82,7 @@ begin
 
     if v_moved.thresholds_crossed then
         perform litellm._record_budget_alerts(
-            v_user, v_team, v_amount, v_moved.budget_ids, v_moved.period_starts, v_moved.spent_before
+            v_user, v_team, v_moved.budget_ids, v_moved.period_starts, v_moved.spent_before, v_moved.spent_after
         );
     end if;
 

@@ -18,8 +18,6 @@ declare
     v_now timestamptz;
     v_start date;
     v_row litellm.budget_counters;
-    v_prev litellm.budget_counters;
-    v_created boolean;
 begin
     loop
         -- By the clock, not the transaction's start: see the check below.
@@ -27,33 +25,15 @@ begin
         v_start := litellm._budget_period_start(v_period, v_now);
         select c.* into v_row
         from litellm.budget_counters as c
-        where c.budget_id = _lock_budget_counter.budget_id and c.period_start = v_start
+        where c.budget_id = _lock_budget_counter.budget_id and c.period_start = v_start and c.share = 0
         for update;
         if not found then
-            -- The first charge or hold of the period creates its row. Lock the
-            -- newest earlier row first (older before newer, as everywhere), so
-            -- that exactly one transaction creates the row and moves the live
-            -- holds into it.
-            v_prev := null;
-            v_created := null;
-            select c.* into v_prev
-            from litellm.budget_counters as c
-            where c.budget_id = _lock_budget_counter.budget_id and c.period_start < v_start
-            order by c.period_start desc
-            limit 1
-            for update;
-            insert into litellm.budget_counters (budget_id, period_start, held)
-            values (_lock_budget_counter.budget_id, v_start, coalesce(v_prev.held, 0))
-            on conflict on constraint budget_counters_pkey do nothing
-            returning true into v_created;
-            if v_created and v_prev.held > 0 then
-                update litellm.budget_counters as c
-                set held = 0
-                where c.budget_id = _lock_budget_counter.budget_id and c.period_start = v_prev.period_start;
-            end if;
+            -- The first charge or hold of the period creates its row, moving
+            -- the live holds into it.
+            perform litellm._create_budget_period(_lock_budget_counter.budget_id, v_start);
             select c.* into strict v_row
             from litellm.budget_counters as c
-            where c.budget_id = _lock_budget_counter.budget_id and c.period_start = v_start
+            where c.budget_id = _lock_budget_counter.budget_id and c.period_start = v_start and c.share = 0
             for update;
         end if;
         -- Still the same period now that the row is ours? A transaction that
@@ -67,10 +47,13 @@ end
 $$;
 
 comment on function litellm._lock_budget_counter(bigint, text) is
-'Locks and returns the budget''s counter row for the current period (UTC, by the clock), creating it on the first '
-'charge of the period and moving the held amount of the newest earlier row into it. For _apply_budgets().';
+'Locks and returns the budget''s counter row (share 0) for the current period (UTC, by the clock), creating it on the '
+'first charge of the period and moving the held amounts of the newest earlier period into it '
+'(_create_budget_period()). For _apply_budgets().';
 
-create or replace function litellm._lock_budget_counters(user_ids text[], team_ids text[], models text[])
+create or replace function litellm._lock_budget_counters(
+    user_ids text[], team_ids text[], models text[], split_only boolean default false
+)
 returns void
 language plpgsql
 volatile
@@ -79,10 +62,11 @@ as $$
 declare
     v_budget record;
 begin
-    -- Every counter first, in the one order; the charges, holds and releases
-    -- that follow in the transaction then find their rows locked already.
+    -- Every counter first, in the one order (a split budget's rows in share
+    -- order); the charges, holds and releases that follow in the transaction
+    -- then find their rows locked already.
     for v_budget in
-        select distinct b.lock_rank, b.budget_id, b.period
+        select distinct b.lock_rank, b.budget_id, b.period, b.shares
         from unnest(user_ids, team_ids, models) as x (user_id, team_id, model)
         left join litellm.budget_subjects as s on x.user_id = s.user_id
         cross join lateral litellm._charge_team_of(x.user_id, x.team_id) as t
@@ -91,17 +75,23 @@ begin
             x.user_id, t.charge_team, tm.organization_id, x.model,
             coalesce(s.has_user_budgets, false), coalesce(s.has_membership_budgets, false)
         ) as b
+        where not split_only or b.shares > 1
         order by b.lock_rank, b.budget_id
     loop
-        perform litellm._lock_budget_counter(v_budget.budget_id, v_budget.period);
+        if v_budget.shares > 1 then
+            perform litellm._lock_budget_shares(v_budget.budget_id, v_budget.period, v_budget.shares);
+        else
+            perform litellm._lock_budget_counter(v_budget.budget_id, v_budget.period);
+        end if;
     end loop;
 end
 $$;
 
-comment on function litellm._lock_budget_counters(text[], text[], text[]) is
+comment on function litellm._lock_budget_counters(text[], text[], text[], boolean) is
 'Locks, in lock order, the current counter of every budget that charges of user_ids[i] in team_ids[i] (NULL: the '
-'user''s primary team) for models[i] apply to. Called before a transaction''s several _apply_budgets() calls, so that '
-'all its counter locks are taken in one order. Call it with the users'' account rows locked.';
+'user''s primary team) for models[i] apply to (with split_only, of the split budgets only), every row of a split '
+'budget in share order. Called before a transaction''s several _apply_budgets() calls, so that all its counter locks '
+'are taken in one order. Call it with the users'' account rows locked.';
 
 create or replace function litellm._within_budget(spent numeric, held numeric, amount numeric, hard_limit numeric)
 returns boolean
@@ -160,6 +150,7 @@ create or replace function litellm._move_budget_counters(
     out budget_ids bigint[],
     out period_starts date[],
     out spent_before numeric[],
+    out spent_after numeric[],
     out thresholds_crossed boolean
 )
 returns record
@@ -171,18 +162,21 @@ as $$
 declare
     v_budget record;
     v_counter litellm.budget_counters;
+    v_split record;
+    v_refused boolean;
+    v_shares smallint[] := '{}';
     v_add_spent numeric := case when kind in ('charge', 'settle') then amount else 0 end;
     v_add_held numeric := case when kind = 'hold' then amount else 0 end;
-    v_now timestamptz;
     v_start date;
-    v_threshold numeric;
+    v_after numeric;
 begin
     budget_ids := '{}';
     period_starts := '{}';
     spent_before := '{}';
+    spent_after := '{}';
     thresholds_crossed := false;
     for v_budget in
-        select b.budget_id, b.level, b.model, b.period, b.hard_limit, b.soft_thresholds
+        select b.budget_id, b.level, b.model, b.period, b.hard_limit, b.soft_thresholds, b.shares
         from litellm._budgets_applying(
             _move_budget_counters.user_id, _move_budget_counters.team_id, _move_budget_counters.organization_id,
             _move_budget_counters.model, has_user_budgets, has_membership_budgets
@@ -190,64 +184,76 @@ begin
         order by b.lock_rank, b.budget_id
     loop
         v_counter := null;
-        if kind in ('charge', 'hold', 'settle') then
+        v_refused := false;
+        if v_budget.shares > 1 then
+            -- A split budget: a free row that takes the amount, else every
+            -- row in share order (shares.sql).
+            v_split := litellm._move_budget_shares(
+                v_budget.budget_id, v_budget.period, v_budget.hard_limit, v_budget.shares, kind, amount
+            );
+            v_counter := v_split.counter;
+            v_refused := v_split.refused;
+        elsif kind in ('charge', 'hold', 'settle') then
             -- The common case, one statement: this period's row exists and
             -- takes the amount (the limit is checked in the WHERE clause).
-            v_now := pg_catalog.clock_timestamp();
-            v_start := litellm._budget_period_start(v_budget.period, v_now);
+            v_start := litellm._budget_period_start(v_budget.period, pg_catalog.clock_timestamp());
             update litellm.budget_counters as c
             set spent = c.spent + v_add_spent, held = c.held + v_add_held
-            where c.budget_id = v_budget.budget_id and c.period_start = v_start
-              and (kind = 'settle' or litellm._within_budget(c.spent, c.held, amount, v_budget.hard_limit))
+            where c.budget_id = v_budget.budget_id and c.period_start = v_start and c.share = 0
+              and (kind = 'settle' or litellm._within_budget(c.spent, c.held, amount, v_budget.hard_limit + c.quota))
             returning c.* into v_counter;
-            if found then
-                v_now := pg_catalog.clock_timestamp();
-                if v_start <> litellm._budget_period_start(v_budget.period, v_now) then
-                    -- The period ended while we waited for the row: put it
-                    -- back and use the new period's row (locked after this one).
-                    update litellm.budget_counters as c
-                    set spent = c.spent - v_add_spent, held = c.held - v_add_held
-                    where c.budget_id = v_budget.budget_id and c.period_start = v_start;
-                    v_counter := null;
-                end if;
+            if found and v_start <> litellm._budget_period_start(v_budget.period, pg_catalog.clock_timestamp()) then
+                -- The period ended while we waited for the row: put it back
+                -- and use the new period's row (locked after this one).
+                update litellm.budget_counters as c
+                set spent = c.spent - v_add_spent, held = c.held - v_add_held
+                where c.budget_id = v_budget.budget_id and c.period_start = v_start and c.share = 0;
+                v_counter := null;
             end if;
         end if;
-        if v_counter.budget_id is null then
+        if v_counter.budget_id is null and v_budget.shares = 1 then
             -- No row yet for this period, the limit reached, a release or a
             -- refund: lock the row, check, then update.
             v_counter := litellm._lock_budget_counter(v_budget.budget_id, v_budget.period);
-            if kind in ('charge', 'hold')
-               and not litellm._within_budget(v_counter.spent, v_counter.held, amount, v_budget.hard_limit) then
-                -- Refused: undo the budgets already moved (exactly: charges
-                -- and holds only ever add), so that no amount changes.
-                update litellm.budget_counters as c
-                set spent = c.spent - v_add_spent, held = c.held - v_add_held
-                from unnest(budget_ids, period_starts) as x (budget_id, period_start)
-                where c.budget_id = x.budget_id and c.period_start = x.period_start;
-                refused_level := litellm._budget_level_name(v_budget.level, v_budget.model);
-                refused_budget_id := v_budget.budget_id;
-                refusal := litellm._budget_refusal(
-                    v_budget.level, v_budget.budget_id, v_budget.period, v_budget.model, v_budget.hard_limit,
-                    v_counter.spent, v_counter.held, kind, amount
-                );
-                return;
-            end if;
+            v_split := litellm._move_budget_counter_locked(v_counter, v_budget.hard_limit, kind, amount);
+            v_counter := v_split.counter;
+            v_refused := v_split.refused;
+        end if;
+        if v_refused then
+            -- Refused: undo the budgets already moved (exactly: charges and
+            -- holds only ever add), so that no amount changes.
             update litellm.budget_counters as c
-            set spent = case kind when 'refund' then greatest(c.spent - amount, 0) else c.spent + v_add_spent end,
-                held = case kind when 'release' then greatest(c.held - amount, 0) else c.held + v_add_held end
-            where c.budget_id = v_budget.budget_id and c.period_start = v_counter.period_start
-            returning c.* into v_counter;
+            set spent = c.spent - v_add_spent, held = c.held - v_add_held
+            from unnest(budget_ids, period_starts, v_shares) as x (budget_id, period_start, share)
+            where c.budget_id = x.budget_id and c.period_start = x.period_start and c.share = x.share;
+            refused_level := litellm._budget_level_name(v_budget.level, v_budget.model);
+            refused_budget_id := v_budget.budget_id;
+            refusal := litellm._budget_refusal(
+                v_budget.level, v_budget.budget_id, v_budget.period, v_budget.model, v_budget.hard_limit,
+                v_split.spent, v_split.held, kind, amount
+            );
+            return;
         end if;
         budget_ids := budget_ids || v_budget.budget_id;
         period_starts := period_starts || v_counter.period_start;
-        -- Spent before this charge, for the thresholds it may cross.
-        spent_before := spent_before || (v_counter.spent - v_add_spent);
-        if v_add_spent > 0 and v_budget.hard_limit > 0 then
-            foreach v_threshold in array v_budget.soft_thresholds loop
-                thresholds_crossed := thresholds_crossed or litellm._soft_threshold_crossed(
-                    v_threshold, v_budget.hard_limit, v_counter.spent - v_add_spent, v_counter.spent
-                );
-            end loop;
+        v_shares := v_shares || v_counter.share;
+        -- Spent before and after this charge, for the thresholds it may cross:
+        -- the row's own for a budget of one row; for a split budget, the total
+        -- the rows show now (alerting from 0: a crossing that concurrent
+        -- charges made together alerts at the next charge).
+        v_after := case
+            when v_budget.shares = 1 or v_add_spent = 0 or cardinality(v_budget.soft_thresholds) = 0 then v_counter.spent
+            else litellm._budget_spent(v_budget.budget_id, v_counter.period_start)
+        end;
+        spent_before := spent_before || case when v_budget.shares = 1 then v_after - v_add_spent else 0 end;
+        spent_after := spent_after || v_after;
+        if v_add_spent > 0 then
+            thresholds_crossed := thresholds_crossed or exists (
+                select from unnest(v_budget.soft_thresholds) as t (threshold)
+                where litellm._soft_threshold_crossed(
+                    t.threshold, v_budget.hard_limit, spent_before[cardinality(spent_before)], v_after
+                )
+            );
         end if;
     end loop;
 end
@@ -256,8 +262,81 @@ $$;
 comment on function litellm._move_budget_counters(text, text, text, text, boolean, boolean, numeric, text) is
 'Moves the counter of every budget that _budgets_applying() finds for a charge (see _apply_budgets() for the kinds), '
 'locking them in lock order: one UPDATE per budget when this period''s row exists and takes the amount, else the '
-'row is locked (_lock_budget_counter()), checked and updated. All or nothing: when a charge or hold would pass a '
-'hard limit (_within_budget()) it undoes what it moved and returns that budget''s level (_budget_level_name()), '
-'budget_id and a message in refused_level, refused_budget_id and refusal. Otherwise refusal is NULL and it returns '
-'the counters moved (budget_ids, period_starts, spent_before: spent before the charge) and whether the charge '
-'crossed a soft threshold of any of them.';
+'row is locked (_lock_budget_counter()), checked and updated; a split budget (shares > 1) through '
+'_move_budget_shares(). All or nothing: when a charge or hold would pass a hard limit (_within_budget()) it undoes '
+'what it moved and returns that budget''s level (_budget_level_name()), budget_id and a message in refused_level, '
+'refused_budget_id and refusal. Otherwise refusal is NULL and it returns the counters moved (budget_ids, '
+'period_starts; spent_before and spent_after: the budget''s spending before and after the charge, see '
+'_record_budget_alerts()) and whether the charge crossed a soft threshold of any of them.';
+
+create or replace function litellm._move_budget_counter_locked(
+    locked litellm.budget_counters,
+    hard_limit numeric,
+    kind text,
+    amount numeric,
+    out counter litellm.budget_counters,
+    out refused boolean,
+    out spent numeric,
+    out held numeric
+)
+returns record
+language plpgsql
+volatile
+set search_path = pg_catalog, pg_temp
+as $$
+begin
+    -- The row of a budget counted in one row, locked: check, then update.
+    refused := kind in ('charge', 'hold') and not litellm._within_budget(locked.spent, locked.held, amount, hard_limit + locked.quota);
+    spent := locked.spent;
+    held := locked.held;
+    if refused then
+        return;
+    end if;
+    if kind in ('release', 'refund') and amount > (case kind when 'release' then locked.held else locked.spent end)
+       and exists (
+           select from litellm.budget_counters as c
+           where c.budget_id = locked.budget_id and c.period_start = locked.period_start and c.share > 0
+       ) then
+        -- Split meanwhile: the rest is in other rows, taken from them in share
+        -- order (this row, share 0, is locked first already).
+        select (litellm._move_budget_shares(locked.budget_id, b.period, b.hard_limit, b.shares, kind, amount)).counter
+        into counter
+        from litellm.budgets as b where b.budget_id = locked.budget_id;
+        return;
+    end if;
+    update litellm.budget_counters as c
+    set spent = case kind
+            when 'refund' then greatest(c.spent - amount, 0)
+            when 'hold' then c.spent
+            when 'release' then c.spent
+            else c.spent + amount
+        end,
+        held = case kind
+            when 'release' then greatest(c.held - amount, 0)
+            when 'hold' then c.held + amount
+            else c.held
+        end
+    where c.budget_id = locked.budget_id and c.period_start = locked.period_start and c.share = 0
+    returning c.* into counter;
+end
+$$;
+
+comment on function litellm._move_budget_counter_locked(litellm.budget_counters, numeric, text, numeric) is
+'The locked path of a budget counted in one row: locked (share 0 of the current period) is locked; refuses a charge or '
+'hold past hard_limit (refused, with the row''s spent and held), else applies kind of amount (a release or refund '
+'never below 0) and returns the row. A release or refund larger than the row when the budget was split meanwhile '
+'takes the rest from the other rows (_move_budget_shares()).';
+
+create or replace function litellm._budget_spent(budget_id bigint, period_start date)
+returns numeric
+language sql
+stable
+security invoker
+begin atomic
+    select coalesce(sum(c.spent), 0)
+    from litellm.budget_counters as c
+    where c.budget_id = _budget_spent.budget_id and c.period_start = _budget_spent.period_start;  -- noqa: RF01
+end;
+
+comment on function litellm._budget_spent(bigint, date) is
+'What a budget has spent in the period starting period_start: the sum over its counter rows.';

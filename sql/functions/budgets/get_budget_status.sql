@@ -88,14 +88,17 @@ begin atomic
         ) as remaining
     from current_period as cp
     left join lateral (
+        -- The newest period's rows (one per share): their totals.
         select
             c1.period_start,
-            c1.spent,
-            c1.held
+            sum(c1.spent) as spent,
+            sum(c1.held) as held
         from litellm.budget_counters as c1
-        where c1.budget_id = cp.budget_id and c1.period_start <= cp.start
-        order by c1.period_start desc
-        limit 1
+        where c1.budget_id = cp.budget_id and c1.period_start = (
+            select max(c2.period_start) from litellm.budget_counters as c2
+            where c2.budget_id = cp.budget_id and c2.period_start <= cp.start
+        )
+        group by c1.period_start
     ) as c on true
     order by cp.rank, cp.budget_id;
 end;
@@ -105,4 +108,5 @@ comment on function litellm.get_budget_status(text, text, text) is
 'For a user: their user budgets, and in team_id (NULL: their primary team) their membership budgets, the team''s and '
 'its organisation''s (organization_id overrides the team''s). For a team alone: the team''s and its organisation''s. '
 'For an organisation alone: its budgets. With no argument: every active budget. period_start and period_end (exclusive) '
-'are UTC days, NULL for period none. Per-model budgets are listed with their model.';
+'are UTC days, NULL for period none. Per-model budgets are listed with their model. A split budget''s figures are '
+'the totals over its counter rows.';

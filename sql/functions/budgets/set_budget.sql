@@ -227,12 +227,16 @@ declare
     );
     v_model text := case when set_budget.model is not null then litellm._check_hierarchy_id(set_budget.model, 'model') end;
     v_thresholds numeric[] := litellm._check_soft_thresholds(set_budget.soft_thresholds);
+    v_row litellm.budgets;
 begin
     perform litellm._check_budget_subject_exists(v_level, v_ids.user_id, v_ids.team_id, v_ids.organization_id);
-    return litellm._upsert_budget(
+    v_row := litellm._upsert_budget(
         v_level, v_ids.user_id, v_ids.team_id, v_ids.organization_id, v_model, v_period, v_limit, v_thresholds,
         coalesce(set_budget.active, true), v_metadata
     );
+    -- A split budget's parts of the limit follow the new limit at once.
+    perform litellm._resplit_budget(v_row);
+    return v_row;
 end
 $$;
 
@@ -241,7 +245,8 @@ comment on function litellm.set_budget(text, numeric, text, text, text, text, nu
 '(team_id) or organization (organization_id); period daily, weekly, monthly (UTC) or none; hard_limit in credits; '
 'soft_thresholds as fractions of it ({0.5,0.8}); model NULL for every charge or a name for a per-model limit. One '
 'budget per level, subject, model and period: calling again changes its limit, thresholds, active flag and metadata '
-'(what was spent this period stays). active => false stops checking it. Returns the budget. Raises LD051 (unknown '
+'(what was spent this period stays; a split budget''s rows share the new limit at once). active => false stops '
+'checking it. Returns the budget. Raises LD051 (unknown '
 'level, or an id the level does not take), LD052 (unknown period), LD053 (bad thresholds), LD250 (unknown '
 'organisation), LD251 (unknown team), LD252 (the user is not in the team), LD001 (bad hard_limit), LD004 (bad '
 'user_id), LD054 (a required id or the model blank), LD007 (an id over 255 characters, bad metadata).';

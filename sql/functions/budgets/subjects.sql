@@ -31,7 +31,8 @@ returns table (
     period text,
     hard_limit numeric,
     soft_thresholds numeric[],
-    lock_rank integer
+    lock_rank integer,
+    shares smallint
 )
 language sql
 stable
@@ -43,7 +44,8 @@ begin atomic
         b.period,
         b.hard_limit,
         b.soft_thresholds,
-        b.lock_rank
+        b.lock_rank,
+        b.shares
     from (
         select
             b1.*,
@@ -80,7 +82,8 @@ end;
 comment on function litellm._subject_budgets(text, text, text, boolean, boolean) is
 'The active budgets that apply to user_id in team_id (of organization_id), for every model: the user''s (when '
 'user_budgets), the membership''s (when membership_budgets), the team''s and the organisation''s. lock_rank (1 user, '
-'2 membership, 3 team, 4 organisation) then budget_id is the order in which their counters are locked, everywhere.';
+'2 membership, 3 team, 4 organisation) then budget_id is the order in which their counters are locked, everywhere '
+'(the rows of a split budget, shares > 1, in share order).';
 
 create or replace function litellm._budgets_applying(
     user_id text,
@@ -97,7 +100,8 @@ returns table (
     period text,
     hard_limit numeric,
     soft_thresholds numeric[],
-    lock_rank integer
+    lock_rank integer,
+    shares smallint
 )
 language sql
 stable
@@ -109,7 +113,8 @@ begin atomic
         b.period,
         b.hard_limit,
         b.soft_thresholds,
-        b.lock_rank
+        b.lock_rank,
+        b.shares
     from
         litellm._subject_budgets(
             _budgets_applying.user_id,  -- noqa: RF01
