@@ -60,13 +60,20 @@ volatile
 set search_path = pg_catalog, pg_temp
 as $$
 declare
-    v_budget record;
+    v_ids bigint[];
+    v_periods text[];
+    v_shares smallint[];
 begin
     -- Every counter first, in the one order (a split budget's rows in share
     -- order); the charges, holds and releases that follow in the transaction
     -- then find their rows locked already.
-    for v_budget in
-        select distinct b.lock_rank, b.budget_id, b.period, b.shares
+    select
+        array_agg(b.budget_id order by b.lock_rank, b.budget_id),
+        array_agg(b.period order by b.lock_rank, b.budget_id),
+        array_agg(b.shares order by b.lock_rank, b.budget_id)
+    into v_ids, v_periods, v_shares
+    from (
+        select distinct b1.lock_rank, b1.budget_id, b1.period, b1.shares
         from unnest(user_ids, team_ids, models) as x (user_id, team_id, model)
         left join litellm.budget_subjects as s on x.user_id = s.user_id
         cross join lateral litellm._charge_team_of(x.user_id, x.team_id) as t
@@ -74,14 +81,16 @@ begin
         cross join lateral litellm._budgets_applying(
             x.user_id, t.charge_team, tm.organization_id, x.model,
             coalesce(s.has_user_budgets, false), coalesce(s.has_membership_budgets, false)
-        ) as b
-        where not split_only or b.shares > 1
-        order by b.lock_rank, b.budget_id
-    loop
-        if v_budget.shares > 1 then
-            perform litellm._lock_budget_shares(v_budget.budget_id, v_budget.period, v_budget.shares);
+        ) as b1
+    ) as b;
+    if split_only and not coalesce(1 < any(v_shares), false) then
+        return;
+    end if;
+    for i in 1 .. coalesce(cardinality(v_ids), 0) loop
+        if v_shares[i] > 1 then
+            perform litellm._lock_budget_shares(v_ids[i], v_periods[i], v_shares[i]);
         else
-            perform litellm._lock_budget_counter(v_budget.budget_id, v_budget.period);
+            perform litellm._lock_budget_counter(v_ids[i], v_periods[i]);
         end if;
     end loop;
 end
@@ -89,9 +98,9 @@ $$;
 
 comment on function litellm._lock_budget_counters(text[], text[], text[], boolean) is
 'Locks, in lock order, the current counter of every budget that charges of user_ids[i] in team_ids[i] (NULL: the '
-'user''s primary team) for models[i] apply to (with split_only, of the split budgets only), every row of a split '
-'budget in share order. Called before a transaction''s several _apply_budgets() calls, so that all its counter locks '
-'are taken in one order. Call it with the users'' account rows locked.';
+'user''s primary team) for models[i] apply to, every row of a split budget in share order; with split_only, only '
+'when one of them is split. Called before a transaction''s several _apply_budgets() calls, so that all its counter '
+'locks are taken in one order. Call it with the users'' account rows locked.';
 
 create or replace function litellm._within_budget(spent numeric, held numeric, amount numeric, hard_limit numeric)
 returns boolean

@@ -175,9 +175,9 @@ declare
 begin
     -- The hold's amount stops being held; the charge is spent. What the hold
     -- covered can never be refused; an overage beyond a budget is not charged
-    -- (reported as uncovered, like one beyond the balance). The rows of split
-    -- budgets are all locked first, in lock order: the release and the charge
-    -- may take different rows, and the charge may need them all.
+    -- (reported as uncovered, like one beyond the balance). When a budget is
+    -- split, every counter is locked first, in lock order: the release and
+    -- the charge may take different rows, and the charge may need them all.
     perform litellm._lock_budget_counters(array[user_id], array[team_id], array[model], split_only => true);
     perform litellm._apply_budgets(user_id, team_id, model, held, 'release');
     select b.* into v_budget from litellm._apply_budgets(user_id, team_id, model, amount, 'charge') as b;

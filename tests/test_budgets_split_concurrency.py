@@ -1,0 +1,205 @@
+"""Many users race one split team budget and one split organisation budget through the API.
+
+A split budget (``set_budget_shares``) counts each period in several rows so
+that concurrent charges of its users need not queue on one; this test checks
+that the limit stays exact under the race. 16 workers, each with users of their
+own, call ``debit_user_credits``, ``reserve_credits`` + ``settle_reservation``
+(within the hold and beyond it), ``reserve_credits`` + ``release_reservation``
+and ``refund_transaction`` of their earlier debits. 24 users are in team st-t1
+(hard limit 20, split in 8), 8 in team st-t2 (one row, no binding limit), all
+in the organisation st-org (hard limit 30, split in 4). Amounts are multiples
+of 0.25, nobody runs short of credits, so only the budgets refuse.
+
+Afterwards: no budget is past its limit; each budget's spending (the sum over
+its rows) equals what the workers were told was charged less what was refunded;
+nothing is left held; every refusal is ``budget_exceeded`` and names totals
+that leave no room (spent + held + amount > limit for the budget as a whole: a
+split budget that refused because one row was full while another had room
+fails here); the quotas of each split budget add up to zero and no row counts
+more than its part; verify_ledger() finds nothing; no call failed (zero 40P01).
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import threading
+from collections import Counter
+from decimal import Decimal
+
+import psycopg
+import pytest
+
+WORKERS = 16
+OPS = 50
+UNIT = Decimal("0.25")
+TEAM_LIMIT = Decimal(20)
+ORG_LIMIT = Decimal(30)
+T1_USERS = [f"st-a{i:02d}" for i in range(24)]
+T2_USERS = [f"st-b{i:02d}" for i in range(8)]
+REFUSAL = re.compile(
+    r"^(\w+) budget \d+ \([^)]*\) would be exceeded: limit ([\d.]+), spent ([\d.]+), held ([\d.]+),"
+    r" (?:cost|hold) ([\d.]+)$"
+)
+
+
+class Worker:
+    """One connection making OPS calls for its own users; records what the database answered."""
+
+    def __init__(self, dsn: str, n: int, start: threading.Barrier) -> None:
+        self.dsn, self.n, self.start = dsn, n, start
+        self.rng = random.Random(5100 + n)
+        self.users = [u for i, u in enumerate(T1_USERS + T2_USERS) if i % WORKERS == n]
+        self.spent: Counter[str] = Counter()  # user -> charged less refunded
+        self.debits: list[tuple[str, int, Decimal]] = []  # refundable: (user, transaction_id, cost)
+        self.refusals: list[tuple[str, str, str]] = []  # (user, error_code, message)
+        self.errors: list[BaseException] = []
+
+    def run(self) -> None:
+        try:
+            with psycopg.connect(self.dsn, autocommit=True) as conn:
+                self.start.wait(timeout=30)
+                for i in range(OPS):
+                    try:
+                        self.step(conn, i)
+                    except psycopg.Error as exc:
+                        self.errors.append(exc)
+        except BaseException as exc:
+            self.errors.append(exc)
+
+    def step(self, conn: psycopg.Connection, i: int) -> None:
+        rng = self.rng
+        user = rng.choice(self.users)
+        r = rng.random()
+        if r < 0.15 and self.debits:
+            user, tid, cost = self.debits.pop(rng.randrange(len(self.debits)))
+            row = conn.execute(
+                "select amount_refunded from litellm.refund_transaction(%s, 'test', %s)",
+                (tid, f"st-refund-{tid}"),
+            ).fetchone()
+            assert row is not None and row[0] == cost, row
+            self.spent[user] -= cost
+            return
+        if r < 0.6:
+            cost = UNIT * rng.randint(1, 3)
+            row = conn.execute(
+                "select success, error_code, error_message, transaction_id"
+                " from litellm.debit_user_credits(%s, %s, 'openai', 'gpt-4', 10, 5)",
+                (user, cost),
+            ).fetchone()
+            assert row is not None
+            if row[0]:
+                self.spent[user] += cost
+                self.debits.append((user, row[3], cost))
+            else:
+                self.refusals.append((user, row[1], row[2]))
+            return
+        request = f"st-w{self.n}-{i}"
+        hold = UNIT * 2
+        row = conn.execute(
+            "select success, error_code, error_message from litellm.reserve_credits(%s, %s, %s)",
+            (user, hold, request),
+        ).fetchone()
+        assert row is not None
+        if not row[0]:
+            self.refusals.append((user, row[1], row[2]))
+            return
+        if r < 0.7:
+            released = conn.execute(
+                "select released from litellm.release_reservation(%s, %s)", (user, request)
+            ).fetchone()
+            assert released == (True,), released
+            return
+        actual = UNIT * rng.choice([1, 2, 3])
+        settled = conn.execute(
+            "select success, amount_charged from litellm.settle_reservation(%s, %s, %s,"
+            " 'openai', 'gpt-4', 10, 5)",
+            (user, request, actual),
+        ).fetchone()
+        assert settled is not None and settled[0], settled
+        # Beyond the hold a budget may refuse the overage: then the hold is charged.
+        assert settled[1] in (actual, hold), settled
+        self.spent[user] += settled[1]
+
+
+@pytest.fixture
+def race_db(conn: psycopg.Connection, db: str) -> str:
+    conn.execute("select litellm.create_organization('st-org')")
+    org = conn.execute("select budget_id from litellm.set_budget('organization', %s,"
+                       " organization_id => 'st-org', period => 'none')", (ORG_LIMIT,)).fetchone()
+    assert org is not None
+    conn.execute("select litellm.set_budget_shares(%s, 4)", (org[0],))
+    for team, limit in (("st-t1", TEAM_LIMIT), ("st-t2", Decimal(1000))):
+        conn.execute("select litellm.create_team(%s, 'st-org')", (team,))
+        row = conn.execute("select budget_id from litellm.set_budget('team', %s, team_id => %s,"
+                           " period => 'none')", (limit, team)).fetchone()
+        assert row is not None
+        if team == "st-t1":
+            conn.execute("select litellm.set_budget_shares(%s, 8)", (row[0],))
+    for team, users in (("st-t1", T1_USERS), ("st-t2", T2_USERS)):
+        for user in users:
+            conn.execute("select litellm_test.funded_user(%s, 1000)", (user,))
+            conn.execute("select litellm.add_team_member(%s, %s)", (user, team))
+    return db
+
+
+def test_many_users_race_split_budgets(race_db: str, conn: psycopg.Connection) -> None:
+    start = threading.Barrier(WORKERS)
+    workers = [Worker(race_db, n, start) for n in range(WORKERS)]
+    threads = [threading.Thread(target=w.run) for w in workers]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=180)
+    assert not any(t.is_alive() for t in threads), "a worker hung (a lock wait that never ends)"
+
+    errors = [e for w in workers for e in w.errors]
+    deadlocks = [e for e in errors if isinstance(e, psycopg.Error) and e.sqlstate == "40P01"]
+    assert deadlocks == [], f"{len(deadlocks)} deadlocks (40P01): " + "\n\n".join(str(e) for e in deadlocks[:3])
+    assert errors == [], f"calls failed: {errors[:3]}"
+
+    # Every refusal is a budget's, and the totals it names leave no room.
+    refusals = [r for w in workers for r in w.refusals]
+    assert {code for _, code, _ in refusals} == {"budget_exceeded"}, refusals[:3]
+    levels = set()
+    for _, _, message in refusals:
+        m = REFUSAL.match(message)
+        assert m, message
+        level, limit, spent, held, amount = m.groups()
+        levels.add(level)
+        assert Decimal(spent) + Decimal(held) + Decimal(amount) > Decimal(limit), \
+            f"refused while the budget had room: {message}"
+    assert {"Team", "Organization"} <= levels, "both shared budgets filled up and refused"
+
+    spent: Counter[str] = Counter()
+    for w in workers:
+        spent.update(w.spent)
+    totals = {
+        subject: (total_spent, total_held, limit, rows, quotas, over)
+        for subject, total_spent, total_held, limit, rows, quotas, over in conn.execute(
+            "select coalesce(b.team_id, b.organization_id), sum(c.spent), sum(c.held), b.hard_limit,"
+            " count(*), sum(c.quota),"
+            " count(*) filter (where c.spent + c.held"
+            "   > litellm._budget_share_limit(c.share, b.hard_limit, c.quota))"
+            " from litellm.budgets as b join litellm.budget_counters as c using (budget_id)"
+            " group by b.budget_id"
+        )
+    }
+    assert totals["st-t1"][3] == 8 and totals["st-org"][3] == 4 and totals["st-t2"][3] == 1
+    for subject, (total_spent, total_held, limit, _, quotas, over) in totals.items():
+        assert total_held == 0, f"{subject}: a hold was left behind"
+        assert total_spent <= limit, f"{subject} spent {total_spent}, limit {limit}"
+        assert quotas == 0, f"{subject}: the parts of the limit do not add up to it"
+        assert over == 0, f"{subject}: a row counts more than its part"
+    assert totals["st-t1"][0] == sum(spent[u] for u in T1_USERS)
+    assert totals["st-t2"][0] == sum(spent[u] for u in T2_USERS)
+    assert totals["st-org"][0] == sum(spent.values())
+    assert totals["st-t1"][0] > TEAM_LIMIT / 2 and totals["st-org"][0] > ORG_LIMIT / 2
+
+    row = conn.execute(
+        "select coalesce(-sum(t.amount), 0) from litellm.credit_transactions as t"
+        " where t.transaction_type in ('usage', 'refund') and t.user_id = any(%s)",
+        (T1_USERS + T2_USERS,),
+    ).fetchone()
+    assert row is not None and row[0] == totals["st-org"][0], "the journal equals the budget"
+    assert conn.execute("select * from litellm.verify_ledger()").fetchall() == []
