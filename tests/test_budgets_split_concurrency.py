@@ -155,7 +155,7 @@ def test_many_users_race_split_budgets(race_db: str, conn: psycopg.Connection) -
 
     errors = [e for w in workers for e in w.errors]
     deadlocks = [e for e in errors if isinstance(e, psycopg.Error) and e.sqlstate == "40P01"]
-    assert deadlocks == [], f"{len(deadlocks)} deadlocks (40P01): " + "\n\n".join(str(e) for e in deadlocks[:3])
+    assert deadlocks == [], f"{len(deadlocks)} deadlocks (40P01): {deadlocks[:2]}"
     assert errors == [], f"calls failed: {errors[:3]}"
 
     # Every refusal is a budget's, and the totals it names leave no room.
@@ -177,8 +177,8 @@ def test_many_users_race_split_budgets(race_db: str, conn: psycopg.Connection) -
     totals = {
         subject: (total_spent, total_held, limit, rows, quotas, over)
         for subject, total_spent, total_held, limit, rows, quotas, over in conn.execute(
-            "select coalesce(b.team_id, b.organization_id), sum(c.spent), sum(c.held), b.hard_limit,"
-            " count(*), sum(c.quota),"
+            "select coalesce(b.team_id, b.organization_id), sum(c.spent), sum(c.held),"
+            " b.hard_limit, count(*), sum(c.quota),"
             " count(*) filter (where c.spent + c.held"
             "   > litellm._budget_share_limit(c.share, b.hard_limit, c.quota))"
             " from litellm.budgets as b join litellm.budget_counters as c using (budget_id)"

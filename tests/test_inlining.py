@@ -64,6 +64,9 @@ CALLS = {
         "select s.slot from pg_catalog.pg_class as c"
         " cross join lateral litellm._usage_log_current_slot(c.oid) as s"
     ),
+    "_budget_share_limit": (
+        "select litellm._budget_share_limit(c.share, 1, c.quota) from litellm.budget_counters as c"
+    ),
     "_budgets_applying": (
         "select b.budget_id from litellm._budgets_applying('u1', 't1', 'o1', 'm', true, true) as b"
     ),

@@ -173,7 +173,7 @@ declare
     v_counter litellm.budget_counters;
     v_split record;
     v_refused boolean;
-    v_shares smallint[] := '{}';
+    v_shares smallint[] := array[]::smallint[];
     v_add_spent numeric := case when kind in ('charge', 'settle') then amount else 0 end;
     v_add_held numeric := case when kind = 'hold' then amount else 0 end;
     v_start date;
@@ -193,14 +193,13 @@ begin
         order by b.lock_rank, b.budget_id
     loop
         v_counter := null;
-        v_refused := false;
+        v_refused := null;
         if v_budget.shares > 1 then
             -- A split budget: a free row that takes the amount, else every
             -- row in share order (shares.sql).
             v_split := litellm._move_budget_shares(
                 v_budget.budget_id, v_budget.period, v_budget.hard_limit, v_budget.shares, kind, amount
             );
-            v_counter := v_split.counter;
             v_refused := v_split.refused;
         elsif kind in ('charge', 'hold', 'settle') then
             -- The common case, one statement: this period's row exists and
@@ -225,10 +224,14 @@ begin
             -- refund: lock the row, check, then update.
             v_counter := litellm._lock_budget_counter(v_budget.budget_id, v_budget.period);
             v_split := litellm._move_budget_counter_locked(v_counter, v_budget.hard_limit, kind, amount);
-            v_counter := v_split.counter;
             v_refused := v_split.refused;
         end if;
-        if v_refused then
+        if v_refused is not null then
+            v_counter.period_start := v_split.period_start;
+            v_counter.share := v_split.share;
+            v_counter.spent := v_split.spent;
+        end if;
+        if coalesce(v_refused, false) then
             -- Refused: undo the budgets already moved (exactly: charges and
             -- holds only ever add), so that no amount changes.
             update litellm.budget_counters as c
@@ -252,7 +255,10 @@ begin
         -- charges made together alerts at the next charge).
         v_after := case
             when v_budget.shares = 1 or v_add_spent = 0 or cardinality(v_budget.soft_thresholds) = 0 then v_counter.spent
-            else litellm._budget_spent(v_budget.budget_id, v_counter.period_start)
+            else (
+                select sum(t.spent) from litellm.budget_counters as t
+                where t.budget_id = v_budget.budget_id and t.period_start = v_counter.period_start
+            )
         end;
         spent_before := spent_before || case when v_budget.shares = 1 then v_after - v_add_spent else 0 end;
         spent_after := spent_after || v_after;
@@ -283,7 +289,8 @@ create or replace function litellm._move_budget_counter_locked(
     hard_limit numeric,
     kind text,
     amount numeric,
-    out counter litellm.budget_counters,
+    out period_start date,
+    out share smallint,
     out refused boolean,
     out spent numeric,
     out held numeric
@@ -296,6 +303,8 @@ as $$
 begin
     -- The row of a budget counted in one row, locked: check, then update.
     refused := kind in ('charge', 'hold') and not litellm._within_budget(locked.spent, locked.held, amount, hard_limit + locked.quota);
+    period_start := locked.period_start;
+    share := 0;
     spent := locked.spent;
     held := locked.held;
     if refused then
@@ -308,9 +317,10 @@ begin
        ) then
         -- Split meanwhile: the rest is in other rows, taken from them in share
         -- order (this row, share 0, is locked first already).
-        select (litellm._move_budget_shares(locked.budget_id, b.period, b.hard_limit, b.shares, kind, amount)).counter
-        into counter
-        from litellm.budgets as b where b.budget_id = locked.budget_id;
+        select m.period_start, m.share, m.spent, m.held into period_start, share, spent, held
+        from litellm.budgets as b
+        cross join lateral litellm._move_budget_shares(b.budget_id, b.period, b.hard_limit, b.shares, kind, amount) as m
+        where b.budget_id = locked.budget_id;
         return;
     end if;
     update litellm.budget_counters as c
@@ -326,26 +336,12 @@ begin
             else c.held
         end
     where c.budget_id = locked.budget_id and c.period_start = locked.period_start and c.share = 0
-    returning c.* into counter;
+    returning c.spent, c.held into spent, held;
 end
 $$;
 
 comment on function litellm._move_budget_counter_locked(litellm.budget_counters, numeric, text, numeric) is
-'The locked path of a budget counted in one row: locked (share 0 of the current period) is locked; refuses a charge or '
-'hold past hard_limit (refused, with the row''s spent and held), else applies kind of amount (a release or refund '
-'never below 0) and returns the row. A release or refund larger than the row when the budget was split meanwhile '
-'takes the rest from the other rows (_move_budget_shares()).';
-
-create or replace function litellm._budget_spent(budget_id bigint, period_start date)
-returns numeric
-language sql
-stable
-security invoker
-begin atomic
-    select coalesce(sum(c.spent), 0)
-    from litellm.budget_counters as c
-    where c.budget_id = _budget_spent.budget_id and c.period_start = _budget_spent.period_start;  -- noqa: RF01
-end;
-
-comment on function litellm._budget_spent(bigint, date) is
-'What a budget has spent in the period starting period_start: the sum over its counter rows.';
+'The locked path of a budget counted in one row, given its locked row (share 0 of the current period): refuses a '
+'charge or hold past hard_limit (refused, with the row''s spent and held), else applies kind of amount (a release or '
+'refund never below 0) and returns the row''s period_start, share, spent and held. A release or refund larger than '
+'the row when the budget was split meanwhile takes the rest from the other rows (_move_budget_shares()).';

@@ -94,10 +94,11 @@ begin atomic
             sum(c1.spent) as spent,
             sum(c1.held) as held
         from litellm.budget_counters as c1
-        where c1.budget_id = cp.budget_id and c1.period_start = (
-            select max(c2.period_start) from litellm.budget_counters as c2
-            where c2.budget_id = cp.budget_id and c2.period_start <= cp.start
-        )
+        where
+            c1.budget_id = cp.budget_id and c1.period_start = (
+                select max(c2.period_start) from litellm.budget_counters as c2
+                where c2.budget_id = cp.budget_id and c2.period_start <= cp.start
+            )
         group by c1.period_start
     ) as c on true
     order by cp.rank, cp.budget_id;

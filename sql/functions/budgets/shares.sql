@@ -201,7 +201,8 @@ create or replace function litellm._move_budget_shares(
     shares smallint,
     kind text,
     amount numeric,
-    out counter litellm.budget_counters,
+    out period_start date,
+    out share smallint,
     out refused boolean,
     out spent numeric,
     out held numeric
@@ -213,29 +214,56 @@ set search_path = pg_catalog, pg_temp
 as $$
 declare
     v_start date;
+    v_row litellm.budget_counters;
 begin
     refused := false;
-    counter := litellm._take_budget_share(budget_id, period, hard_limit, shares, kind, amount);
-    if counter.budget_id is not null then
-        return;
+    v_row := litellm._take_budget_share(budget_id, period, hard_limit, shares, kind, amount);
+    if v_row.budget_id is null then
+        -- No row free that takes it: every row in share order, the budget's
+        -- totals checked, the move made, the room spread again.
+        v_start := litellm._lock_budget_shares(budget_id, period, shares);
+        select coalesce(sum(c.spent), 0), coalesce(sum(c.held), 0) into spent, held
+        from litellm.budget_counters as c
+        where c.budget_id = _move_budget_shares.budget_id and c.period_start = v_start;
+        if kind in ('charge', 'hold') and not litellm._within_budget(spent, held, amount, hard_limit) then
+            refused := true;
+            return;
+        end if;
+        v_row := litellm._move_budget_shares_locked(budget_id, v_start, hard_limit, shares, kind, amount);
     end if;
-    -- No row free that takes it: every row in share order, the budget's
-    -- totals checked, the move made, the room spread again.
-    v_start := litellm._lock_budget_shares(budget_id, period, shares);
-    select coalesce(sum(c.spent), 0), coalesce(sum(c.held), 0) into spent, held
-    from litellm.budget_counters as c
-    where c.budget_id = _move_budget_shares.budget_id and c.period_start = v_start;
-    if kind in ('charge', 'hold') and not litellm._within_budget(spent, held, amount, hard_limit) then
-        refused := true;
-        return;
-    end if;
+    period_start := v_row.period_start;
+    share := v_row.share;
+    spent := v_row.spent;
+    held := v_row.held;
+end
+$$;
+
+comment on function litellm._move_budget_shares(bigint, text, numeric, smallint, text, numeric) is
+'Applies kind (see _apply_budgets()) of amount to a split budget: to a free row that takes it (_take_budget_share()), '
+'else with every row of the period locked in share order, checking the budget''s totals against hard_limit and '
+'spreading the room left (_move_budget_shares_locked()). refused: a charge or hold would pass the hard limit (nothing '
+'moved; spent and held are the budget''s totals). Otherwise period_start, share, spent and held are the row moved''s '
+'(share 0 for a release or refund spread over the rows).';
+
+create or replace function litellm._move_budget_shares_locked(
+    budget_id bigint, period_start date, hard_limit numeric, shares smallint, kind text, amount numeric
+)
+returns litellm.budget_counters
+language plpgsql
+volatile
+set search_path = pg_catalog, pg_temp
+as $$
+declare
+    v_row litellm.budget_counters;
+begin
+    -- Every row of the period is locked and the totals allow the move.
     if kind in ('charge', 'hold', 'settle') then
         update litellm.budget_counters as c
         set spent = c.spent + case kind when 'hold' then 0 else amount end,
             held = c.held + case kind when 'hold' then amount else 0 end
-        where c.budget_id = _move_budget_shares.budget_id and c.period_start = v_start
-          and c.share = pg_catalog.pg_backend_pid() % _move_budget_shares.shares
-        returning c.* into counter;
+        where c.budget_id = _move_budget_shares_locked.budget_id and c.period_start = _move_budget_shares_locked.period_start
+          and c.share = pg_catalog.pg_backend_pid() % _move_budget_shares_locked.shares
+        returning c.* into v_row;
     else
         -- A release or refund takes from the rows in share order (never
         -- below 0 in all, as for a budget with one row).
@@ -249,22 +277,25 @@ begin
                     order by s.share rows between unbounded preceding and 1 preceding
                 ), 0) as before
             from litellm.budget_counters as s
-            where s.budget_id = _move_budget_shares.budget_id and s.period_start = v_start
+            where s.budget_id = _move_budget_shares_locked.budget_id
+              and s.period_start = _move_budget_shares_locked.period_start
         ) as x
-        where c.budget_id = _move_budget_shares.budget_id and c.period_start = v_start and c.share = x.share;
-        select c.* into counter from litellm.budget_counters as c
-        where c.budget_id = _move_budget_shares.budget_id and c.period_start = v_start and c.share = 0;
+        where c.budget_id = _move_budget_shares_locked.budget_id and c.period_start = _move_budget_shares_locked.period_start
+          and c.share = x.share;
+        select c.* into v_row from litellm.budget_counters as c
+        where c.budget_id = _move_budget_shares_locked.budget_id and c.period_start = _move_budget_shares_locked.period_start
+          and c.share = 0;
     end if;
-    perform litellm._rebalance_budget_shares(budget_id, v_start, hard_limit, shares);
+    perform litellm._rebalance_budget_shares(budget_id, period_start, hard_limit, shares);
+    return v_row;
 end
 $$;
 
-comment on function litellm._move_budget_shares(bigint, text, numeric, smallint, text, numeric) is
-'Applies kind (see _apply_budgets()) of amount to a split budget: to a free row that takes it (_take_budget_share()), '
-'else with every row of the period locked in share order, checking the budget''s totals against hard_limit and '
-'spreading the room left (_rebalance_budget_shares()). refused: a charge or hold would pass the hard limit (nothing '
-'moved; spent and held are the budget''s totals). Otherwise counter is the row moved (share 0 for a release or refund '
-'spread over the rows).';
+comment on function litellm._move_budget_shares_locked(bigint, date, numeric, smallint, text, numeric) is
+'Applies kind (see _apply_budgets()) of amount to a split budget whose rows for the period starting period_start '
+'are all locked and whose totals allow it: a charge, hold or settlement to this backend''s row, a release or refund '
+'taken from the rows in share order; then spreads the room left (_rebalance_budget_shares()). Returns the row moved '
+'(share 0 for a release or refund).';
 
 create or replace function litellm._resplit_budget(budget litellm.budgets)
 returns void

@@ -8,7 +8,8 @@ select litellm.create_team('sc-team', 'sc-org');
 select litellm.add_team_member('sc-u1', 'sc-team');
 select litellm.set_budget('team', 10, team_id => 'sc-team', period => 'daily');
 create temporary table sc as
-select budget_id from litellm.budgets where team_id = 'sc-team';
+select budget_id from litellm.budgets
+where team_id = 'sc-team';
 
 select litellm.set_budget_shares((select budget_id from sc), 4);
 select results_eq(

@@ -4,7 +4,8 @@ begin;
 select plan(5);
 
 select litellm.set_budget('user', 10, user_id => 'sr-user', period => 'daily');
-select litellm.set_budget_shares(b.budget_id, 3) from litellm.budgets as b where b.user_id = 'sr-user';
+select litellm.set_budget_shares(b.budget_id, 3) from litellm.budgets as b
+where b.user_id = 'sr-user';
 select litellm._apply_budgets('sr-user', null, null, 1.5, 'hold');
 select litellm._apply_budgets('sr-user', null, null, 3, 'hold');
 select litellm._apply_budgets('sr-user', null, null, 2, 'charge');
