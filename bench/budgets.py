@@ -16,6 +16,13 @@ The debit checks and updates every budget that applies in its own transaction:
   organisation (one organisation budget, a hot row);
 * one_team -- all 1000 users in one team of one organisation: the team and the
   organisation budget are both hot rows.
+* one_team_split -- as one_team, in another team and organisation whose two
+  budgets are split (``set_budget_shares``, --shares rows each, default 16):
+  concurrent charges take different counter rows.
+
+Afterwards every scenario's journal has exactly as many usage entries as
+pgbench counted calls (a refused debit returns fast and would inflate the rate
+unnoticed), and no budget is past its limit.
 
 Runs alternate so drift on a shared machine hits all of them. Prints
 transactions per second and the ratios; writes bench/results/budgets.json.
@@ -40,8 +47,8 @@ from common import (
 
 USERS = 1000
 COST = "0.000001"
-SCENARIOS = ("plain", "own", "one_org", "one_team")
-PREFIX = {"plain": "bp", "own": "bo", "one_org": "bg", "one_team": "bt"}
+SCENARIOS = ("plain", "own", "one_org", "one_team", "one_team_split")
+PREFIX = {"plain": "bp", "own": "bo", "one_org": "bg", "one_team": "bt", "one_team_split": "bs"}
 
 PLAIN = """
 \\set uid random(1, {users})
@@ -50,13 +57,17 @@ select * from litellm.debit_user_credits('{prefix}-' || :uid, {cost}, 'openai', 
     'balanced', '{{}}', :client_id || '-' || :r);
 """
 
-def setup(conn: psycopg.Connection) -> None:
+def setup(conn: psycopg.Connection, shares: int) -> None:
     big = 10**12
-    conn.execute("select litellm.create_organization('bench-org')")
-    conn.execute("select litellm.create_team('bench-team', 'bench-org')")
-    conn.execute("select litellm.set_budget('organization', %s, organization_id => 'bench-org')",
-                 (big,))
-    conn.execute("select litellm.set_budget('team', %s, team_id => 'bench-team')", (big,))
+    for org, team in (("bench-org", "bench-team"), ("bench-org-split", "bench-team-split")):
+        conn.execute("select litellm.create_organization(%s)", (org,))
+        conn.execute("select litellm.create_team(%s, %s)", (team, org))
+        conn.execute("select litellm.set_budget('organization', %s, organization_id => %s)",
+                     (big, org))
+        conn.execute("select litellm.set_budget('team', %s, team_id => %s)", (big, team))
+    conn.execute("select litellm.set_budget_shares(b.budget_id, %s) from litellm.budgets as b"
+                 " where b.team_id = 'bench-team-split' or b.organization_id = 'bench-org-split'",
+                 (shares,))
     for u in range(1, USERS + 1):
         for scenario, prefix in PREFIX.items():
             user = f"{prefix}-{u}"
@@ -74,10 +85,12 @@ def setup(conn: psycopg.Connection) -> None:
                 conn.execute("select litellm.add_team_member(%s, %s)", (user, team))
             if scenario == "one_team":
                 conn.execute("select litellm.add_team_member(%s, 'bench-team')", (user,))
+            if scenario == "one_team_split":
+                conn.execute("select litellm.add_team_member(%s, 'bench-team-split')", (user,))
     # Steady state: this period's counter rows and today's attribution rows exist
     # (the first charge of a period creates them; that is not what is measured).
     for u in range(1, USERS + 1):
-        for scenario in ("own", "one_org", "one_team"):
+        for scenario in ("own", "one_org", "one_team", "one_team_split"):
             conn.execute("select litellm._apply_budgets(%s, null, 'gpt-4', 0.000001, 'charge')",
                          (f"{PREFIX[scenario]}-{u}",))
     conn.execute("vacuum analyze")
@@ -86,47 +99,68 @@ def setup(conn: psycopg.Connection) -> None:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     pgbench_arguments(ap, seconds=5, clients=[1, 4, 16], synchronous_commit=True)
+    ap.add_argument("--shares", type=int, default=16, help="counter rows of each split budget")
     args = ap.parse_args()
 
     with bench_server(durable=True) as server, \
             tempfile.TemporaryDirectory(prefix="litellm-db-bench-") as tmp:
         db = new_database(server, synchronous_commit=args.synchronous_commit)
         with psycopg.connect(db.dsn, autocommit=True) as conn:
-            setup(conn)
+            setup(conn, args.shares)
+            before = usage_entries(conn)
         scripts = write_scripts(Path(tmp), {
             key: PLAIN.format(users=USERS, prefix=PREFIX[key], cost=COST)
             for key in SCENARIOS
         })
 
         figures: dict[str, dict[str, float]] = {}
+        processed: dict[str, int] = {}
         print(f"{'clients':>7} " + " ".join(f"{k:>9}" for k in SCENARIOS)
-              + f"  {'own/pl':>7} {'1org/own':>8} {'1team/own':>9}"
+              + f"  {'own/pl':>7} {'1org/own':>8} {'1team/own':>9} {'split/own':>9}"
               + f"   (tps, median of {args.rounds})")
         for clients in args.clients:
             med = median_tps(server, db.dsn, scripts, clients=clients, rounds=args.rounds,
-                             seconds=args.seconds)
+                             seconds=args.seconds, processed=processed)
             ratios = {
                 "team_and_org_vs_plain": med["own"] / med["plain"],
                 "one_org_vs_own": med["one_org"] / med["own"],
                 "one_team_vs_own": med["one_team"] / med["own"],
+                "one_team_split_vs_own": med["one_team_split"] / med["own"],
             }
             figures[str(clients)] = {**med, **ratios}
             r = [ratios[k] for k in ratios]
             print(f"{clients:>7} " + " ".join(f"{med[k]:>9.0f}" for k in SCENARIOS)
-                  + f"  {r[0]:>6.2f}x {r[1]:>7.2f}x {r[2]:>8.2f}x", flush=True)
+                  + f"  {r[0]:>6.2f}x {r[1]:>7.2f}x {r[2]:>8.2f}x {r[3]:>8.2f}x", flush=True)
         write_results("budgets", {"seconds": args.seconds, "rounds": args.rounds,
                                   "synchronous_commit": args.synchronous_commit,
-                                  "figures": figures})
+                                  "shares": args.shares, "figures": figures})
         with psycopg.connect(db.dsn) as conn:
             row = conn.execute(
-                "select count(*) filter (where c.spent + c.held > b.hard_limit),"
-                " (select c2.spent from litellm.budget_counters as c2"
+                "select count(*) filter (where t.used > t.hard_limit),"
+                " (select sum(c2.spent) from litellm.budget_counters as c2"
                 "  join litellm.budgets as b2 using (budget_id) where b2.team_id = 'bench-team')"
-                " from litellm.budget_counters as c join litellm.budgets as b using (budget_id)"
+                " from (select b.hard_limit, sum(c.spent + c.held) as used"
+                "  from litellm.budget_counters as c join litellm.budgets as b using (budget_id)"
+                "  group by b.budget_id, c.period_start) as t"
             ).fetchone()
+            after = usage_entries(conn)
     print(f"counters past their limit: {row[0] if row else '?'};"
           f" charged to the shared team budget: {row[1] if row else '?'}")
+    charged = {key: after.get(PREFIX[key], 0) - before.get(PREFIX[key], 0) for key in SCENARIOS}
+    print("calls counted / usage entries journalled: "
+          + ", ".join(f"{key} {processed[key]}/{charged[key]}" for key in SCENARIOS))
+    if any(processed[key] != charged[key] for key in SCENARIOS) or not row or row[0]:
+        print("FAILED: a counted call was not a charge, or a budget is past its limit")
+        return 1
     return 0
+
+
+def usage_entries(conn: psycopg.Connection) -> dict[str, int]:
+    """Usage entries in the journal per scenario prefix."""
+    return dict(conn.execute(
+        "select split_part(t.user_id, '-', 1), count(*) from litellm.credit_transactions as t"
+        " where t.transaction_type = 'usage' group by 1"
+    ).fetchall())
 
 
 if __name__ == "__main__":

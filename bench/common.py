@@ -120,6 +120,13 @@ def pgbench(server: PgServer, dsn: str, script: Path, clients: int, seconds: int
 
     Raises RuntimeError when pgbench reports no rate or any failed transaction.
     """
+    return pgbench_counted(server, dsn, script, clients, seconds)[0]
+
+
+def pgbench_counted(server: PgServer, dsn: str, script: Path, clients: int,
+                    seconds: int) -> tuple[float, int]:
+    """:func:`pgbench`, with the number of transactions pgbench counted (to check afterwards
+    that each was what the script means, e.g. a charge and not a fast refusal)."""
     p = server.params
     env = dict(os.environ, PGPASSWORD=p.get("password", ""))
     proc = subprocess.run(
@@ -130,12 +137,13 @@ def pgbench(server: PgServer, dsn: str, script: Path, clients: int, seconds: int
         capture_output=True, text=True, env=env, check=True,
     )
     m = re.search(r"tps = ([\d.]+) \(without initial connection time\)", proc.stdout)
-    if not m:
+    n = re.search(r"number of transactions actually processed: (\d+)", proc.stdout)
+    if not m or not n:
         raise RuntimeError(proc.stdout + proc.stderr)
     failed = re.search(r"number of failed transactions: (\d+)", proc.stdout)
     if failed and int(failed.group(1)):
         raise RuntimeError(f"pgbench reported failures:\n{proc.stdout}")
-    return float(m.group(1))
+    return float(m.group(1)), int(n.group(1))
 
 
 def pgbench_arguments(parser: argparse.ArgumentParser, *, seconds: int, clients: list[int],
@@ -153,14 +161,19 @@ def pgbench_arguments(parser: argparse.ArgumentParser, *, seconds: int, clients:
 
 
 def median_tps(server: PgServer, dsn: str, scripts: Mapping[str, Path], *, clients: int,
-               rounds: int, seconds: int) -> dict[str, float]:
+               rounds: int, seconds: int,
+               processed: dict[str, int] | None = None) -> dict[str, float]:
     """Each script's transactions per second at ``clients`` clients, the median of ``rounds``
     runs. The scripts alternate (a, b, c, a, b, c, ...: in the mapping's order) so that drift on
-    a shared machine hits all of them alike."""
+    a shared machine hits all of them alike. ``processed``, when given, adds up the transactions
+    pgbench counted per script."""
     runs: dict[str, list[float]] = {key: [] for key in scripts}
     for _ in range(rounds):
         for key, script in scripts.items():
-            runs[key].append(pgbench(server, dsn, script, clients, seconds))
+            tps, count = pgbench_counted(server, dsn, script, clients, seconds)
+            runs[key].append(tps)
+            if processed is not None:
+                processed[key] = processed.get(key, 0) + count
     return {key: statistics.median(values) for key, values in runs.items()}
 
 

@@ -74,22 +74,36 @@ CREATE TABLE litellm.budget_counters (
     period_start date NOT NULL,
     spent numeric(20,6) DEFAULT 0 NOT NULL,
     held numeric(20,6) DEFAULT 0 NOT NULL,
+    share smallint DEFAULT 0 NOT NULL,
+    quota numeric(20,6) DEFAULT 0 NOT NULL,
+    CONSTRAINT budget_counters_check CHECK (
+CASE
+    WHEN (share = 0) THEN (quota <= (0)::numeric)
+    ELSE (quota >= (0)::numeric)
+END),
     CONSTRAINT budget_counters_held_check CHECK ((held >= (0)::numeric)),
+    CONSTRAINT budget_counters_share_check CHECK (((share >= 0) AND (share <= 63))),
     CONSTRAINT budget_counters_spent_check CHECK ((spent >= (0)::numeric))
 )
 WITH (fillfactor='50');
 
 -- comment TABLE budget_counters
-COMMENT ON TABLE litellm.budget_counters IS 'What a budget has spent and holds in one period. Written only by _apply_budgets() under a row lock; the row of a new period is created by the first charge or hold in it. Fill factor 50 keeps the updates HOT.';
+COMMENT ON TABLE litellm.budget_counters IS 'What a budget has spent and holds in one period, in one row per share (share 0 only, unless the budget is split). Written only by _apply_budgets() and the functions that set a budget, under row locks; the rows of a new period are created by the first charge or hold in it. Fill factor 50 keeps the updates HOT.';
 
 -- comment COLUMN budget_counters.period_start
 COMMENT ON COLUMN litellm.budget_counters.period_start IS 'First day (UTC) of the period: the day, the Monday of the ISO week, the first of the month; -infinity for period none.';
 
 -- comment COLUMN budget_counters.spent
-COMMENT ON COLUMN litellm.budget_counters.spent IS 'Charges in the period, net of refunds (never below 0).';
+COMMENT ON COLUMN litellm.budget_counters.spent IS 'Charges in the period counted in this row, net of refunds (never below 0). The budget''s spending in the period is the sum over its rows.';
 
 -- comment COLUMN budget_counters.held
-COMMENT ON COLUMN litellm.budget_counters.held IS 'Live reservations counted against the budget. Only the newest row of a budget holds any: creating a period''s row moves the previous row''s held into it.';
+COMMENT ON COLUMN litellm.budget_counters.held IS 'Live reservations counted in this row. Only the newest period of a budget holds any: creating a period''s rows moves the held amounts of the previous period into its share 0.';
+
+-- comment COLUMN budget_counters.share
+COMMENT ON COLUMN litellm.budget_counters.share IS 'Which of the budget''s counter rows for the period this is: 0 .. shares - 1 (a budget with one share has only 0).';
+
+-- comment COLUMN budget_counters.quota
+COMMENT ON COLUMN litellm.budget_counters.quota IS 'The part of the hard limit this row may count: share 0 may count hard_limit + quota (quota <= 0, what it lent to the other shares), any other share quota. The quotas of a period add up to 0, so spent + held over all rows never passes the hard limit. Always 0 for a budget with one share.';
 
 -- table budget_subjects
 CREATE TABLE litellm.budget_subjects (
@@ -126,6 +140,7 @@ CREATE TABLE litellm.budgets (
     metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    shares smallint DEFAULT 1 NOT NULL,
     CONSTRAINT budgets_check CHECK (
 CASE level
     WHEN 'user'::text THEN ((user_id IS NOT NULL) AND (team_id IS NULL) AND (organization_id IS NULL))
@@ -138,6 +153,7 @@ END),
     CONSTRAINT budgets_level_check CHECK ((level = ANY (ARRAY['user'::text, 'membership'::text, 'team'::text, 'organization'::text]))),
     CONSTRAINT budgets_model_check CHECK (((length(model) >= 1) AND (length(model) <= 255))),
     CONSTRAINT budgets_period_check CHECK ((period = ANY (ARRAY['daily'::text, 'weekly'::text, 'monthly'::text, 'none'::text]))),
+    CONSTRAINT budgets_shares_check CHECK (((shares >= 1) AND (shares <= 64))),
     CONSTRAINT budgets_soft_thresholds_check CHECK (((cardinality(soft_thresholds) <= 10) AND (array_position(soft_thresholds, NULL::numeric) IS NULL) AND ((0)::numeric < ALL (soft_thresholds)) AND ((1)::numeric >= ALL (soft_thresholds)))),
     CONSTRAINT budgets_user_id_check CHECK (((length(user_id) >= 1) AND (length(user_id) <= 255)))
 );
@@ -171,6 +187,9 @@ COMMENT ON COLUMN litellm.budgets.active IS 'false: the budget is kept with its 
 
 -- comment COLUMN budgets.metadata
 COMMENT ON COLUMN litellm.budgets.metadata IS 'Caller-supplied context (a JSON object), stored as given.';
+
+-- comment COLUMN budgets.shares
+COMMENT ON COLUMN litellm.budgets.shares IS 'How many counter rows the budget counts each period in (1 to 64; set_budget_shares()). 1: one row, every charge of the budget queues on it. More: concurrent charges take different rows (docs/budgets.md, "Split counters").';
 
 -- sequence budgets_budget_id_seq
 ALTER TABLE litellm.budgets ALTER COLUMN budget_id ADD GENERATED ALWAYS AS IDENTITY (
@@ -1477,7 +1496,7 @@ ALTER TABLE ONLY litellm.budget_alerts
 
 -- constraint budget_counters budget_counters_pkey
 ALTER TABLE ONLY litellm.budget_counters
-    ADD CONSTRAINT budget_counters_pkey PRIMARY KEY (budget_id, period_start);
+    ADD CONSTRAINT budget_counters_pkey PRIMARY KEY (budget_id, period_start, share);
 
 -- constraint budget_subjects budget_subjects_pkey
 ALTER TABLE ONLY litellm.budget_subjects
