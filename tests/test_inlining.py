@@ -64,6 +64,10 @@ CALLS = {
         "select s.slot from pg_catalog.pg_class as c"
         " cross join lateral litellm._usage_log_current_slot(c.oid) as s"
     ),
+    "_budget_share_takes": (
+        "select litellm._budget_share_takes('charge', 1, c.spent, c.held, c.quota)"
+        " from litellm.budget_counters as c"
+    ),
     "_budget_share_limit": (
         "select litellm._budget_share_limit(c.share, 1, c.quota) from litellm.budget_counters as c"
     ),

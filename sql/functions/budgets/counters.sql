@@ -196,11 +196,16 @@ begin
         v_refused := null;
         if v_budget.shares > 1 then
             -- A split budget: a free row that takes the amount, else every
-            -- row in share order (shares.sql).
-            v_split := litellm._move_budget_shares(
+            -- row locked in share order (shares.sql).
+            v_counter := litellm._take_budget_share(
                 v_budget.budget_id, v_budget.period, v_budget.hard_limit, v_budget.shares, kind, amount
             );
-            v_refused := v_split.refused;
+            if v_counter.budget_id is null then
+                v_split := litellm._move_budget_shares(
+                    v_budget.budget_id, v_budget.period, v_budget.hard_limit, v_budget.shares, kind, amount
+                );
+                v_refused := v_split.refused;
+            end if;
         elsif kind in ('charge', 'hold', 'settle') then
             -- The common case, one statement: this period's row exists and
             -- takes the amount (the limit is checked in the WHERE clause).
@@ -277,9 +282,9 @@ $$;
 comment on function litellm._move_budget_counters(text, text, text, text, boolean, boolean, numeric, text) is
 'Moves the counter of every budget that _budgets_applying() finds for a charge (see _apply_budgets() for the kinds), '
 'locking them in lock order: one UPDATE per budget when this period''s row exists and takes the amount, else the '
-'row is locked (_lock_budget_counter()), checked and updated; a split budget (shares > 1) through '
-'_move_budget_shares(). All or nothing: when a charge or hold would pass a hard limit (_within_budget()) it undoes '
-'what it moved and returns that budget''s level (_budget_level_name()), budget_id and a message in refused_level, '
+'row is locked (_lock_budget_counter()), checked and updated; a split budget (shares > 1) in a free row that takes '
+'the amount (_take_budget_share()), else with all its rows locked (_move_budget_shares()). All or nothing: when a '
+'charge or hold would pass a hard limit (_within_budget()) it undoes what it moved and returns that budget''s level (_budget_level_name()), budget_id and a message in refused_level, '
 'refused_budget_id and refusal. Otherwise refusal is NULL and it returns the counters moved (budget_ids, '
 'period_starts; spent_before and spent_after: the budget''s spending before and after the charge, see '
 '_record_budget_alerts()) and whether the charge crossed a soft threshold of any of them.';

@@ -138,6 +138,26 @@ comment on function litellm._rebalance_budget_shares(bigint, date, numeric, smal
 'Sets the quotas of a split budget''s counter rows for one period (all locked by the caller) so that each row may '
 'count what it counts plus an equal part of the room the hard limit leaves, and the parts add up to the hard limit.';
 
+create or replace function litellm._budget_share_takes(
+    kind text, amount numeric, spent numeric, held numeric, share_limit numeric
+)
+returns boolean
+language sql
+immutable
+security invoker
+begin atomic
+    select case kind  -- noqa: RF01
+        when 'release' then held >= amount  -- noqa: RF01
+        when 'refund' then spent >= amount  -- noqa: RF01
+        else litellm._within_budget(spent, held, amount, share_limit)  -- noqa: RF01
+    end;
+end;
+
+comment on function litellm._budget_share_takes(text, numeric, numeric, numeric, numeric) is
+'Whether one counter row of a split budget, which has spent and held and may count up to share_limit, can take a move '
+'of kind (see _apply_budgets()) of amount on its own: a charge, hold or settlement within its part of the limit, a '
+'release or refund of no more than it counts.';
+
 create or replace function litellm._take_budget_share(
     budget_id bigint, period text, hard_limit numeric, shares smallint, kind text, amount numeric
 )
@@ -149,42 +169,45 @@ as $$
 declare
     v_start date := litellm._budget_period_start(period, pg_catalog.clock_timestamp());
     v_from integer := pg_catalog.pg_backend_pid() % shares;
+    v_share smallint;
     v_row litellm.budget_counters;
 begin
     -- A row of this period that no other transaction holds and that takes
-    -- the move (charge, hold, settle: its part of the limit has room;
-    -- release, refund: it counts the amount), from this backend's own row on.
+    -- the move: this backend's own row, else the first free one after it.
     -- SKIP LOCKED may lock a row whose newer version then fails the test: a
     -- take that finds nothing rolls its block back, dropping such locks, so
     -- that a caller who then locks every row in order holds none of them.
     begin
-        update litellm.budget_counters as c
-        set spent = c.spent + case kind when 'refund' then -amount when 'hold' then 0 when 'release' then 0 else amount end,
-            held = c.held + case kind when 'hold' then amount when 'release' then -amount else 0 end
-        where (c.budget_id, c.period_start, c.share) = (
-            select s.budget_id, s.period_start, s.share
+        select s.share into v_share
+        from litellm.budget_counters as s
+        where s.budget_id = _take_budget_share.budget_id and s.period_start = v_start and s.share = v_from
+          and litellm._budget_share_takes(
+              kind, amount, s.spent, s.held, litellm._budget_share_limit(s.share, hard_limit, s.quota)
+          )
+        for update skip locked;
+        if v_share is null then
+            select s.share into v_share
             from litellm.budget_counters as s
             where s.budget_id = _take_budget_share.budget_id and s.period_start = v_start
               and s.share < _take_budget_share.shares
-              and case kind
-                  when 'release' then s.held >= amount
-                  when 'refund' then s.spent >= amount
-                  else litellm._within_budget(
-                      s.spent, s.held, amount, litellm._budget_share_limit(s.share, hard_limit, s.quota)
-                  )
-              end
+              and litellm._budget_share_takes(
+                  kind, amount, s.spent, s.held, litellm._budget_share_limit(s.share, hard_limit, s.quota)
+              )
             order by (s.share - v_from + _take_budget_share.shares) % _take_budget_share.shares
             limit 1
-            for update skip locked
-        )
-        returning c.* into v_row;
-        if v_row.budget_id is null
-           or v_start <> litellm._budget_period_start(period, pg_catalog.clock_timestamp()) then
+            for update skip locked;
+        end if;
+        if v_share is null or v_start <> litellm._budget_period_start(period, pg_catalog.clock_timestamp()) then
             raise no_data_found;
         end if;
     exception when no_data_found then
         return null;
     end;
+    update litellm.budget_counters as c
+    set spent = c.spent + case kind when 'refund' then -amount when 'hold' then 0 when 'release' then 0 else amount end,
+        held = c.held + case kind when 'hold' then amount when 'release' then -amount else 0 end
+    where c.budget_id = _take_budget_share.budget_id and c.period_start = v_start and c.share = v_share
+    returning c.* into v_row;
     return v_row;
 end
 $$;
@@ -216,21 +239,19 @@ declare
     v_start date;
     v_row litellm.budget_counters;
 begin
+    -- No free row takes it (_take_budget_share() found none): every row in
+    -- share order, the budget's totals checked, the move made, the room
+    -- spread again.
     refused := false;
-    v_row := litellm._take_budget_share(budget_id, period, hard_limit, shares, kind, amount);
-    if v_row.budget_id is null then
-        -- No row free that takes it: every row in share order, the budget's
-        -- totals checked, the move made, the room spread again.
-        v_start := litellm._lock_budget_shares(budget_id, period, shares);
-        select coalesce(sum(c.spent), 0), coalesce(sum(c.held), 0) into spent, held
-        from litellm.budget_counters as c
-        where c.budget_id = _move_budget_shares.budget_id and c.period_start = v_start;
-        if kind in ('charge', 'hold') and not litellm._within_budget(spent, held, amount, hard_limit) then
-            refused := true;
-            return;
-        end if;
-        v_row := litellm._move_budget_shares_locked(budget_id, v_start, hard_limit, shares, kind, amount);
+    v_start := litellm._lock_budget_shares(budget_id, period, shares);
+    select coalesce(sum(c.spent), 0), coalesce(sum(c.held), 0) into spent, held
+    from litellm.budget_counters as c
+    where c.budget_id = _move_budget_shares.budget_id and c.period_start = v_start;
+    if kind in ('charge', 'hold') and not litellm._within_budget(spent, held, amount, hard_limit) then
+        refused := true;
+        return;
     end if;
+    v_row := litellm._move_budget_shares_locked(budget_id, v_start, hard_limit, shares, kind, amount);
     period_start := v_row.period_start;
     share := v_row.share;
     spent := v_row.spent;
@@ -239,8 +260,8 @@ end
 $$;
 
 comment on function litellm._move_budget_shares(bigint, text, numeric, smallint, text, numeric) is
-'Applies kind (see _apply_budgets()) of amount to a split budget: to a free row that takes it (_take_budget_share()), '
-'else with every row of the period locked in share order, checking the budget''s totals against hard_limit and '
+'Applies kind (see _apply_budgets()) of amount to a split budget when no free row takes it (_take_budget_share()): '
+'with every row of the period locked in share order, checking the budget''s totals against hard_limit and '
 'spreading the room left (_move_budget_shares_locked()). refused: a charge or hold would pass the hard limit (nothing '
 'moved; spent and held are the budget''s totals). Otherwise period_start, share, spent and held are the row moved''s '
 '(share 0 for a release or refund spread over the rows).';
