@@ -285,9 +285,10 @@ comment on function litellm._move_budget_counters(text, text, text, text, boolea
 'row is locked (_lock_budget_counter()), checked and updated; a split budget (shares > 1) in a free row that takes '
 'the amount (_take_budget_share()), else with all its rows locked (_move_budget_shares()). All or nothing: when a '
 'charge or hold would pass a hard limit (_within_budget()) it undoes what it moved and returns that budget''s level '
-'(_budget_level_name()), budget_id and a message in refused_level, refused_budget_id and refusal. Otherwise refusal is NULL and it returns the counters moved (budget_ids, '
-'period_starts; spent_before and spent_after: the budget''s spending before and after the charge, see '
-'_record_budget_alerts()) and whether the charge crossed a soft threshold of any of them.';
+'(_budget_level_name()), budget_id and a message in refused_level, refused_budget_id and refusal. Otherwise refusal '
+'is NULL and it returns the counters moved (budget_ids, period_starts; spent_before and spent_after: the budget''s '
+'spending before and after the charge, see _record_budget_alerts()) and whether the charge crossed a soft threshold '
+'of any of them.';
 
 create or replace function litellm._move_budget_counter_locked(
     locked litellm.budget_counters,
