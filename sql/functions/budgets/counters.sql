@@ -171,13 +171,13 @@ as $$
 declare
     v_budget record;
     v_counter litellm.budget_counters;
-    v_split record;
-    v_refused boolean;
+    v_moved record;
     v_shares smallint[] := array[]::smallint[];
     v_add_spent numeric := case when kind in ('charge', 'settle') then amount else 0 end;
     v_add_held numeric := case when kind = 'hold' then amount else 0 end;
+    v_now timestamptz;
     v_start date;
-    v_after numeric;
+    v_threshold numeric;
 begin
     budget_ids := '{}';
     period_starts := '{}';
@@ -193,87 +193,81 @@ begin
         order by b.lock_rank, b.budget_id
     loop
         v_counter := null;
-        v_refused := null;
         if v_budget.shares > 1 then
-            -- A split budget: a free row that takes the amount, else every
-            -- row locked in share order (shares.sql).
+            -- A split budget: a free row that takes the amount (shares.sql).
             v_counter := litellm._take_budget_share(
                 v_budget.budget_id, v_budget.period, v_budget.hard_limit, v_budget.shares, kind, amount
             );
-            if v_counter.budget_id is null then
-                v_split := litellm._move_budget_shares(
-                    v_budget.budget_id, v_budget.period, v_budget.hard_limit, v_budget.shares, kind, amount
-                );
-                v_refused := v_split.refused;
-            end if;
         elsif kind in ('charge', 'hold', 'settle') then
             -- The common case, one statement: this period's row exists and
             -- takes the amount (the limit is checked in the WHERE clause).
-            v_start := litellm._budget_period_start(v_budget.period, pg_catalog.clock_timestamp());
+            v_now := pg_catalog.clock_timestamp();
+            v_start := litellm._budget_period_start(v_budget.period, v_now);
             update litellm.budget_counters as c
             set spent = c.spent + v_add_spent, held = c.held + v_add_held
             where c.budget_id = v_budget.budget_id and c.period_start = v_start and c.share = 0
               and (kind = 'settle' or litellm._within_budget(c.spent, c.held, amount, v_budget.hard_limit + c.quota))
             returning c.* into v_counter;
-            if found and v_start <> litellm._budget_period_start(v_budget.period, pg_catalog.clock_timestamp()) then
-                -- The period ended while we waited for the row: put it back
-                -- and use the new period's row (locked after this one).
-                update litellm.budget_counters as c
-                set spent = c.spent - v_add_spent, held = c.held - v_add_held
-                where c.budget_id = v_budget.budget_id and c.period_start = v_start and c.share = 0;
-                v_counter := null;
+            if found then
+                v_now := pg_catalog.clock_timestamp();
+                if v_start <> litellm._budget_period_start(v_budget.period, v_now) then
+                    -- The period ended while we waited for the row: put it
+                    -- back and use the new period's row (locked after this one).
+                    update litellm.budget_counters as c
+                    set spent = c.spent - v_add_spent, held = c.held - v_add_held
+                    where c.budget_id = v_budget.budget_id and c.period_start = v_start and c.share = 0;
+                    v_counter := null;
+                end if;
             end if;
         end if;
-        if v_counter.budget_id is null and v_budget.shares = 1 then
+        if v_counter.budget_id is null then
             -- No row yet for this period, the limit reached, a release or a
-            -- refund: lock the row, check, then update.
-            v_counter := litellm._lock_budget_counter(v_budget.budget_id, v_budget.period);
-            v_split := litellm._move_budget_counter_locked(v_counter, v_budget.hard_limit, kind, amount);
-            v_refused := v_split.refused;
-        end if;
-        if v_refused is not null then
-            v_counter.period_start := v_split.period_start;
-            v_counter.share := v_split.share;
-            v_counter.spent := v_split.spent;
-        end if;
-        if coalesce(v_refused, false) then
-            -- Refused: undo the budgets already moved (exactly: charges and
-            -- holds only ever add), so that no amount changes.
-            update litellm.budget_counters as c
-            set spent = c.spent - v_add_spent, held = c.held - v_add_held
-            from unnest(budget_ids, period_starts, v_shares) as x (budget_id, period_start, share)
-            where c.budget_id = x.budget_id and c.period_start = x.period_start and c.share = x.share;
-            refused_level := litellm._budget_level_name(v_budget.level, v_budget.model);
-            refused_budget_id := v_budget.budget_id;
-            refusal := litellm._budget_refusal(
-                v_budget.level, v_budget.budget_id, v_budget.period, v_budget.model, v_budget.hard_limit,
-                v_split.spent, v_split.held, kind, amount
+            -- refund, a split budget without a free row: the locked path.
+            v_moved := litellm._move_budget_counter_locked(
+                v_budget.budget_id, v_budget.period, v_budget.hard_limit, v_budget.shares, kind, amount
             );
-            return;
+            if v_moved.refused then
+                -- Refused: undo the budgets already moved (exactly: charges
+                -- and holds only ever add), so that no amount changes.
+                update litellm.budget_counters as c
+                set spent = c.spent - v_add_spent, held = c.held - v_add_held
+                from unnest(budget_ids, period_starts, v_shares) as x (budget_id, period_start, share)
+                where c.budget_id = x.budget_id and c.period_start = x.period_start and c.share = x.share;
+                refused_level := litellm._budget_level_name(v_budget.level, v_budget.model);
+                refused_budget_id := v_budget.budget_id;
+                refusal := litellm._budget_refusal(
+                    v_budget.level, v_budget.budget_id, v_budget.period, v_budget.model, v_budget.hard_limit,
+                    v_moved.spent, v_moved.held, kind, amount
+                );
+                return;
+            end if;
+            v_counter.period_start := v_moved.period_start;
+            v_counter.share := v_moved.share;
+            v_counter.spent := v_moved.spent;
         end if;
         budget_ids := budget_ids || v_budget.budget_id;
         period_starts := period_starts || v_counter.period_start;
         v_shares := v_shares || v_counter.share;
         -- Spent before and after this charge, for the thresholds it may cross:
-        -- the row's own for a budget of one row; for a split budget, the total
-        -- the rows show now (alerting from 0: a crossing that concurrent
-        -- charges made together alerts at the next charge).
-        v_after := case
-            when v_budget.shares = 1 or v_add_spent = 0 or cardinality(v_budget.soft_thresholds) = 0 then v_counter.spent
-            else (
-                select sum(t.spent) from litellm.budget_counters as t
-                where t.budget_id = v_budget.budget_id and t.period_start = v_counter.period_start
-            )
-        end;
-        spent_before := spent_before || case when v_budget.shares = 1 then v_after - v_add_spent else 0 end;
-        spent_after := spent_after || v_after;
-        if v_add_spent > 0 then
-            thresholds_crossed := thresholds_crossed or exists (
-                select from unnest(v_budget.soft_thresholds) as t (threshold)
-                where litellm._soft_threshold_crossed(
-                    t.threshold, v_budget.hard_limit, spent_before[cardinality(spent_before)], v_after
-                )
-            );
+        -- the row's own for a budget of one row; for a split budget, from 0 to
+        -- the total the rows show now (so a crossing that concurrent charges
+        -- made together alerts at the next charge).
+        spent_before := spent_before || (v_counter.spent - v_add_spent);
+        spent_after := spent_after || v_counter.spent;
+        if v_add_spent > 0 and v_budget.hard_limit > 0 then
+            if v_budget.shares > 1 and cardinality(v_budget.soft_thresholds) > 0 then
+                spent_before[cardinality(spent_before)] := 0;
+                spent_after[cardinality(spent_after)] := (
+                    select sum(t.spent) from litellm.budget_counters as t
+                    where t.budget_id = v_budget.budget_id and t.period_start = v_counter.period_start
+                );
+            end if;
+            foreach v_threshold in array v_budget.soft_thresholds loop
+                thresholds_crossed := thresholds_crossed or litellm._soft_threshold_crossed(
+                    v_threshold, v_budget.hard_limit, spent_before[cardinality(spent_before)],
+                    spent_after[cardinality(spent_after)]
+                );
+            end loop;
         end if;
     end loop;
 end
@@ -291,8 +285,10 @@ comment on function litellm._move_budget_counters(text, text, text, text, boolea
 'of any of them.';
 
 create or replace function litellm._move_budget_counter_locked(
-    locked litellm.budget_counters,
+    budget_id bigint,
+    period text,
     hard_limit numeric,
+    shares smallint,
     kind text,
     amount numeric,
     out period_start date,
@@ -306,8 +302,17 @@ language plpgsql
 volatile
 set search_path = pg_catalog, pg_temp
 as $$
+declare
+    locked litellm.budget_counters;
 begin
-    -- The row of a budget counted in one row, locked: check, then update.
+    if shares > 1 then
+        -- A split budget no free row of which takes the move: all its rows.
+        select m.period_start, m.share, m.refused, m.spent, m.held into period_start, share, refused, spent, held
+        from litellm._move_budget_shares(budget_id, period, hard_limit, shares, kind, amount) as m;
+        return;
+    end if;
+    -- A budget counted in one row: lock it, check, then update.
+    locked := litellm._lock_budget_counter(budget_id, period);
     refused := kind in ('charge', 'hold') and not litellm._within_budget(locked.spent, locked.held, amount, hard_limit + locked.quota);
     period_start := locked.period_start;
     share := 0;
@@ -319,14 +324,13 @@ begin
     if kind in ('release', 'refund') and amount > (case kind when 'release' then locked.held else locked.spent end)
        and exists (
            select from litellm.budget_counters as c
-           where c.budget_id = locked.budget_id and c.period_start = locked.period_start and c.share > 0
+           where c.budget_id = _move_budget_counter_locked.budget_id and c.period_start = locked.period_start
+             and c.share > 0
        ) then
         -- Split meanwhile: the rest is in other rows, taken from them in share
         -- order (this row, share 0, is locked first already).
         select m.period_start, m.share, m.spent, m.held into period_start, share, spent, held
-        from litellm.budgets as b
-        cross join lateral litellm._move_budget_shares(b.budget_id, b.period, b.hard_limit, b.shares, kind, amount) as m
-        where b.budget_id = locked.budget_id;
+        from litellm._move_budget_shares(budget_id, period, hard_limit, shares, kind, amount) as m;
         return;
     end if;
     update litellm.budget_counters as c
@@ -341,13 +345,14 @@ begin
             when 'hold' then c.held + amount
             else c.held
         end
-    where c.budget_id = locked.budget_id and c.period_start = locked.period_start and c.share = 0
+    where c.budget_id = _move_budget_counter_locked.budget_id and c.period_start = locked.period_start and c.share = 0
     returning c.spent, c.held into spent, held;
 end
 $$;
 
-comment on function litellm._move_budget_counter_locked(litellm.budget_counters, numeric, text, numeric) is
-'The locked path of a budget counted in one row, given its locked row (share 0 of the current period): refuses a '
-'charge or hold past hard_limit (refused, with the row''s spent and held), else applies kind of amount (a release or '
+comment on function litellm._move_budget_counter_locked(bigint, text, numeric, smallint, text, numeric) is
+'The locked path of _move_budget_counters(): for a split budget (shares > 1) _move_budget_shares(); for a budget '
+'counted in one row, locks its row for the current period (_lock_budget_counter()), refuses a charge or hold past '
+'hard_limit (refused, with the row''s spent and held), else applies kind of amount (a release or '
 'refund never below 0) and returns the row''s period_start, share, spent and held. A release or refund larger than '
 'the row when the budget was split meanwhile takes the rest from the other rows (_move_budget_shares()).';

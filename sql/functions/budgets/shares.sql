@@ -66,10 +66,12 @@ volatile
 set search_path = pg_catalog, pg_temp
 as $$
 declare
+    v_now timestamptz;
     v_start date;
 begin
     loop
-        v_start := litellm._budget_period_start(period, pg_catalog.clock_timestamp());
+        v_now := pg_catalog.clock_timestamp();
+        v_start := litellm._budget_period_start(period, v_now);
         if not exists (
             select from litellm.budget_counters as c
             where c.budget_id = _lock_budget_shares.budget_id and c.period_start = v_start and c.share = 0
@@ -87,7 +89,8 @@ begin
         on conflict on constraint budget_counters_pkey do nothing;
         -- A transaction that waited across a period boundary takes the new
         -- period's rows (whose creation moves what the old ones hold).
-        exit when v_start = litellm._budget_period_start(period, pg_catalog.clock_timestamp());
+        v_now := pg_catalog.clock_timestamp();
+        exit when v_start = litellm._budget_period_start(period, v_now);
     end loop;
     return v_start;
 end
@@ -167,7 +170,8 @@ volatile
 set search_path = pg_catalog, pg_temp
 as $$
 declare
-    v_start date := litellm._budget_period_start(period, pg_catalog.clock_timestamp());
+    v_now timestamptz := pg_catalog.clock_timestamp();
+    v_start date := litellm._budget_period_start(period, v_now);
     v_from integer := pg_catalog.pg_backend_pid() % shares;
     v_share smallint;
     v_row litellm.budget_counters;
@@ -197,7 +201,8 @@ begin
             limit 1
             for update skip locked;
         end if;
-        if v_share is null or v_start <> litellm._budget_period_start(period, pg_catalog.clock_timestamp()) then
+        v_now := pg_catalog.clock_timestamp();
+        if v_share is null or v_start <> litellm._budget_period_start(period, v_now) then
             raise no_data_found;
         end if;
     exception when no_data_found then
@@ -332,7 +337,7 @@ begin
     if budget.shares = 1 and not exists (
         select from litellm.budget_counters as c
         where c.budget_id = budget.budget_id and c.share > 0
-          and c.period_start = litellm._budget_period_start(budget.period, pg_catalog.clock_timestamp())
+          and c.period_start = litellm._budget_period_start(budget.period, pg_catalog.now())
     ) then
         return;
     end if;
