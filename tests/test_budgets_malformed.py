@@ -75,6 +75,7 @@ ARGUMENTS: dict[str, dict[str, tuple[Any, st.SearchStrategy[Any]]]] = {
         "period": ("monthly", NAME), "soft_thresholds": ([Decimal("0.5")], THRESHOLDS),
         "model": (None, TEXT), "active": (True, BOOL), "metadata": (None, JSON),
     },
+    "set_budget_shares": {"budget_id": (1, BIGINT), "shares": (4, INT)},
     "get_budget_status": {
         "user_id": ("mal-user", TEXT), "team_id": (None, TEXT), "organization_id": (None, TEXT),
     },
@@ -118,7 +119,8 @@ def test_the_budget_functions_are_covered(conn: psycopg.Connection) -> None:
     names = {r[0] for r in conn.execute(
         "select proname from pg_proc where pronamespace = 'litellm'::regnamespace"
         " and proname in ('create_organization', 'create_team', 'add_team_member',"
-        " 'remove_team_member', 'set_budget', 'get_budget_status', 'list_budget_alerts',"
+        " 'remove_team_member', 'set_budget', 'set_budget_shares', 'get_budget_status',"
+        " 'list_budget_alerts',"
         " 'get_daily_spend', '_apply_budgets')"
     )}
     assert names == set(ARGUMENTS)
