@@ -76,7 +76,9 @@ begin atomic
         account.credits_held - released,  -- noqa: RF01
         month,
         litellm._month_spent(account, month) + amount,
-        account.next_expiry_at  -- noqa: RF01
+        account.next_expiry_at,  -- noqa: RF01
+        account.slot_count,  -- noqa: RF01
+        account.cap_fraction  -- noqa: RF01
     )::litellm.user_credits;
 end;
 

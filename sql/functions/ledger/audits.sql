@@ -46,7 +46,7 @@ begin atomic
         lateral (
             select t.balance_after
             from litellm.credit_transactions as t
-            where t.user_id = uc.user_id
+            where t.user_id = uc.user_id and t.slot = 0
             order by t.seq desc
             limit 1
         ) as l
@@ -54,8 +54,8 @@ begin atomic
 end;
 
 comment on function litellm._audit_last_balance_after() is
-'Accounts whose balance differs from the balance_after of their last journal entry (the highest seq). A check of '
-'verify_ledger().';
+'Accounts whose balance differs from the balance_after of their last journal entry on slot 0, the account row '
+'(the highest seq). A check of verify_ledger().';
 
 create or replace function litellm._audit_journal_sequence()
 returns table (user_id text, problem text, detail text)
