@@ -48,6 +48,7 @@ litellm.release_reservation(text, text),
 litellm.refund_transaction(bigint, text, text, numeric),
 litellm.adjust_credits(text, numeric, text, text, timestamptz),
 litellm.expire_credits(integer),
+litellm.set_account_slots(text, integer),
 litellm.verify_ledger()
 to litellm_app;
 grant execute on procedure

@@ -86,6 +86,14 @@ CALLS = {
         "select litellm._budget_refusal(b.level, b.budget_id, b.period, b.model, b.hard_limit,"
         " 0, 0, 'hold', 1) from litellm.budgets as b"
     ),
+    "_slot_account": (
+        "select litellm._available(litellm._slot_account(s)) from litellm.credit_slots as s"
+    ),
+    "_slot_share": (
+        "select litellm._slot_share(s.cap_fraction, s.credits_remaining)"
+        " from litellm.credit_slots as s"
+    ),
+    "_slot_spare": "select s.spare from litellm._slot_spare('u1') as s",
     "_soft_threshold_crossed": (
         "select litellm._soft_threshold_crossed(t.threshold, b.hard_limit, 0, b.hard_limit)"
         " from litellm.budgets as b cross join lateral unnest(b.soft_thresholds) as t (threshold)"

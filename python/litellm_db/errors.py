@@ -306,9 +306,10 @@ class UnknownTransactionError(NotFoundError):
 
 
 class UnknownUserError(NotFoundError):
-    """The user has no account (LD203 from adjust_credits, LD221 from set_user_tier)."""
+    """The user has no account (LD203 from adjust_credits, LD221 from set_user_tier, LD081 from
+    set_account_slots)."""
 
-    codes = ("LD203", "LD221")
+    codes = ("LD203", "LD221", "LD081")
 
 
 class UnknownOrganizationError(NotFoundError):
