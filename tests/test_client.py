@@ -376,6 +376,8 @@ SCENARIO: list[Step] = [
     ("add_user_credits", _args("every-user", 100, "purchase", description="start"),
      _check(lambda r: r.credits_remaining == 100 and not r.replayed)),
     ("set_user_tier", _args("every-user", "starter", "test"), _check(lambda r: r.changed)),
+    ("set_account_slots", _args("every-user", 1),
+     _check(lambda r: r.slots == 1 and r.credits_remaining == 100)),
     ("create_organization", _args("every-org", "Every Org"),
      _check(lambda r: r.organization_id == "every-org")),
     ("create_team", _args("every-team", "every-org", "Every Team"),

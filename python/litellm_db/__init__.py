@@ -13,6 +13,7 @@ from . import client
 from ._version import __version__
 from .calls import (
     DEFAULT,
+    AccountSlots,
     Adjustment,
     Amount,
     ArchivedPartition,
@@ -100,6 +101,7 @@ from .errors import (
     InvalidProviderError,
     InvalidRoleNameError,
     InvalidRowLimitError,
+    InvalidSlotCountError,
     InvalidThresholdsError,
     InvalidTokenCountError,
     InvalidTokenValidityError,
@@ -151,6 +153,7 @@ from .installer import RoleNames, install
 
 __all__ = [
     "DEFAULT",
+    "AccountSlots",
     "Adjustment",
     "Amount",
     "ArchivedPartition",
@@ -206,6 +209,7 @@ __all__ = [
     "InvalidProviderError",
     "InvalidRoleNameError",
     "InvalidRowLimitError",
+    "InvalidSlotCountError",
     "InvalidThresholdsError",
     "InvalidTokenCountError",
     "InvalidTokenValidityError",

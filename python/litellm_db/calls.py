@@ -517,6 +517,14 @@ class TierChange:
 
 
 @dataclass(frozen=True, slots=True)
+class AccountSlots:
+    """What ``set_account_slots`` returns: the account's number of slots and its balance."""
+
+    slots: int
+    credits_remaining: Decimal
+
+
+@dataclass(frozen=True, slots=True)
 class ProviderHealth:
     """A row of ``provider_health`` (``record_provider_health``)."""
 
@@ -613,6 +621,11 @@ def set_user_tier(
 ) -> Call[TierChange]:
     """Move a user to another tier, recording why."""
     return Call.one("set_user_tier", TierChange, user_id=user_id, tier=tier, reason=reason)
+
+
+def set_account_slots(user_id: str, slot_count: int) -> Call[AccountSlots]:
+    """Split an account into ``slot_count`` slots (1 makes it one row again)."""
+    return Call.one("set_account_slots", AccountSlots, user_id=user_id, slot_count=slot_count)
 
 
 def record_provider_health(

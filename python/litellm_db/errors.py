@@ -104,6 +104,13 @@ class CreditLimitError(InvalidInputError):
     codes = ("LD070",)
 
 
+class InvalidSlotCountError(InvalidInputError):
+    """``set_account_slots`` got a slot count NULL or outside 1 to 64 (LD080)."""
+
+    sqlstate = "LD080"
+    codes = ("LD080",)
+
+
 class UnknownPackageError(InvalidInputError):
     """``package_id`` is not a row of ``litellm.credit_packages`` (LD006)."""
 
