@@ -1879,6 +1879,15 @@ CREATE TRIGGER credit_allocations_append_only BEFORE DELETE OR UPDATE ON litellm
 -- trigger credit_allocations credit_allocations_no_truncate
 CREATE TRIGGER credit_allocations_no_truncate BEFORE TRUNCATE ON litellm.credit_allocations FOR EACH STATEMENT EXECUTE FUNCTION litellm._reject_journal_change();
 
+-- trigger credit_holds credit_holds_kept
+CREATE TRIGGER credit_holds_kept BEFORE DELETE OR TRUNCATE ON litellm.credit_holds FOR EACH STATEMENT EXECUTE FUNCTION litellm._reject_ledger_row_removal();
+
+-- trigger credit_lots credit_lots_kept
+CREATE TRIGGER credit_lots_kept BEFORE DELETE OR TRUNCATE ON litellm.credit_lots FOR EACH STATEMENT EXECUTE FUNCTION litellm._reject_ledger_row_removal();
+
+-- trigger credit_slots credit_slots_kept
+CREATE TRIGGER credit_slots_kept BEFORE DELETE OR TRUNCATE ON litellm.credit_slots FOR EACH STATEMENT EXECUTE FUNCTION litellm._reject_ledger_row_removal();
+
 -- trigger credit_transactions credit_transactions_append_only
 CREATE TRIGGER credit_transactions_append_only BEFORE DELETE OR UPDATE ON litellm.credit_transactions FOR EACH ROW EXECUTE FUNCTION litellm._reject_journal_change();
 
@@ -1912,6 +1921,9 @@ CREATE TRIGGER provider_aliases_changed AFTER INSERT OR UPDATE ON litellm.provid
 -- trigger team_memberships team_memberships_sync_subject
 CREATE TRIGGER team_memberships_sync_subject AFTER INSERT OR DELETE OR UPDATE ON litellm.team_memberships FOR EACH ROW EXECUTE FUNCTION litellm._team_memberships_sync_subject();
 
+-- trigger user_credits user_credits_kept
+CREATE TRIGGER user_credits_kept BEFORE DELETE OR TRUNCATE ON litellm.user_credits FOR EACH STATEMENT EXECUTE FUNCTION litellm._reject_ledger_row_removal();
+
 -- trigger user_provider_keys user_provider_keys_canonical_provider
 CREATE TRIGGER user_provider_keys_canonical_provider BEFORE INSERT OR UPDATE OF provider ON litellm.user_provider_keys FOR EACH ROW EXECUTE FUNCTION litellm._canonical_key_provider();
 
@@ -1930,22 +1942,6 @@ ALTER TABLE ONLY litellm.budgets
 -- fk constraint budgets budgets_team_id_fkey
 ALTER TABLE ONLY litellm.budgets
     ADD CONSTRAINT budgets_team_id_fkey FOREIGN KEY (team_id) REFERENCES litellm.teams(team_id);
-
--- fk constraint credit_allocations credit_allocations_lot_id_fkey
-ALTER TABLE ONLY litellm.credit_allocations
-    ADD CONSTRAINT credit_allocations_lot_id_fkey FOREIGN KEY (lot_id) REFERENCES litellm.credit_lots(lot_id);
-
--- fk constraint credit_allocations credit_allocations_transaction_id_fkey
-ALTER TABLE ONLY litellm.credit_allocations
-    ADD CONSTRAINT credit_allocations_transaction_id_fkey FOREIGN KEY (transaction_id) REFERENCES litellm.credit_transactions(id);
-
--- fk constraint credit_holds credit_holds_transaction_id_fkey
-ALTER TABLE ONLY litellm.credit_holds
-    ADD CONSTRAINT credit_holds_transaction_id_fkey FOREIGN KEY (transaction_id) REFERENCES litellm.credit_transactions(id);
-
--- fk constraint credit_holds credit_holds_user_id_fkey
-ALTER TABLE ONLY litellm.credit_holds
-    ADD CONSTRAINT credit_holds_user_id_fkey FOREIGN KEY (user_id) REFERENCES litellm.user_credits(user_id);
 
 -- fk constraint credit_lots credit_lots_source_lot_id_fkey
 ALTER TABLE ONLY litellm.credit_lots
@@ -1978,10 +1974,6 @@ ALTER TABLE ONLY litellm.credit_transactions
 -- fk constraint credit_transactions credit_transactions_transfer_of_fkey
 ALTER TABLE ONLY litellm.credit_transactions
     ADD CONSTRAINT credit_transactions_transfer_of_fkey FOREIGN KEY (transfer_of) REFERENCES litellm.credit_transactions(id);
-
--- fk constraint credit_transactions credit_transactions_user_id_fkey
-ALTER TABLE ONLY litellm.credit_transactions
-    ADD CONSTRAINT credit_transactions_user_id_fkey FOREIGN KEY (user_id) REFERENCES litellm.user_credits(user_id);
 
 -- fk constraint model_price_audit model_price_audit_price_id_fkey
 ALTER TABLE ONLY litellm.model_price_audit

@@ -491,6 +491,13 @@ class JournalImmutableError(IntegrityError):
     codes = ("LD901",)
 
 
+class LedgerRowKeptError(IntegrityError):
+    """A DELETE or TRUNCATE of accounts, slots, lots or holds, which the journal names (LD903)."""
+
+    sqlstate = "LD903"
+    codes = ("LD903",)
+
+
 class LotsDisagreeError(IntegrityError):
     """The credit lots could not cover a charge or refund: the ledger is inconsistent (LD902)."""
 

@@ -33,6 +33,8 @@ begin atomic
     select * from litellm._audit_held_within_balance()
     union all
     select * from litellm._audit_hold_states()
+    union all
+    select * from litellm._audit_references()
     order by user_id, problem;
 end;
 
@@ -41,5 +43,5 @@ comment on function litellm.verify_ledger() is
 'journal = last balance_after = sum of lot remainders; the journal sequence is 1..last_seq without gaps and never '
 'went below zero; running totals match the journal; every lot''s remainder equals its amount less its allocations and '
 'every consuming entry is fully allocated; credits_held equals the live holds and does not exceed the balance; no '
-'hold is in an impossible state. '
+'hold is in an impossible state; every account, entry and lot that entries, allocations and holds name exists. '
 'Reads everything: run it off-peak on large ledgers.';
