@@ -94,6 +94,8 @@ CALLS = {
         " from litellm.credit_slots as s"
     ),
     "_slot_spare": "select s.spare from litellm._slot_spare('u1') as s",
+    "_audit_slots": "select s.label from litellm._audit_slots() as s",
+    "_audit_slot_label": "select litellm._audit_slot_label(t.slot) from litellm.credit_transactions as t",
     "_soft_threshold_crossed": (
         "select litellm._soft_threshold_crossed(t.threshold, b.hard_limit, 0, b.hard_limit)"
         " from litellm.budgets as b cross join lateral unnest(b.soft_thresholds) as t (threshold)"
@@ -111,9 +113,14 @@ AUDITS = (
     "_audit_lot_ranges",
     "_audit_lot_allocations",
     "_audit_entry_allocations",
+    "_audit_allocation_slots",
     "_audit_held_vs_holds",
     "_audit_held_within_balance",
     "_audit_hold_states",
+    "_audit_transfer_pairs",
+    "_audit_retired_slots",
+    "_audit_slot_count",
+    "_audit_cap_fractions",
 )
 CALLS.update({name: f"select a.user_id from litellm.{name}() as a" for name in AUDITS})
 
