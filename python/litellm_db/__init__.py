@@ -14,6 +14,7 @@ from ._version import __version__
 from .calls import (
     DEFAULT,
     AccountSlots,
+    AccountStatementEntry,
     Adjustment,
     Amount,
     ArchivedPartition,
@@ -102,6 +103,7 @@ from .errors import (
     InvalidRoleNameError,
     InvalidRowLimitError,
     InvalidSlotCountError,
+    InvalidTimeRangeError,
     InvalidThresholdsError,
     InvalidTokenCountError,
     InvalidTokenValidityError,
@@ -155,6 +157,7 @@ from .installer import RoleNames, install
 __all__ = [
     "DEFAULT",
     "AccountSlots",
+    "AccountStatementEntry",
     "Adjustment",
     "Amount",
     "ArchivedPartition",
@@ -211,6 +214,7 @@ __all__ = [
     "InvalidRoleNameError",
     "InvalidRowLimitError",
     "InvalidSlotCountError",
+    "InvalidTimeRangeError",
     "InvalidThresholdsError",
     "InvalidTokenCountError",
     "InvalidTokenValidityError",

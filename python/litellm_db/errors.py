@@ -111,6 +111,13 @@ class InvalidSlotCountError(InvalidInputError):
     codes = ("LD080",)
 
 
+class InvalidTimeRangeError(InvalidInputError):
+    """``account_statement`` got a ``to_time`` before its ``from_time`` (LD082)."""
+
+    sqlstate = "LD082"
+    codes = ("LD082",)
+
+
 class UnknownPackageError(InvalidInputError):
     """``package_id`` is not a row of ``litellm.credit_packages`` (LD006)."""
 
