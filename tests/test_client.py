@@ -66,7 +66,8 @@ def test_the_statement_of_a_split_account(client: Client, conn: psycopg.Connecti
     assert [r.transaction_id for r in rows] == sorted(r.transaction_id for r in rows)
     assert len({r.slot for r in rows}) > 1  # the charges were journalled on different slots
     assert client.account_statement("py-slots", max_rows=2) == rows[:2]
-    assert client.account_statement("py-slots", from_time=datetime.now(UTC) + timedelta(days=1)) == []
+    tomorrow = datetime.now(UTC) + timedelta(days=1)
+    assert client.account_statement("py-slots", from_time=tomorrow) == []
     with pytest.raises(errors.InvalidTimeRangeError):
         client.account_statement("py-slots", from_time=datetime.now(UTC),
                                  to_time=datetime.now(UTC) - timedelta(seconds=1))

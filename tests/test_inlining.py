@@ -95,7 +95,9 @@ CALLS = {
     ),
     "_slot_spare": "select s.spare from litellm._slot_spare('u1') as s",
     "_audit_slots": "select s.label from litellm._audit_slots() as s",
-    "_audit_slot_label": "select litellm._audit_slot_label(t.slot) from litellm.credit_transactions as t",
+    "_audit_slot_label": (
+        "select litellm._audit_slot_label(t.slot) from litellm.credit_transactions as t"
+    ),
     "_soft_threshold_crossed": (
         "select litellm._soft_threshold_crossed(t.threshold, b.hard_limit, 0, b.hard_limit)"
         " from litellm.budgets as b cross join lateral unnest(b.soft_thresholds) as t (threshold)"

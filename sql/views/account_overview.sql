@@ -4,6 +4,26 @@
 create or replace view litellm.account_overview
 with (security_barrier = true)
 as
+with slots as (
+    select
+        cs.user_id,
+        sum(cs.credits_remaining) filter (where cs.active) as credits_remaining,
+        sum(cs.total_spent) as total_spent,
+        sum(cs.last_seq) as entries,
+        max(cs.updated_at) as updated_at
+    from litellm.credit_slots as cs
+    group by cs.user_id
+),
+
+transfers as (
+    select
+        ct.user_id,
+        count(*) as transfers
+    from litellm.credit_transactions as ct
+    where ct.transaction_type = 'transfer'
+    group by ct.user_id
+)
+
 select
     uc.user_id,
     uc.tier,
@@ -17,24 +37,8 @@ select
     greatest(uc.updated_at, s.updated_at) as last_activity_at
 from litellm.user_credits as uc
 cross join lateral litellm._effective_monthly_cap(uc) as cap
-left join (
-    select
-        cs.user_id,
-        sum(cs.credits_remaining) filter (where cs.active) as credits_remaining,
-        sum(cs.total_spent) as total_spent,
-        sum(cs.last_seq) as entries,
-        max(cs.updated_at) as updated_at
-    from litellm.credit_slots as cs
-    group by cs.user_id
-) as s on uc.user_id = s.user_id
-left join (
-    select
-        ct.user_id,
-        count(*) as transfers
-    from litellm.credit_transactions as ct
-    where ct.transaction_type = 'transfer'
-    group by ct.user_id
-) as t on uc.user_id = t.user_id;
+left join slots as s on uc.user_id = s.user_id
+left join transfers as t on uc.user_id = t.user_id;
 
 comment on view litellm.account_overview is
 'One row per account: balance, totals, effective monthly cap (the user''s, else the tier''s), the number of journal '

@@ -148,9 +148,11 @@ begin atomic
         coalesce(s.user_id, j.user_id) as user_id,
         'journal sequence has gaps' as problem,
         case
-            when s.user_id is null then format(
-                '%sno such slot, %s entries, highest seq %s', litellm._audit_slot_label(j.slot), j.entries, j.last_seq
-            )
+            when s.user_id is null
+                then format(
+                    '%sno such slot, %s entries, highest seq %s', litellm._audit_slot_label(j.slot), j.entries,
+                    j.last_seq
+                )
             else format(
                 '%s%s entries, highest seq %s, account last_seq %s', s.label, coalesce(j.entries, 0), j.last_seq,
                 s.last_seq
@@ -489,7 +491,10 @@ begin atomic
         and t.transfer_of is null
         and (
             t.amount >= 0
-            or not exists (select from litellm.credit_transactions as i where i.transfer_of = t.id)
+            or not exists (
+                select from litellm.credit_transactions as i
+                where i.transfer_of = t.id
+            )
         );
 end;
 
@@ -509,24 +514,24 @@ begin atomic
         'retired slot is not empty' as problem,
         format(
             'slot %s: balance %s, credits_held %s, cap_fraction %s, live holds %s, lots with credits %s', s.slot,
-            s.credits_remaining, s.credits_held, s.cap_fraction,
-            (select count(*) from litellm.credit_holds as h where h.user_id = s.user_id and h.slot = s.slot and h.status = 'held'),
-            (select count(*) from litellm.credit_lots as l where l.user_id = s.user_id and l.slot = s.slot and not l.depleted)
+            s.credits_remaining, s.credits_held, s.cap_fraction, h.holds, l.lots
         ) as detail
     from litellm.credit_slots as s
+    cross join
+        lateral (
+            select count(*) as holds
+            from litellm.credit_holds as ch
+            where ch.user_id = s.user_id and ch.slot = s.slot and ch.status = 'held'
+        ) as h
+    cross join
+        lateral (
+            select count(*) as lots
+            from litellm.credit_lots as cl
+            where cl.user_id = s.user_id and cl.slot = s.slot and not cl.depleted
+        ) as l
     where
         not s.active
-        and (
-            s.credits_remaining <> 0 or s.credits_held <> 0 or s.cap_fraction <> 0
-            or exists (
-                select from litellm.credit_holds as h
-                where h.user_id = s.user_id and h.slot = s.slot and h.status = 'held'
-            )
-            or exists (
-                select from litellm.credit_lots as l
-                where l.user_id = s.user_id and l.slot = s.slot and not l.depleted
-            )
-        );
+        and (s.credits_remaining <> 0 or s.credits_held <> 0 or s.cap_fraction <> 0 or h.holds > 0 or l.lots > 0);
 end;
 
 comment on function litellm._audit_retired_slots() is

@@ -8,14 +8,14 @@ begin atomic
     -- for nothing, as they will once swept; except that, as in a sweep, no
     -- more expires than the balance less what live holds need.
     select
-        (account).credits_remaining - x.expired as remaining,  -- noqa: RF01
+        (account).credits_remaining - x.expired as remaining,  -- noqa: RF01, RF02, RF03
         h.held
     from (
         select coalesce(sum(ch.amount), 0) as held
         from litellm.credit_holds as ch
         where
-            ch.user_id = (account).user_id  -- noqa: RF01
-            and ch.slot = _balance_now.slot
+            ch.user_id = (account).user_id  -- noqa: RF01, RF02, RF03
+            and ch.slot = _balance_now.slot  -- noqa: RF01
             and ch.status = 'held'
             and ch.expires_at > pg_catalog.now()
     ) as h
@@ -24,12 +24,12 @@ begin atomic
             select
                 least(
                     coalesce(sum(l.remaining), 0),
-                    greatest((account).credits_remaining - h.held, 0)  -- noqa: RF01
+                    greatest((account).credits_remaining - h.held, 0)  -- noqa: RF01, RF02, RF03
                 ) as expired
             from litellm.credit_lots as l
             where
-                l.user_id = (account).user_id  -- noqa: RF01
-                and l.slot = _balance_now.slot
+                l.user_id = (account).user_id  -- noqa: RF01, RF02, RF03
+                and l.slot = _balance_now.slot  -- noqa: RF01
                 and not l.depleted
                 and l.expires_at <= pg_catalog.now()
         ) as x;
@@ -146,7 +146,7 @@ stable
 security definer
 set search_path = pg_catalog, pg_temp
 begin atomic
-    select * from litellm._account_balance(get_user_balance.user_id);  -- noqa: RF01
+    select * from litellm._account_balance(get_user_balance.user_id);  -- noqa: RF01, RF02, RF03
 end;
 
 comment on function litellm.get_user_balance(text) is

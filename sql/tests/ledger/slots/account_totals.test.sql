@@ -14,7 +14,8 @@ language sql as $$
     where t.user_id = uid
 $$;
 
-update litellm.tiers set monthly_cap = null where tier = 'free';
+update litellm.tiers set monthly_cap = null
+where tier = 'free';
 select litellm_test.funded_user('many', 40);
 select litellm.add_user_credits('many', 5, 'bonus', 'trial', expires_at => now() + interval '1 day');
 select litellm.debit_user_credits('many', 1);
@@ -25,7 +26,10 @@ select litellm._charge_slots('many', 3, 'r-2');
 select litellm._charge_slots('many', 30, 'r-3');
 
 select ok(
-    (select count(distinct slot) from litellm.credit_transactions where user_id = 'many' and transaction_type = 'usage') > 1,
+    (
+        select count(distinct slot) from litellm.credit_transactions
+        where user_id = 'many' and transaction_type = 'usage'
+    ) > 1,
     'the charges took more than one slot'
 );
 select results_eq(
