@@ -2,7 +2,7 @@
 -- each with the running balance of the whole account (every entry up to it,
 -- transfers included); for an account of one slot that is balance_after.
 begin;
-select plan(13);
+select plan(15);
 
 select litellm_test.funded_user('one-slot', 20);
 select litellm.add_user_credits('one-slot', 5, 'bonus');
@@ -54,6 +54,16 @@ select results_eq(
     'the last running balance is the account''s balance'
 );
 select results_eq(
+    $$ select transaction_type, balance_after from (
+           select transaction_type, amount, account_balance as balance_after, provider, model, created_at
+           from litellm.account_statement('split')
+           order by transaction_id desc
+           limit 20
+       ) as recent limit 2 $$,
+    $$ values ('usage'::text, 2.000000::numeric), ('usage', 4.000000) $$,
+    'the documented account-level form of the seed''s recent transactions: newest first, account balances'
+);
+select results_eq(
     $$ select transaction_id from litellm.account_statement('split', max_rows => 2) $$,
     $$ select transaction_id from litellm.account_statement('split') order by transaction_id limit 2 $$,
     'max_rows: the first rows in id order'
@@ -90,6 +100,20 @@ set local role litellm_end_user;
 select throws_ok(
     $$ select * from litellm.account_statement('split') $$, '42501', null,
     'an end user cannot call it, for another user or itself'
+);
+reset role;
+select set_config('litellm.end_user_token', litellm.issue_end_user_token('split'), true);
+set local role litellm_end_user;
+select results_eq(
+    $$ select r.transaction_type, r.account_balance from (
+           select t.id, t.transaction_type, sum(t.amount) over (order by t.id) as account_balance
+           from litellm.credit_transactions as t
+       ) as r
+       where r.transaction_type <> 'transfer'
+       order by r.id $$,
+    $$ values ('purchase'::text, 40.000000::numeric), ('usage', 39.000000), ('usage', 35.000000), ('usage', 5.000000),
+              ('usage', 4.000000), ('usage', 2.000000) $$,
+    'an end user computes its own statement from the rows it may read, and sees no other user''s'
 );
 
 select * from finish();
