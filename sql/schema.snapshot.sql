@@ -11,21 +11,38 @@ COMMENT ON SCHEMA litellm IS 'litellm-db: credits, ledger, usage metering and bu
 
 -- view account_overview
 CREATE VIEW litellm.account_overview WITH (security_barrier='true') AS
+ WITH slots AS (
+         SELECT cs.user_id,
+            sum(cs.credits_remaining) FILTER (WHERE cs.active) AS credits_remaining,
+            sum(cs.total_spent) AS total_spent,
+            sum(cs.last_seq) AS entries,
+            max(cs.updated_at) AS updated_at
+           FROM litellm.credit_slots cs
+          GROUP BY cs.user_id
+        ), transfers AS (
+         SELECT ct.user_id,
+            count(*) AS transfers
+           FROM litellm.credit_transactions ct
+          WHERE (ct.transaction_type = 'transfer'::text)
+          GROUP BY ct.user_id
+        )
  SELECT uc.user_id,
     uc.tier,
-    uc.credits_remaining,
+    ((uc.credits_remaining + COALESCE(s.credits_remaining, (0)::numeric)))::numeric(20,6) AS credits_remaining,
     uc.total_purchased,
     uc.total_granted,
-    uc.total_spent,
+    ((uc.total_spent + COALESCE(s.total_spent, (0)::numeric)))::numeric(20,6) AS total_spent,
     cap.monthly_cap,
-    uc.last_seq AS transaction_count,
+    ((((uc.last_seq)::numeric + COALESCE(s.entries, (0)::numeric)) - (COALESCE(t.transfers, (0)::bigint))::numeric))::bigint AS transaction_count,
     uc.created_at,
-    uc.updated_at AS last_activity_at
-   FROM (litellm.user_credits uc
-     CROSS JOIN LATERAL litellm._effective_monthly_cap(uc.*) cap(monthly_cap));
+    GREATEST(uc.updated_at, s.updated_at) AS last_activity_at
+   FROM (((litellm.user_credits uc
+     CROSS JOIN LATERAL litellm._effective_monthly_cap(uc.*) cap(monthly_cap))
+     LEFT JOIN slots s ON ((uc.user_id = s.user_id)))
+     LEFT JOIN transfers t ON ((uc.user_id = t.user_id)));
 
 -- comment VIEW account_overview
-COMMENT ON VIEW litellm.account_overview IS 'One row per account: balance, totals, effective monthly cap (the user''s, else the tier''s) and last activity.';
+COMMENT ON VIEW litellm.account_overview IS 'One row per account: balance, totals, effective monthly cap (the user''s, else the tier''s), the number of journal entries and last activity. For an account split into slots, the account''s totals: balance summed over its active slots, spending and entries over all of them, transfers between slots left out.';
 
 -- table budget_alerts
 CREATE TABLE litellm.budget_alerts (
@@ -1785,6 +1802,12 @@ CREATE UNIQUE INDEX credit_transactions_stripe_key ON litellm.credit_transaction
 
 -- index credit_transactions_transfer_of
 CREATE UNIQUE INDEX credit_transactions_transfer_of ON litellm.credit_transactions USING btree (transfer_of) WHERE (transfer_of IS NOT NULL);
+
+-- index credit_transactions_transfers
+CREATE INDEX credit_transactions_transfers ON litellm.credit_transactions USING btree (user_id) WHERE (transaction_type = 'transfer'::text);
+
+-- comment INDEX credit_transactions_transfers
+COMMENT ON INDEX litellm.credit_transactions_transfers IS 'The transfer entries of each account (moves between its slots), counted out of the account''s number of entries.';
 
 -- index credit_transactions_type_created
 CREATE INDEX credit_transactions_type_created ON litellm.credit_transactions USING btree (transaction_type, created_at DESC) WHERE (transaction_type <> 'usage'::text);
