@@ -95,6 +95,10 @@ CALLS = {
     ),
     "_slot_spare": "select s.spare from litellm._slot_spare('u1') as s",
     "_audit_slots": "select s.label from litellm._audit_slots() as s",
+    "_balance_now": (
+        "select b.held from litellm.credit_slots as s"
+        " cross join lateral litellm._balance_now(litellm._slot_account(s), s.slot) as b"
+    ),
     "_audit_slot_label": (
         "select litellm._audit_slot_label(t.slot) from litellm.credit_transactions as t"
     ),
