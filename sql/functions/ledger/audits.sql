@@ -8,8 +8,9 @@
 -- sequence, running totals, lots or holds runs per (user, slot), slot 0 being
 -- the user_credits row and slots 1 and above credit_slots rows (retired ones
 -- included: their history stays). A finding on slot n >= 1 starts its detail
--- with "slot n: ", and journal entries, lots or holds on a slot the account
--- has no row for are reported as "no such slot". An account of one slot has
+-- with "slot n: ", and journal entries, lots or holds on a slot an existing
+-- account has no row for are reported as "no such slot" (those of no account
+-- at all are _audit_references' finding). An account of one slot has
 -- slot 0 only, so its findings are word for word what they always were.
 
 create or replace function litellm._audit_slot_label(slot smallint)
@@ -95,7 +96,15 @@ begin atomic
         end as detail
     from litellm._audit_slots() as s
     full join j on s.user_id = j.user_id and s.slot = j.slot
-    where s.user_id is null or s.credits_remaining <> coalesce(j.total, 0);
+    where
+        s.credits_remaining <> coalesce(j.total, 0)
+        or (
+            s.user_id is null
+            and exists (
+                select from litellm.user_credits as uc
+                where uc.user_id = j.user_id
+            )
+        );
 end;
 
 comment on function litellm._audit_journal_sum() is
@@ -160,7 +169,16 @@ begin atomic
         end as detail
     from litellm._audit_slots() as s
     full join j on s.user_id = j.user_id and s.slot = j.slot
-    where s.user_id is null or coalesce(j.entries, 0) <> s.last_seq or coalesce(j.last_seq, 0) <> s.last_seq;
+    where
+        coalesce(j.entries, 0) <> s.last_seq
+        or coalesce(j.last_seq, 0) <> s.last_seq
+        or (
+            s.user_id is null
+            and exists (
+                select from litellm.user_credits as uc
+                where uc.user_id = j.user_id
+            )
+        );
 end;
 
 comment on function litellm._audit_journal_sequence() is
@@ -217,10 +235,16 @@ begin atomic
     from litellm._audit_slots() as s
     full join j on s.user_id = j.user_id and s.slot = j.slot
     where
-        s.user_id is null
-        or s.total_purchased <> coalesce(j.purchased, 0)
+        s.total_purchased <> coalesce(j.purchased, 0)
         or s.total_granted <> coalesce(j.granted, 0)
-        or s.total_spent <> coalesce(j.spent, 0);
+        or s.total_spent <> coalesce(j.spent, 0)
+        or (
+            s.user_id is null
+            and exists (
+                select from litellm.user_credits as uc
+                where uc.user_id = j.user_id
+            )
+        );
 end;
 
 comment on function litellm._audit_journal_totals() is
@@ -253,7 +277,15 @@ begin atomic
         end as detail
     from litellm._audit_slots() as s
     full join l on s.user_id = l.user_id and s.slot = l.slot
-    where s.user_id is null or s.credits_remaining <> coalesce(l.remaining, 0);
+    where
+        s.credits_remaining <> coalesce(l.remaining, 0)
+        or (
+            s.user_id is null
+            and exists (
+                select from litellm.user_credits as uc
+                where uc.user_id = l.user_id
+            )
+        );
 end;
 
 comment on function litellm._audit_lots_sum() is
@@ -409,7 +441,15 @@ begin atomic
         end as detail
     from litellm._audit_slots() as s
     full join h on s.user_id = h.user_id and s.slot = h.slot
-    where s.user_id is null or s.credits_held <> coalesce(h.held, 0);
+    where
+        s.credits_held <> coalesce(h.held, 0)
+        or (
+            s.user_id is null
+            and exists (
+                select from litellm.user_credits as uc
+                where uc.user_id = h.user_id
+            )
+        );
 end;
 
 comment on function litellm._audit_held_vs_holds() is
