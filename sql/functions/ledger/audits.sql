@@ -584,25 +584,27 @@ language sql
 stable
 security invoker
 begin atomic
-    with a as (
-        select
-            s.user_id,
-            count(*) filter (where s.active) as active,
-            max(s.slot) filter (where s.active) as highest
-        from litellm.credit_slots as s
-        group by s.user_id
-    )
-
+    -- Only accounts with slot rows, or a slot_count other than 1, can be
+    -- wrong: the slots of the others are not read.
     select
         uc.user_id,
         'slot count differs from the active slots' as problem,
         format(
-            'slot_count %s, active slots %s, highest active slot %s', uc.slot_count, coalesce(a.active, 0) + 1,
+            'slot_count %s, active slots %s, highest active slot %s', uc.slot_count, a.active + 1,
             coalesce(a.highest, 0)
         ) as detail
     from litellm.user_credits as uc
-    left join a on uc.user_id = a.user_id
-    where coalesce(a.active, 0) <> uc.slot_count - 1 or coalesce(a.highest, 0) <> uc.slot_count - 1;
+    cross join
+        lateral (
+            select
+                count(*) filter (where s.active) as active,
+                max(s.slot) filter (where s.active) as highest
+            from litellm.credit_slots as s
+            where s.user_id = uc.user_id
+        ) as a
+    where
+        (uc.slot_count <> 1 or uc.user_id in (select cs.user_id from litellm.credit_slots as cs))
+        and (a.active <> uc.slot_count - 1 or coalesce(a.highest, 0) <> uc.slot_count - 1);
 end;
 
 comment on function litellm._audit_slot_count() is
@@ -615,21 +617,20 @@ language sql
 stable
 security invoker
 begin atomic
-    with a as (
-        select
-            s.user_id,
-            sum(s.cap_fraction) filter (where s.active) as fractions
-        from litellm.credit_slots as s
-        group by s.user_id
-    )
-
     select
         uc.user_id,
         'cap fractions do not sum to 1' as problem,
-        format('slot 0 %s, other active slots %s', uc.cap_fraction, coalesce(a.fractions, 0)) as detail
+        format('slot 0 %s, other active slots %s', uc.cap_fraction, a.fractions) as detail
     from litellm.user_credits as uc
-    left join a on uc.user_id = a.user_id
-    where uc.cap_fraction + coalesce(a.fractions, 0) <> 1;
+    cross join
+        lateral (
+            select coalesce(sum(s.cap_fraction) filter (where s.active), 0) as fractions
+            from litellm.credit_slots as s
+            where s.user_id = uc.user_id
+        ) as a
+    where
+        (uc.cap_fraction <> 1 or uc.user_id in (select cs.user_id from litellm.credit_slots as cs))
+        and uc.cap_fraction + a.fractions <> 1;
 end;
 
 comment on function litellm._audit_cap_fractions() is
