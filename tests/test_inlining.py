@@ -127,6 +127,7 @@ AUDITS = (
     "_audit_retired_slots",
     "_audit_slot_count",
     "_audit_cap_fractions",
+    "_audit_references",
 )
 CALLS.update({name: f"select a.user_id from litellm.{name}() as a" for name in AUDITS})
 
