@@ -15,7 +15,7 @@ CREATE VIEW litellm.account_overview WITH (security_barrier='true') AS
          SELECT cs.user_id,
             sum(cs.credits_remaining) FILTER (WHERE cs.active) AS credits_remaining,
             sum(cs.total_spent) AS total_spent,
-            sum(cs.last_seq) AS entries,
+            (sum(cs.last_seq))::bigint AS entries,
             max(cs.updated_at) AS updated_at
            FROM litellm.credit_slots cs
           GROUP BY cs.user_id
@@ -28,12 +28,18 @@ CREATE VIEW litellm.account_overview WITH (security_barrier='true') AS
         )
  SELECT uc.user_id,
     uc.tier,
-    ((uc.credits_remaining + COALESCE(s.credits_remaining, (0)::numeric)))::numeric(20,6) AS credits_remaining,
+        CASE
+            WHEN (s.user_id IS NULL) THEN uc.credits_remaining
+            ELSE ((uc.credits_remaining + COALESCE(s.credits_remaining, (0)::numeric)))::numeric(20,6)
+        END AS credits_remaining,
     uc.total_purchased,
     uc.total_granted,
-    ((uc.total_spent + COALESCE(s.total_spent, (0)::numeric)))::numeric(20,6) AS total_spent,
+        CASE
+            WHEN (s.user_id IS NULL) THEN uc.total_spent
+            ELSE ((uc.total_spent + s.total_spent))::numeric(20,6)
+        END AS total_spent,
     cap.monthly_cap,
-    ((((uc.last_seq)::numeric + COALESCE(s.entries, (0)::numeric)) - (COALESCE(t.transfers, (0)::bigint))::numeric))::bigint AS transaction_count,
+    ((uc.last_seq + COALESCE(s.entries, (0)::bigint)) - COALESCE(t.transfers, (0)::bigint)) AS transaction_count,
     uc.created_at,
     GREATEST(uc.updated_at, s.updated_at) AS last_activity_at
    FROM (((litellm.user_credits uc

@@ -9,7 +9,7 @@ with slots as (
         cs.user_id,
         sum(cs.credits_remaining) filter (where cs.active) as credits_remaining,
         sum(cs.total_spent) as total_spent,
-        sum(cs.last_seq) as entries,
+        sum(cs.last_seq)::bigint as entries,
         max(cs.updated_at) as updated_at
     from litellm.credit_slots as cs
     group by cs.user_id
@@ -27,12 +27,18 @@ transfers as (
 select
     uc.user_id,
     uc.tier,
-    (uc.credits_remaining + coalesce(s.credits_remaining, 0))::numeric(20, 6) as credits_remaining,
+    case
+        when s.user_id is null then uc.credits_remaining
+        else (uc.credits_remaining + coalesce(s.credits_remaining, 0))::numeric(20, 6)
+    end as credits_remaining,
     uc.total_purchased,
     uc.total_granted,
-    (uc.total_spent + coalesce(s.total_spent, 0))::numeric(20, 6) as total_spent,
+    case
+        when s.user_id is null then uc.total_spent
+        else (uc.total_spent + s.total_spent)::numeric(20, 6)
+    end as total_spent,
     cap.monthly_cap,
-    (uc.last_seq + coalesce(s.entries, 0) - coalesce(t.transfers, 0))::bigint as transaction_count,
+    uc.last_seq + coalesce(s.entries, 0) - coalesce(t.transfers, 0) as transaction_count,
     uc.created_at,
     greatest(uc.updated_at, s.updated_at) as last_activity_at
 from litellm.user_credits as uc
