@@ -140,6 +140,8 @@ NOT_INLINED = {
     "canonical_provider",
     # Looks up the usage row of a charge that record_llm_call finds replayed.
     "_usage_log_of_charge",
+    # A slot's next expiry (two subqueries): once per expiry sweep, never on a charge.
+    "_next_expiry",
 }
 
 # SQL helpers of end-user tokens: no charge calls them, and nothing here

@@ -315,42 +315,6 @@ comment on function litellm._slot_rebalance(text, smallint, numeric) is
 '(and need on charging_slot), the room left split evenly; the fractions sum to exactly 1. The caller holds every '
 'slot''s lock (_lock_slots).';
 
-create or replace function litellm._take_from_slot_lots(
-    user_id text, slot smallint, transaction_id bigint, amount numeric
-)
-returns numeric
-language plpgsql
-volatile
-set search_path = pg_catalog, pg_temp
-as $$
-declare
-    v_left numeric := amount;
-    v_take numeric;
-    v_lot record;
-begin
-    for v_lot in
-        select l.lot_id, l.remaining
-        from litellm.credit_lots as l
-        where l.user_id = _take_from_slot_lots.user_id and l.slot = _take_from_slot_lots.slot and not l.depleted
-          and (l.expires_at is null or l.expires_at > pg_catalog.now())
-        order by l.priority, l.expires_at, l.lot_id
-        for update
-    loop
-        exit when v_left = 0;
-        v_take := least(v_lot.remaining, v_left);
-        update litellm.credit_lots as l set remaining = l.remaining - v_take where l.lot_id = v_lot.lot_id;
-        insert into litellm.credit_allocations (transaction_id, lot_id, user_id, amount)
-        values (_take_from_slot_lots.transaction_id, v_lot.lot_id, _take_from_slot_lots.user_id, v_take);
-        v_left := v_left - v_take;
-    end loop;
-    return v_left;
-end
-$$;
-
-comment on function litellm._take_from_slot_lots(text, smallint, bigint, numeric) is
-'Takes up to amount from one slot''s unexpired lots in consumption order, as allocations of the given journal entry, '
-'and returns what it could not take. The caller holds the slot''s lock.';
-
 create or replace function litellm._pick_slot(user_id text, cost numeric, monthly_cap numeric, start integer)
 returns smallint
 language plpgsql
@@ -492,12 +456,7 @@ begin
         return query select true, v_prior.id, v_prior.slot, v_prior.balance_after, null::text, null::text, true;
         return;
     end if;
-    if litellm._take_from_slot_lots(v_user, v_slot, v_id, cost) > 0 then
-        raise exception using
-            errcode = 'LD902',
-            message = format('slot %s of user %s has fewer credits in its lots than in its balance', v_slot, v_user),
-            hint = 'Run litellm.verify_ledger().';
-    end if;
+    perform litellm._consume_lots(v_user, v_id, cost, v_slot);
     return query select true, v_id, v_slot, v_written.balance, null::text, null::text, false;
 end
 $$;
