@@ -142,6 +142,8 @@ NOT_INLINED = {
     "_usage_log_of_charge",
     # A slot's next expiry (two subqueries): once per expiry sweep, never on a charge.
     "_next_expiry",
+    # Sums a slot account's slots: once per refusal or consolidation of a slot account.
+    "_slot_totals",
 }
 
 # SQL helpers of end-user tokens: no charge calls them, and nothing here

@@ -145,3 +145,50 @@ as $$
     where l.user_id like user_pattern
     group by 1, 2, 3, 4;
 $$;
+
+-- The slots of a slot account (slot 0 included) that break a per-slot rule of
+-- the ledger: balance = journal sum = last balance_after = lots' remaining,
+-- seq 1 .. last_seq without gaps, no negative balance_after, held = the
+-- slot's live holds.
+create or replace function litellm_test.slot_problems(uid text)
+returns table (slot smallint, problem text)
+language sql
+stable
+set search_path = pg_catalog, pg_temp
+as $$
+    with slots as (
+        select 0::smallint as slot, uc.credits_remaining, uc.credits_held, uc.last_seq
+        from litellm.user_credits as uc where uc.user_id = uid
+        union all
+        select s.slot, s.credits_remaining, s.credits_held, s.last_seq
+        from litellm.credit_slots as s where s.user_id = uid
+    )
+    select s.slot, p.problem
+    from slots as s
+    cross join lateral (
+        select
+            coalesce(sum(t.amount), 0) as total, count(*) as entries, coalesce(max(t.seq), 0) as last_seq,
+            coalesce(min(t.balance_after), 0) as lowest,
+            (select t2.balance_after from litellm.credit_transactions as t2
+             where t2.user_id = uid and t2.slot = s.slot order by t2.seq desc limit 1) as last_balance
+        from litellm.credit_transactions as t where t.user_id = uid and t.slot = s.slot
+    ) as j
+    cross join lateral (
+        select coalesce(sum(l.remaining), 0) as lots from litellm.credit_lots as l
+        where l.user_id = uid and l.slot = s.slot
+    ) as l
+    cross join lateral (
+        select coalesce(sum(h.amount), 0) as held from litellm.credit_holds as h
+        where h.user_id = uid and h.slot = s.slot and h.status = 'held'
+    ) as h
+    cross join lateral (
+        values
+            (case when s.credits_remaining <> j.total then 'balance <> journal sum' end),
+            (case when s.credits_remaining <> coalesce(j.last_balance, 0) then 'balance <> last balance_after' end),
+            (case when s.credits_remaining <> l.lots then 'balance <> lots' end),
+            (case when s.last_seq <> j.entries or s.last_seq <> j.last_seq then 'seq has gaps' end),
+            (case when j.lowest < 0 then 'negative balance_after' end),
+            (case when s.credits_held <> h.held then 'held <> live holds' end)
+    ) as p (problem)
+    where p.problem is not null;
+$$;

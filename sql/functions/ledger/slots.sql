@@ -371,16 +371,19 @@ comment on function litellm._pick_slot(text, numeric, numeric, integer) is
 create or replace function litellm._charge_slots(
     user_id text,
     cost numeric,
-    request_id text default null,
     provider text default null,
     model text default null,
-    metadata jsonb default '{}'
+    prompt_tokens bigint default 0,
+    completion_tokens bigint default 0,
+    power_level text default null,
+    metadata jsonb default '{}',
+    request_id text default null
 )
 returns table (
     success boolean,
     transaction_id bigint,
-    slot smallint,
     credits_remaining numeric,
+    amount_debited numeric,
     error_code text,
     error_message text,
     replayed boolean
@@ -393,77 +396,72 @@ as $$
 #variable_conflict use_column
 declare
     v_user text := _charge_slots.user_id;
-    v_month date := litellm._current_month();
+    v_cost numeric := round(_charge_slots.cost, 6);
+    v_metadata jsonb := coalesce(_charge_slots.metadata, '{}');
+    v_prompt bigint := coalesce(_charge_slots.prompt_tokens, 0);
+    v_completion bigint := coalesce(_charge_slots.completion_tokens, 0);
+    v_key text := coalesce(_charge_slots.request_id, v_metadata ->> 'request_id');
+    v_level text;
     v_account litellm.user_credits;
     v_cap numeric;
     v_slot smallint;
-    v_written record;
-    v_id bigint;
-    v_prior litellm.credit_transactions;
-    v_spare numeric;
-    v_used numeric;
+    v_refusal record;
 begin
-    -- A charge of a slot account (docs/design/slot-accounts.md): a slot it
-    -- can lock without waiting that covers it, else every slot in slot order,
-    -- refused only when the account as a whole cannot pay. Budgets and power
-    -- levels are the debit's, not yet applied here.
+    -- A charge of a slot account (docs/design/slot-accounts.md), with the
+    -- debit's checks, replays, budgets and journal entry: a slot it can lock
+    -- without waiting that covers it, else every slot in slot order, refused
+    -- only when the account as a whole cannot pay. No row for an account of
+    -- one slot (or none): the debit's own path charges it.
+    if litellm._debit_args_invalid(v_user, _charge_slots.cost, v_metadata, v_key, _charge_slots.provider,
+                                   _charge_slots.model, v_prompt, v_completion) then
+        perform litellm._check_debit_args(v_user, _charge_slots.cost, v_metadata, v_key, _charge_slots.provider,
+                                          _charge_slots.model, v_prompt, v_completion);
+    end if;
     select uc.* into v_account from litellm.user_credits as uc where uc.user_id = v_user;
-    if not found then
-        return query select false, null::bigint, null::smallint, 0::numeric, 'unknown_user',
-            format('Unknown user %s: no credits have been added for this user', v_user), false;
+    if not found or v_account.slot_count = 1 then
         return;
     end if;
-    select c.monthly_cap into v_cap from litellm._effective_monthly_cap(v_account) as c;
-    v_slot := litellm._pick_slot(v_user, cost, v_cap, pg_catalog.pg_backend_pid() % v_account.slot_count);
+    v_level := litellm._check_power_level(_charge_slots.power_level);
+    return query select * from litellm._debit_replay(v_user, v_key, v_cost, _charge_slots.provider,
+                                                     _charge_slots.model, v_prompt, v_completion, v_level);
+    if found then
+        return;
+    end if;
+    -- A slot whose expiry is due is swept before any charge: by a
+    -- consolidation, which holds every slot (a sweep of one slot would hold it
+    -- out of the lock order).
+    if not litellm._expiry_due(v_account) and not exists (
+        select from litellm.credit_slots as s
+        where s.user_id = v_user and s.active and litellm._expiry_due(litellm._slot_account(s))
+    ) then
+        select c.monthly_cap into v_cap from litellm._effective_monthly_cap(v_account) as c;
+        v_slot := litellm._pick_slot(v_user, v_cost, v_cap, pg_catalog.pg_backend_pid() % v_account.slot_count);
+    end if;
     if v_slot is null then
-        -- Consolidate: every slot, in order; decide on the account's totals.
-        perform litellm._lock_slots(v_user);
-        select sum(s.spare), sum(s.used) into v_spare, v_used from litellm._slot_spare(v_user) as s;
-        if v_spare < cost or v_used + cost > coalesce(v_cap, 'Infinity') then
-            if request_id is not null then
-                select t.* into v_prior from litellm.credit_transactions as t
-                where t.user_id = v_user and t.idempotency_key = _charge_slots.request_id;
-                if found then
-                    return query select true, v_prior.id, v_prior.slot, v_prior.balance_after, null::text, null::text,
-                        true;
-                    return;
-                end if;
+        v_refusal := litellm._consolidate_slots(v_user, v_cost, v_metadata ->> 'team_id', _charge_slots.model);
+        if v_refusal.error_code is not null then
+            -- Under every slot's lock: a concurrent charge of this request id
+            -- may have been journalled since.
+            return query select * from litellm._debit_replay(v_user, v_key, v_cost, _charge_slots.provider,
+                                                             _charge_slots.model, v_prompt, v_completion, v_level);
+            if not found then
+                return query select false, null::bigint, v_refusal.balance, 0::numeric, v_refusal.error_code,
+                    v_refusal.error_message, false;
             end if;
-            return query select false, null::bigint, null::smallint, v_spare,
-                case when v_spare < cost then 'insufficient_credits' else 'monthly_cap_exceeded' end,
-                case when v_spare < cost then format('Insufficient credits: available %s, cost %s', v_spare, cost)
-                    else format('Monthly cap %s reached: spent and held %s this month, cost %s', v_cap, v_used, cost)
-                end, false;
             return;
         end if;
-        perform litellm._slot_rebalance(v_user, 0::smallint, cost);
         v_slot := 0;
     end if;
-
-    v_written := litellm._slot_write(v_user, v_slot, cost, cost, v_month, 1, null);
-    insert into litellm.credit_transactions (
-        user_id, slot, seq, transaction_type, amount, balance_after, provider, model, idempotency_key, metadata
-    )
-    values (v_user, v_slot, v_written.seq, 'usage', -cost, v_written.balance, _charge_slots.provider,
-            _charge_slots.model, _charge_slots.request_id, coalesce(_charge_slots.metadata, '{}'))
-    on conflict (user_id, idempotency_key) where idempotency_key is not null do nothing
-    returning id into v_id;
-    if v_id is null then
-        -- The request id is journalled, on this slot or another: a replay.
-        perform litellm._slot_write(v_user, v_slot, -cost, -cost, v_month, -1, null);
-        select t.* into v_prior from litellm.credit_transactions as t
-        where t.user_id = v_user and t.idempotency_key = _charge_slots.request_id;
-        return query select true, v_prior.id, v_prior.slot, v_prior.balance_after, null::text, null::text, true;
-        return;
-    end if;
-    perform litellm._consume_lots(v_user, v_id, cost, v_slot);
-    return query select true, v_id, v_slot, v_written.balance, null::text, null::text, false;
+    return query select * from litellm._charge_slot(v_user, v_slot, v_cost, v_key, _charge_slots.provider,
+                                                    _charge_slots.model, v_level, v_prompt, v_completion, v_metadata);
 end
 $$;
 
-comment on function litellm._charge_slots(text, numeric, text, text, text, jsonb) is
-'Charges cost to a slot account and journals it as a usage entry on one slot: a slot it can lock without waiting '
-'that covers the charge (_pick_slot), else, with every slot locked in order, after moving credits and cap shares '
-'to slot 0 (_slot_rebalance). Refused (success = false, insufficient_credits or monthly_cap_exceeded) only when the '
-'account as a whole cannot pay. One request id is one charge across all slots: a replay returns the original entry '
-'with replayed = true. credits_remaining is the charged slot''s balance. Not yet applied: budgets, power levels.';
+comment on function litellm._charge_slots(text, numeric, text, text, bigint, bigint, text, jsonb, text) is
+'The debit of a slot account (slot_count > 1), with debit_user_credits()''s arguments, checks and result: a slot it '
+'can lock without waiting that covers the charge (_pick_slot), else, with every slot locked in order and the slots '
+'due swept, after moving credits and cap shares to slot 0 (_consolidate_slots); then the slot is charged as the '
+'debit charges an account (_charge_slot: budgets, usage entry, lots). Refused (insufficient_credits, '
+'monthly_cap_exceeded, budget_exceeded) only when the account as a whole, or a budget, cannot pay. One request id '
+'is one charge across all slots: a replay returns the original entry with replayed = true. credits_remaining is the '
+'balance of the slot charged (its balance_after). No row for an account of one slot or an unknown user.';
