@@ -120,6 +120,13 @@ def pgbench(server: PgServer, dsn: str, script: Path, clients: int, seconds: int
 
     Raises RuntimeError when pgbench reports no rate or any failed transaction.
     """
+    return pgbench_counted(server, dsn, script, clients, seconds)[0]
+
+
+def pgbench_counted(server: PgServer, dsn: str, script: Path, clients: int,
+                    seconds: int) -> tuple[float, int]:
+    """As :func:`pgbench`: its rate, and the number of transactions it processed (for a
+    benchmark to check afterwards that each counted call did what it measures)."""
     p = server.params
     env = dict(os.environ, PGPASSWORD=p.get("password", ""))
     proc = subprocess.run(
@@ -135,7 +142,10 @@ def pgbench(server: PgServer, dsn: str, script: Path, clients: int, seconds: int
     failed = re.search(r"number of failed transactions: (\d+)", proc.stdout)
     if failed and int(failed.group(1)):
         raise RuntimeError(f"pgbench reported failures:\n{proc.stdout}")
-    return float(m.group(1))
+    processed = re.search(r"number of transactions actually processed: (\d+)", proc.stdout)
+    if not processed:
+        raise RuntimeError(proc.stdout + proc.stderr)
+    return float(m.group(1)), int(processed.group(1))
 
 
 def pgbench_arguments(parser: argparse.ArgumentParser, *, seconds: int, clients: list[int],
