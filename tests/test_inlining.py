@@ -102,6 +102,10 @@ CALLS = {
     "_audit_slot_label": (
         "select litellm._audit_slot_label(t.slot) from litellm.credit_transactions as t"
     ),
+    "_slot_covers": (
+        "select s.slot from litellm.credit_slots as s"
+        " where litellm._slot_covers(s, s.credits_remaining, s.credits_held, current_date)"
+    ),
     "_soft_threshold_crossed": (
         "select litellm._soft_threshold_crossed(t.threshold, b.hard_limit, 0, b.hard_limit)"
         " from litellm.budgets as b cross join lateral unnest(b.soft_thresholds) as t (threshold)"

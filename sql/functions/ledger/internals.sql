@@ -73,6 +73,10 @@ returns void
 language plpgsql
 volatile
 set search_path = pg_catalog, pg_temp
+-- One plan for every slot: a plan made for slot k > 0 would use the index of
+-- slots above 0, so the plan cache would plan each call afresh (the generic
+-- plan reads the account's consumption order and filters by slot).
+set plan_cache_mode = force_generic_plan
 as $$
 declare
     v_left numeric := amount;
@@ -496,20 +500,30 @@ create or replace function litellm._journal_usage(
     slot smallint default 0
 )
 returns bigint
-language sql
+language plpgsql
 volatile
-security invoker
-begin atomic
+set search_path = pg_catalog, pg_temp
+as $$
+#variable_conflict use_column
+declare
+    v_id bigint;
+begin
+    -- PL/pgSQL rather than a SQL body: its plan is kept for the session (a SQL
+    -- function's INSERT is planned again in every transaction).
     insert into litellm.credit_transactions (
         user_id, slot, seq, transaction_type, amount, balance_after, provider, model,
         power_level, prompt_tokens, completion_tokens, idempotency_key, metadata
     ) values (
-        user_id, slot, seq, 'usage', amount, balance, provider, model,
-        power_level, prompt_tokens, completion_tokens, idempotency_key, metadata
+        _journal_usage.user_id, _journal_usage.slot, _journal_usage.seq, 'usage', _journal_usage.amount,
+        _journal_usage.balance, _journal_usage.provider, _journal_usage.model, _journal_usage.power_level,
+        _journal_usage.prompt_tokens, _journal_usage.completion_tokens, _journal_usage.idempotency_key,
+        _journal_usage.metadata
     )
     on conflict (user_id, idempotency_key) where idempotency_key is not null do nothing
-    returning id;
-end;
+    returning id into v_id;
+    return v_id;
+end
+$$;
 
 comment on function litellm._journal_usage(
     text, bigint, numeric, numeric, text, text, text, bigint, bigint, text, jsonb, smallint

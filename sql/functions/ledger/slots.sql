@@ -315,6 +315,29 @@ comment on function litellm._slot_rebalance(text, smallint, numeric) is
 '(and need on charging_slot), the room left split evenly; the fractions sum to exactly 1. The caller holds every '
 'slot''s lock (_lock_slots).';
 
+create or replace function litellm._slot_covers(
+    s litellm.credit_slots, cost numeric, monthly_cap numeric, month date
+)
+returns boolean
+language sql
+stable
+security invoker
+begin atomic
+    -- The debit's conditions, on the slot: available credits, no expiry due,
+    -- within the slot's share of the cap.
+    select
+        litellm._available(litellm._slot_account(s)) >= cost
+        and not litellm._expiry_due(litellm._slot_account(s))
+        and litellm._within_monthly_cap(
+            litellm._slot_account(s), month, cost, litellm._slot_share(s.cap_fraction, monthly_cap)  -- noqa: RF01
+        );
+end;
+
+comment on function litellm._slot_covers(litellm.credit_slots, numeric, numeric, date) is
+'Whether a slot (1 and above) can take a charge of cost now, under the debit''s conditions: its available credits '
+'cover it, no expiry of the slot is due, and it keeps the slot''s spending in month plus its holds within its share '
+'of monthly_cap (the account''s effective cap; NULL: none).';
+
 create or replace function litellm._pick_slot(user_id text, cost numeric, monthly_cap numeric, start integer)
 returns smallint
 language plpgsql
@@ -325,20 +348,19 @@ declare
     v_month date := litellm._current_month();
     v_slot smallint;
 begin
-    -- Locks, without waiting, an active slot that covers the charge: slots
-    -- 1 .. n - 1 from start onwards (wrapping), then slot 0. SKIP LOCKED may
-    -- lock a row whose newer version then fails the condition; a pick that
-    -- finds nothing therefore rolls its block back, which drops such locks,
-    -- so that the consolidation after it holds no slot while it waits.
+    -- First a slot that covers the charge and can be locked without waiting:
+    -- slots 1 .. n - 1 from start onwards (wrapping), then slot 0 (the account
+    -- row, which grants and consolidations lock). Else, rather than
+    -- consolidate (which waits for every slot), the first slot 1 .. n - 1
+    -- that covered it as last committed, waiting for that one slot alone.
+    -- Each try runs in a block: a row locked whose newer version then fails
+    -- the condition stays locked, so a try that takes nothing is rolled
+    -- back, and the consolidation after it holds no slot while it waits.
     begin
         select s.slot into v_slot
         from litellm.credit_slots as s
         where s.user_id = _pick_slot.user_id and s.active
-          and litellm._available(litellm._slot_account(s)) >= cost
-          and not litellm._expiry_due(litellm._slot_account(s))
-          and litellm._within_monthly_cap(
-              litellm._slot_account(s), v_month, cost, litellm._slot_share(s.cap_fraction, _pick_slot.monthly_cap)
-          )
+          and litellm._slot_covers(s, cost, _pick_slot.monthly_cap, v_month)
         order by (s.slot - start + 64) % 64
         limit 1
         for update skip locked;
@@ -356,6 +378,26 @@ begin
         if v_slot is null then
             raise no_data_found;
         end if;
+        return v_slot;
+    exception when no_data_found then
+        v_slot := null;
+    end;
+    begin
+        select s.slot into v_slot
+        from litellm.credit_slots as s
+        where s.user_id = _pick_slot.user_id and s.slot = (
+            select c.slot from litellm.credit_slots as c
+            where c.user_id = _pick_slot.user_id and c.active
+              and litellm._slot_covers(c, cost, _pick_slot.monthly_cap, v_month)
+            order by (c.slot - start + 64) % 64
+            limit 1
+        )
+          and s.active
+          and litellm._slot_covers(s, cost, _pick_slot.monthly_cap, v_month)
+        for update;
+        if v_slot is null then
+            raise no_data_found;
+        end if;
     exception when no_data_found then
         return null;
     end;
@@ -364,9 +406,10 @@ end
 $$;
 
 comment on function litellm._pick_slot(text, numeric, numeric, integer) is
-'Locks, without waiting, an active slot of the account that covers a charge of cost (available credits, no expiry '
-'due, within its share of monthly_cap) and returns it: slots 1 and above from start on, then slot 0. NULL when none '
-'can be had now; then it holds no slot lock.';
+'Locks an active slot of the account that covers a charge of cost (available credits, no expiry due, within its '
+'share of monthly_cap) and returns it: the first it can lock without waiting (slots 1 and above from start on, then '
+'slot 0), else the first slot 1 and above that covered it as last committed, waiting for that one slot alone. NULL '
+'when none covers it; then it holds no slot lock.';
 
 create or replace function litellm._charge_slots(
     user_id text,
@@ -421,12 +464,9 @@ begin
     if not found or v_account.slot_count = 1 then
         return;
     end if;
+    -- A replay is found where the charge journals (the journal's unique
+    -- request id spans the slots), or, if refused, before the refusal.
     v_level := litellm._check_power_level(_charge_slots.power_level);
-    return query select * from litellm._debit_replay(v_user, v_key, v_cost, _charge_slots.provider,
-                                                     _charge_slots.model, v_prompt, v_completion, v_level);
-    if found then
-        return;
-    end if;
     -- A slot whose expiry is due is swept before any charge: by a
     -- consolidation, which holds every slot (a sweep of one slot would hold it
     -- out of the lock order).
