@@ -131,6 +131,7 @@ def test_16_workers_charging_a_4_slot_account_are_refused_only_when_it_cannot_pa
         " where user_id = 'shared' and transaction_type = 'transfer'"
     ).fetchone()[1] == 0
     assert conn.execute(SLOT_PROBLEMS, {"user": "shared"}).fetchall() == []
+    assert conn.execute("select * from litellm.verify_ledger()").fetchall() == []
 
 
 def test_16_workers_sending_the_same_request_ids_to_a_16_slot_account_charge_each_once(
@@ -190,6 +191,7 @@ def test_16_workers_sending_the_same_request_ids_to_a_16_slot_account_charge_eac
         " where user_id = 'pairs' and transaction_type = 'usage'"
     ).fetchone() == (66, Decimal(-198))
     assert conn.execute(SLOT_PROBLEMS, {"user": "pairs"}).fetchall() == []
+    assert conn.execute("select * from litellm.verify_ledger()").fetchall() == []
 
 
 def test_the_early_release_debit_and_record_llm_call_charge_a_slot_account(
@@ -222,3 +224,4 @@ def test_the_early_release_debit_and_record_llm_call_charge_a_slot_account(
     assert call == (True, True, Decimal(0), False)
     assert account_balance(conn, "early-slots") == 0
     assert conn.execute(SLOT_PROBLEMS, {"user": "early-slots"}).fetchall() == []
+    assert conn.execute("select * from litellm.verify_ledger()").fetchall() == []

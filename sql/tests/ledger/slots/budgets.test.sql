@@ -2,7 +2,7 @@
 -- budget counters locked after the slot(s); a budget's refusal writes nothing
 -- but what a consolidation moved between slots.
 begin;
-select plan(7);
+select plan(8);
 
 select litellm.create_organization('org-s', 'Org');
 select litellm.create_team('team-s', 'org-s', 'Team');
@@ -52,6 +52,8 @@ select results_eq(
     'nor counted'
 );
 select is_empty($$ select * from litellm_test.slot_problems('budgeted') $$, 'every slot agrees with its journal');
+
+select is_empty($$ select * from litellm.verify_ledger() $$, 'verify_ledger() finds nothing');
 
 select * from finish();
 rollback;

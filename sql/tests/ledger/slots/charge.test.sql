@@ -2,7 +2,7 @@
 -- account's credits are brought together, so it is refused only when the
 -- account as a whole cannot pay.
 begin;
-select plan(10);
+select plan(11);
 
 select litellm.add_user_credits('busy', 40, 'purchase');
 select litellm.set_account_slots('busy', 4);
@@ -71,6 +71,8 @@ select throws_ok(
     $$ select litellm.debit_user_credits('busy', -1) $$,
     'LD001', null, 'bad input raises as for any account'
 );
+
+select is_empty($$ select * from litellm.verify_ledger() $$, 'verify_ledger() finds nothing');
 
 select * from finish();
 rollback;

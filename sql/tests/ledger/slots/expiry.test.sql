@@ -1,7 +1,7 @@
 -- Expired credits on one slot of a slot account are swept before a charge:
 -- on that slot, journalled there, and the charge is made from what is left.
 begin;
-select plan(6);
+select plan(7);
 
 select litellm.add_user_credits('fading', 20, 'purchase');
 select litellm.add_user_credits('fading', 8, 'promo', expires_at => now() + interval '7 days');
@@ -47,6 +47,8 @@ select results_eq(
     'the charge took nothing from the expired lot'
 );
 select is_empty($$ select * from litellm_test.slot_problems('fading') $$, 'every slot agrees with its journal');
+
+select is_empty($$ select * from litellm.verify_ledger() $$, 'verify_ledger() finds nothing');
 
 select * from finish();
 rollback;

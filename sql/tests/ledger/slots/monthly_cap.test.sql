@@ -2,7 +2,7 @@
 -- that no slot's share covers brings the shares together, so it is refused
 -- only when the account's spending would pass the whole cap.
 begin;
-select plan(7);
+select plan(8);
 
 select litellm.add_user_credits('capped', 100, 'purchase');
 update litellm.user_credits set monthly_cap = 40
@@ -44,6 +44,8 @@ select results_eq(
     'the slots spent the cap between them; the fractions still sum to 1'
 );
 select is_empty($$ select * from litellm_test.slot_problems('capped') $$, 'every slot agrees with its journal');
+
+select is_empty($$ select * from litellm.verify_ledger() $$, 'verify_ledger() finds nothing');
 
 select * from finish();
 rollback;

@@ -2,7 +2,7 @@
 -- row and the journal entry name each other, a replay is one charge, and a
 -- call the account cannot pay is logged with the account's balance.
 begin;
-select plan(6);
+select plan(7);
 
 select litellm_test.funded_user('rec-slots', 40);
 select litellm.set_account_slots('rec-slots', 4);
@@ -43,6 +43,8 @@ select results_eq(
     'one charge, two calls logged'
 );
 select is_empty($$ select * from litellm_test.slot_problems('rec-slots') $$, 'every slot agrees with its journal');
+
+select is_empty($$ select * from litellm.verify_ledger() $$, 'verify_ledger() finds nothing');
 
 select * from finish();
 rollback;

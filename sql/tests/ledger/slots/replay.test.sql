@@ -3,7 +3,7 @@
 -- again, and a charge that meets the request id in the journal only when it
 -- writes takes its slot's charge back.
 begin;
-select plan(7);
+select plan(8);
 
 select litellm.add_user_credits('replayed', 40, 'purchase');
 select litellm.set_account_slots('replayed', 4);
@@ -57,6 +57,8 @@ select results_eq(
     'and its slot is as it was'
 );
 select is_empty($$ select * from litellm_test.slot_problems('replayed') $$, 'every slot agrees with its journal');
+
+select is_empty($$ select * from litellm.verify_ledger() $$, 'verify_ledger() finds nothing');
 
 select * from finish();
 rollback;
