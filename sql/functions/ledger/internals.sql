@@ -118,7 +118,9 @@ comment on function litellm._consume_lots(text, bigint, numeric, smallint) is
 'Takes amount from the unexpired lots of the user''s slot (0: the account row) in order (priority, soonest expiry, oldest) and records the '
 'allocations of the given journal entry. Raises LD902 if the lots cannot cover it (the ledger would be inconsistent).';
 
-create or replace function litellm._return_to_lots(user_id text, transaction_id bigint, original_id bigint, amount numeric)
+create or replace function litellm._return_to_lots(
+    user_id text, transaction_id bigint, original_id bigint, amount numeric, slot smallint default 0
+)
 returns void
 language plpgsql
 volatile
@@ -146,10 +148,14 @@ begin
         update litellm.credit_lots as l set remaining = l.remaining + v_give where l.lot_id = v_alloc.lot_id;
         insert into litellm.credit_allocations (transaction_id, lot_id, user_id, amount)
         values (_return_to_lots.transaction_id, v_alloc.lot_id, _return_to_lots.user_id, -v_give);
-        if v_alloc.expires_at is not null then
+        if v_alloc.expires_at is not null and _return_to_lots.slot = 0 then
             update litellm.user_credits as uc
             set next_expiry_at = least(coalesce(uc.next_expiry_at, v_alloc.expires_at), v_alloc.expires_at)
             where uc.user_id = _return_to_lots.user_id;
+        elsif v_alloc.expires_at is not null then
+            update litellm.credit_slots as s
+            set next_expiry_at = least(s.next_expiry_at, v_alloc.expires_at)
+            where s.user_id = _return_to_lots.user_id and s.slot = _return_to_lots.slot;
         end if;
         v_left := v_left - v_give;
         exit when v_left = 0;
@@ -163,9 +169,10 @@ begin
 end
 $$;
 
-comment on function litellm._return_to_lots(text, bigint, bigint, numeric) is
+comment on function litellm._return_to_lots(text, bigint, bigint, numeric, smallint) is
 'Gives amount back to the lots the original entry consumed (net of earlier refunds), last taken first, as '
-'negative allocations of the refund entry. Raises LD902 if they cannot take it.';
+'negative allocations of the refund entry, and brings the next expiry of slot (the entries'' slot; 0: the account '
+'row) forward to theirs. Raises LD902 if they cannot take it.';
 
 create or replace function litellm._next_expiry(user_id text, slot smallint)
 returns timestamptz
@@ -421,6 +428,7 @@ set search_path = pg_catalog, pg_temp
 as $$
 declare
     v_seq bigint;
+    v_slots smallint;
     v_account litellm.user_credits;
 begin
     -- Every balance and running total of the account is at most what it was
@@ -439,7 +447,7 @@ begin
         updated_at = pg_catalog.now()
     where uc.user_id = _grant.user_id
       and uc.total_purchased + uc.total_granted + _grant.amount < 1e14
-    returning uc.credits_remaining, uc.last_seq into balance, v_seq;
+    returning uc.credits_remaining, uc.last_seq, uc.slot_count into balance, v_seq, v_slots;
     if not found then
         select uc.* into v_account from litellm.user_credits as uc where uc.user_id = _grant.user_id;
         raise exception using
@@ -464,12 +472,18 @@ begin
            _grant.amount, _grant.amount
     from litellm.credit_types as ct
     where ct.transaction_type = _grant.transaction_type;
+    -- An account of several slots: the grant, on slot 0, is shared out.
+    if v_slots > 1 then
+        perform litellm._rebalance_after_grant(_grant.user_id);
+    end if;
 end
 $$;
 
 comment on function litellm._grant(text, numeric, text, timestamptz, text, text, integer, text, text, jsonb) is
-'Adds credits to a locked, existing account: balance and totals, the journal entry, and its lot. Raises LD070, '
-'writing nothing, when the account''s purchased and granted credits would reach 10^14.';
+'Adds credits to a locked, existing account: balance and totals, the journal entry, and its lot, all on slot 0 (the '
+'account row); an account of several slots then has its other slots locked in order and the spare credits spread '
+'over them. balance: slot 0''s after the entry. Raises LD070, writing nothing, when the account''s purchased and '
+'granted credits would reach 10^14.';
 
 create or replace function litellm._flush_at_commit()
 returns bigint

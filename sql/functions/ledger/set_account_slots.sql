@@ -37,7 +37,7 @@ begin
         -- transfer pairs (expired lots kept for holds too), then the live
         -- holds and this month's spending.
         for v_retiring in
-            select s.slot, s.credits_remaining, s.credits_held,
+            select s.slot, s.credits_remaining, s.credits_held, s.next_expiry_at,
                 litellm._month_spent(litellm._slot_account(s), litellm._current_month()) as spent
             from litellm.credit_slots as s
             where s.user_id = v_user and s.active and s.slot >= set_account_slots.slot_count
@@ -49,10 +49,12 @@ begin
             update litellm.user_credits as uc
             set credits_held = uc.credits_held + v_retiring.credits_held,
                 month_spent = litellm._month_spent(uc, litellm._current_month()) + v_retiring.spent,
-                month_start = litellm._current_month()
+                month_start = litellm._current_month(),
+                next_expiry_at = least(uc.next_expiry_at, v_retiring.next_expiry_at)
             where uc.user_id = v_user;
             update litellm.credit_slots as s
-            set active = false, credits_held = 0, month_spent = 0, cap_fraction = 0, updated_at = pg_catalog.now()
+            set active = false, credits_held = 0, month_spent = 0, cap_fraction = 0, next_expiry_at = null,
+                updated_at = pg_catalog.now()
             where s.user_id = v_user and s.slot = v_retiring.slot;
         end loop;
         update litellm.user_credits as uc set slot_count = set_account_slots.slot_count where uc.user_id = v_user;
