@@ -35,7 +35,8 @@ select throws_ok(
 
 -- The charge's own path meets the request id only at the journal's insert
 -- (as a concurrent charge of it would): it takes its slot's charge back.
-select litellm.add_user_credits('replayed', 10, 'purchase');
+-- A grant is shared out over the slots: 10 on each, slot 0 included.
+select litellm.add_user_credits('replayed', 40, 'purchase');
 create temp table before_replay as
 select
     uc.credits_remaining,
