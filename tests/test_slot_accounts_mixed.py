@@ -1,10 +1,10 @@
 """Slot accounts under mixed load: charges, grants, holds, settlements, releases,
 refunds, adjustments, expiry and slot-count changes on a few accounts at once.
 
-Afterwards every slot agrees with its journal, lots and holds (gapless seq,
-never below zero), no call failed (no deadlock, no lock timeout), no refusal
-came while the account could pay, and the accounts' totals are exactly what
-the workers saw acknowledged.
+Afterwards verify_ledger() finds nothing and every slot agrees with its
+journal, lots and holds (gapless seq, never below zero), no call failed (no
+deadlock, no lock timeout), no refusal came while the account could pay, and
+the accounts' totals are exactly what the workers saw acknowledged.
 """
 
 from __future__ import annotations
@@ -273,6 +273,7 @@ def test_mixed_load_on_slot_accounts_keeps_every_slot_whole(
     time.sleep(1.1)
     conn.execute("select litellm.expire_credits()")
 
+    assert conn.execute("select * from litellm.verify_ledger()").fetchall() == []
     for user in ACCOUNTS:
         problems = conn.execute("select * from litellm_test.slot_problems(%s)", (user,)).fetchall()
         assert problems == [], (user, problems)

@@ -1,7 +1,7 @@
 -- Expiry on an account of several slots is per slot: each slot's expired lots
 -- and holds are swept on their own, with the slot's next_expiry_at.
 begin;
-select plan(6);
+select plan(7);
 
 select litellm.add_user_credits('lapsing', 30, 'purchase');
 update litellm.user_credits set monthly_cap = 1000
@@ -55,6 +55,8 @@ select is_empty(
     $$ select * from litellm_test.slot_problems('lapsing') $$,
     'every slot''s balance, journal, lots, holds and seq agree'
 );
+
+select is_empty($$ select * from litellm.verify_ledger() $$, 'verify_ledger() finds nothing');
 
 select * from finish();
 rollback;

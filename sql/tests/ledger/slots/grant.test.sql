@@ -1,7 +1,7 @@
 -- A grant to an account of several slots is journalled on slot 0, as for
 -- any account, and then shared out over the slots as transfer pairs.
 begin;
-select plan(10);
+select plan(11);
 
 select litellm.add_user_credits('granted', 30, 'purchase');
 select litellm.set_account_slots('granted', 3);
@@ -67,6 +67,8 @@ select is_empty(
     $$ select * from litellm_test.slot_problems('granted') $$,
     'every slot''s balance, journal, lots and seq agree'
 );
+
+select is_empty($$ select * from litellm.verify_ledger() $$, 'verify_ledger() finds nothing');
 
 select * from finish();
 rollback;

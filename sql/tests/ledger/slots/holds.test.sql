@@ -3,7 +3,7 @@
 -- hold charges that slot, one above it takes the rest from the other slots;
 -- a release frees the hold's slot.
 begin;
-select plan(16);
+select plan(17);
 
 select litellm.add_user_credits('holder', 40, 'purchase');
 update litellm.user_credits set monthly_cap = 1000
@@ -118,6 +118,8 @@ select is_empty(
     $$ select * from litellm_test.slot_problems('holder') $$,
     'every slot''s balance, journal, lots, holds and seq agree'
 );
+
+select is_empty($$ select * from litellm.verify_ledger() $$, 'verify_ledger() finds nothing');
 
 select * from finish();
 rollback;

@@ -2,7 +2,7 @@
 -- it reverses (its lots are there), even once that slot is retired; a negative
 -- adjustment is refused only when the account as a whole cannot give it.
 begin;
-select plan(14);
+select plan(15);
 
 select litellm.add_user_credits('refunded', 30, 'purchase');
 update litellm.user_credits set monthly_cap = 1000
@@ -124,6 +124,8 @@ select is_empty(
     $$ select * from litellm_test.slot_problems('refunded') $$,
     'every slot''s balance, journal, lots and seq agree'
 );
+
+select is_empty($$ select * from litellm.verify_ledger() $$, 'verify_ledger() finds nothing');
 
 select * from finish();
 rollback;

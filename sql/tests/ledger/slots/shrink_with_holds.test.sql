@@ -2,7 +2,7 @@
 -- (and their credits) to slot 0, where they settle and release as before;
 -- growing again reactivates the slots, their seq continuing.
 begin;
-select plan(13);
+select plan(14);
 
 select litellm.add_user_credits('shrinking', 40, 'purchase');
 update litellm.user_credits set monthly_cap = 1000
@@ -105,6 +105,8 @@ select is_empty(
     $$ select * from litellm_test.slot_problems('shrinking') $$,
     'every slot agrees, the retired ones empty'
 );
+
+select is_empty($$ select * from litellm.verify_ledger() $$, 'verify_ledger() finds nothing');
 
 select * from finish();
 rollback;
