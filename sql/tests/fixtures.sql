@@ -62,8 +62,9 @@ $$;
 -- What is wrong with the slots of an account, slot by slot (no row: nothing):
 -- balance = its journal's sum = its last balance_after = its lots' remainders;
 -- seq 1 .. last_seq without gaps, no negative balance_after; held = its live
--- holds, within the balance; a retired slot empty; the active slots' cap fractions sum to 1; every
--- transfer has its other half on another slot of the user.
+-- holds, within the balance; a retired slot empty; the active slots' cap
+-- fractions sum to 1; every transfer has its other half on another slot of the
+-- user.
 create or replace function litellm_test.slot_problems(uid text)
 returns table (slot smallint, problem text)
 language sql
