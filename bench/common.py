@@ -125,8 +125,8 @@ def pgbench(server: PgServer, dsn: str, script: Path, clients: int, seconds: int
 
 def pgbench_counted(server: PgServer, dsn: str, script: Path, clients: int,
                     seconds: int) -> tuple[float, int]:
-    """:func:`pgbench`, with the number of transactions pgbench counted (to check afterwards
-    that each was what the script means, e.g. a charge and not a fast refusal)."""
+    """As :func:`pgbench`: its rate, and the number of transactions it processed (for a
+    benchmark to check afterwards that each counted call did what it measures)."""
     p = server.params
     env = dict(os.environ, PGPASSWORD=p.get("password", ""))
     proc = subprocess.run(

@@ -27,6 +27,8 @@ calls made once per request or payment with the same loop:
   their own, in an organisation of their own, with a team and an organisation
   budget (never reached; counters and attribution rows exist before timing):
   the debit's budget path, two counters checked and updated.
+* slot_account     -- ``litellm.debit_user_credits`` for accounts split into 16
+  slots (``set_account_slots``): the slot path (a slot picked without waiting).
 
 The server must run on this machine (the throwaway cluster does; a
 LITELLM_DB_BENCH_DSN server must be local). Prints microseconds of CPU per
@@ -127,6 +129,10 @@ begin
             perform * from litellm.debit_user_credits(
                 'budget' || substr(v_user, 6), 0.000001, 'openai', 'gpt-4', 10, 20, 'balanced',
                 '{}', v_key);
+        elsif variant = 'slot_account' then
+            perform * from litellm.debit_user_credits(
+                'slots' || substr(v_user, 6), 0.000001, 'openai', 'gpt-4', 10, 20, 'balanced',
+                '{}', v_key);
         elsif variant = 'add_user_credits' then
             perform * from litellm.add_user_credits(
                 v_user, 0.000001, 'purchase', 'stripe', v_key);
@@ -141,7 +147,7 @@ $$;
 """
 
 VARIANTS = ("floor", "wrapper", "function")
-MORE_VARIANTS = ("record_llm_call", "add_user_credits", "budgets")
+MORE_VARIANTS = ("record_llm_call", "add_user_credits", "budgets", "slot_account")
 
 
 def setup_budgets(conn: psycopg.Connection) -> None:
@@ -159,6 +165,14 @@ def setup_budgets(conn: psycopg.Connection) -> None:
         # Steady state: this period's counter rows and today's attribution row exist.
         conn.execute("select litellm._apply_budgets(%s, null, 'gpt-4', 0.000001, 'charge')",
                      (f"budget-{u}",))
+    conn.execute("vacuum analyze")
+
+
+def setup_slot_accounts(conn: psycopg.Connection) -> None:
+    """Users slots-1..N, each split into 16 slots."""
+    fund_users(conn, USERS, prefix="slots")
+    for u in range(1, USERS + 1):
+        conn.execute("select litellm.set_account_slots(%s, 16)", (f"slots-{u}",))
     conn.execute("vacuum analyze")
 
 
@@ -193,6 +207,8 @@ def main() -> int:
                          .replace("@FLOOR_STATEMENT@", looped))
             if "budgets" in variants:
                 setup_budgets(conn)
+            if "slot_account" in variants:
+                setup_slot_accounts(conn)
             pid = conn.execute("select pg_backend_pid()").fetchone()[0]
             conn.execute("call debit_cost.run('function', 200)")  # warm the caches
             if "budgets" in variants:

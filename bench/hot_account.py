@@ -16,7 +16,14 @@ synchronous_commit on, as in production). Three designs:
 * slots -- a model of the proposed slot accounts in a scratch schema: each user's
   balance in 16 rows, each with its own sequence number and balance, a charge
   taking a free row with SKIP LOCKED. It models the locking only (no lots,
-  holds, caps or budgets), so only its ratio means anything, not its rate.
+  holds, caps or budgets), so only its ratio means anything, not its rate;
+* slot_account -- the real thing: ``litellm.debit_user_credits`` on one account
+  split into 16 slots (``litellm.set_account_slots``), against the same debit of
+  distinct accounts of one slot (what the account would be without slots).
+
+Afterwards it checks that every call it counted was a charge: the journal's
+usage entries equal the debits pgbench processed (a refused debit returns fast
+and would inflate a rate unnoticed), and the slot model's entries its calls.
 
 Writes bench/results/hot_account.json. See docs/ledger.md, "One account, many
 concurrent charges", for what the figures mean for the design.
@@ -25,6 +32,7 @@ concurrent charges", for what the figures mean for the design.
 from __future__ import annotations
 
 import argparse
+import statistics
 import sys
 import tempfile
 from pathlib import Path
@@ -32,12 +40,14 @@ from pathlib import Path
 import psycopg
 from common import (
     bench_server,
-    median_tps,
     new_database,
     pgbench_arguments,
+    pgbench_counted,
     write_results,
     write_scripts,
 )
+
+from litellm_db.testing import PgServer
 
 USERS = 1000
 SLOTS = 16
@@ -98,19 +108,79 @@ SLOT = "select * from slot_model.debit({user}, 0.000001, :client_id || '-' || :r
 
 DISTINCT = "'bench-' || :uid"
 HOT = "'bench-1'"
+# The account split into slots (set_account_slots), funded as the bench users are.
+SLOT_ACCOUNT = "bench-slots"
 
 HEADER = "\\set uid random(1, {users})\n\\set r random(1, 1000000000000)\n"
 
-DESIGNS = {"function": DEBIT, "early_release": EARLY, "slots": SLOT}
+# Each design: its script, and its hot account (the distinct accounts are the
+# bench users of one slot for all of them).
+DESIGNS = {
+    "function": (DEBIT, HOT),
+    "early_release": (EARLY, HOT),
+    "slots": (SLOT, HOT),
+    "slot_account": (DEBIT, f"'{SLOT_ACCOUNT}'"),
+}
 
 
 def scripts_text() -> dict[str, str]:
     header = HEADER.format(users=USERS)
     texts = {}
-    for design, template in DESIGNS.items():
+    for design, (template, hot) in DESIGNS.items():
         texts[f"{design}_distinct"] = header + template.format(user=DISTINCT) + "\n"
-        texts[f"{design}_hot"] = header + template.format(user=HOT) + "\n"
+        texts[f"{design}_hot"] = header + template.format(user=hot) + "\n"
     return texts
+
+
+def counted_median_tps(server: PgServer, dsn: str, scripts: dict[str, Path], *, clients: int,
+                       rounds: int, seconds: int, processed: dict[str, int]) -> dict[str, float]:
+    """Each script's median rate over ``rounds`` alternating runs; adds the transactions each
+    run processed to ``processed`` (by script)."""
+    runs: dict[str, list[float]] = {key: [] for key in scripts}
+    for _ in range(rounds):
+        for key, script in scripts.items():
+            tps, count = pgbench_counted(server, dsn, script, clients, seconds)
+            runs[key].append(tps)
+            processed[key] = processed.get(key, 0) + count
+    return {key: statistics.median(values) for key, values in runs.items()}
+
+
+def charges_check(conn: psycopg.Connection, processed: dict[str, int]) -> list[str]:
+    """What does not add up: the journal's usage entries against the package's debits that
+    pgbench processed, the slot model's entries against its calls."""
+    package = sum(n for key, n in processed.items() if not key.startswith("slots_"))
+    model = sum(n for key, n in processed.items() if key.startswith("slots_"))
+    row = conn.execute(
+        "select (select count(*) from litellm.credit_transactions"
+        " where transaction_type = 'usage'),"
+        " (select count(*) from slot_model.entries)"
+    ).fetchone()
+    assert row is not None
+    problems = []
+    if row[0] != package:
+        problems.append(f"journal usage entries {row[0]} <> debits processed {package}")
+    if row[1] != model:
+        problems.append(f"slot model entries {row[1]} <> calls processed {model}")
+    return problems
+
+
+# The slot account, slot by slot: balance = journal sum = last balance_after,
+# seq gapless (as verify_ledger() checks, stated here for the report).
+SLOT_PROBLEMS = """
+    select s.slot from (
+        select 0::smallint as slot, credits_remaining, last_seq
+        from litellm.user_credits where user_id = %(user)s
+        union all
+        select slot, credits_remaining, last_seq from litellm.credit_slots where user_id = %(user)s
+    ) as s
+    cross join lateral (
+        select coalesce(sum(t.amount), 0) as total, count(*) as entries, max(t.seq) as last_seq,
+            (array_agg(t.balance_after order by t.seq desc))[1] as last_balance
+        from litellm.credit_transactions as t where t.user_id = %(user)s and t.slot = s.slot
+    ) as j
+    where s.credits_remaining <> j.total or s.credits_remaining <> j.last_balance
+       or s.last_seq <> j.entries or s.last_seq <> j.last_seq
+"""
 
 
 def main() -> int:
@@ -123,14 +193,18 @@ def main() -> int:
         db = new_database(server, synchronous_commit="on", users=USERS)
         with psycopg.connect(db.dsn, autocommit=True) as conn:
             conn.execute(SLOT_MODEL % {"users": USERS, "slots": SLOTS})
+            conn.execute("select litellm.add_user_credits(%s, 1000000, 'purchase')",
+                         (SLOT_ACCOUNT,))
+            conn.execute("select litellm.set_account_slots(%s, %s)", (SLOT_ACCOUNT, SLOTS))
         scripts = write_scripts(Path(tmp), scripts_text())
 
         figures: dict[str, dict[str, float]] = {}
+        processed: dict[str, int] = {}
         print(f"{'clients':>7} " + " ".join(f"{d + ' hot/distinct':>27}" for d in DESIGNS)
               + f"   (median of {args.rounds}; transactions per second hot / distinct)")
         for clients in args.clients:
-            med = median_tps(server, db.dsn, scripts, clients=clients, rounds=args.rounds,
-                             seconds=args.seconds)
+            med = counted_median_tps(server, db.dsn, scripts, clients=clients, rounds=args.rounds,
+                                     seconds=args.seconds, processed=processed)
             row = dict(med)
             cells = []
             for design in DESIGNS:
@@ -140,15 +214,19 @@ def main() -> int:
             figures[str(clients)] = row
             print(f"{clients:>7} " + " ".join(f"{c:>27}" for c in cells), flush=True)
         write_results("hot_account", {"seconds": args.seconds, "rounds": args.rounds,
-                                      "slots": SLOTS, "figures": figures})
+                                      "slots": SLOTS, "figures": figures, "processed": processed})
         with psycopg.connect(db.dsn) as conn:
+            problems = charges_check(conn, processed)
             bad = conn.execute(
                 "select (select count(*) from litellm.verify_ledger()),"
                 " (select count(*) from slot_model.slots where balance < 0)"
             ).fetchone()
+            slots_bad = conn.execute(SLOT_PROBLEMS, {"user": SLOT_ACCOUNT}).fetchall()
+    print(f"usage entries = debits processed: {'yes' if not problems else '; '.join(problems)}")
     print(f"verify_ledger() rows after the run: {bad[0] if bad else '?'};"
-          f" slot rows below zero: {bad[1] if bad else '?'}")
-    return 0
+          f" slots of {SLOT_ACCOUNT} unequal to their journal: {len(slots_bad)};"
+          f" slot model rows below zero: {bad[1] if bad else '?'}")
+    return 1 if problems or slots_bad or not bad or bad[0] or bad[1] else 0
 
 
 if __name__ == "__main__":

@@ -42,12 +42,14 @@ grant execute on function
 litellm.add_user_credits(text, numeric, text, text, text, integer, text, jsonb, text, timestamptz),
 litellm.debit_user_credits(text, numeric, text, text, bigint, bigint, text, jsonb, text),
 litellm.get_user_balance(text),
+litellm.account_statement(text, timestamptz, timestamptz, integer),
 litellm.reserve_credits(text, numeric, text, interval, jsonb),
 litellm.settle_reservation(text, text, numeric, text, text, bigint, bigint, text, jsonb),
 litellm.release_reservation(text, text),
 litellm.refund_transaction(bigint, text, text, numeric),
 litellm.adjust_credits(text, numeric, text, text, timestamptz),
 litellm.expire_credits(integer),
+litellm.set_account_slots(text, integer),
 litellm.verify_ledger()
 to litellm_app;
 grant execute on procedure

@@ -11,21 +11,44 @@ COMMENT ON SCHEMA litellm IS 'litellm-db: credits, ledger, usage metering and bu
 
 -- view account_overview
 CREATE VIEW litellm.account_overview WITH (security_barrier='true') AS
+ WITH slots AS (
+         SELECT cs.user_id,
+            sum(cs.credits_remaining) FILTER (WHERE cs.active) AS credits_remaining,
+            sum(cs.total_spent) AS total_spent,
+            (sum(cs.last_seq))::bigint AS entries,
+            max(cs.updated_at) AS updated_at
+           FROM litellm.credit_slots cs
+          GROUP BY cs.user_id
+        ), transfers AS (
+         SELECT ct.user_id,
+            count(*) AS transfers
+           FROM litellm.credit_transactions ct
+          WHERE (ct.transaction_type = 'transfer'::text)
+          GROUP BY ct.user_id
+        )
  SELECT uc.user_id,
     uc.tier,
-    uc.credits_remaining,
+        CASE
+            WHEN (s.user_id IS NULL) THEN uc.credits_remaining
+            ELSE ((uc.credits_remaining + COALESCE(s.credits_remaining, (0)::numeric)))::numeric(20,6)
+        END AS credits_remaining,
     uc.total_purchased,
     uc.total_granted,
-    uc.total_spent,
+        CASE
+            WHEN (s.user_id IS NULL) THEN uc.total_spent
+            ELSE ((uc.total_spent + s.total_spent))::numeric(20,6)
+        END AS total_spent,
     cap.monthly_cap,
-    uc.last_seq AS transaction_count,
+    ((uc.last_seq + COALESCE(s.entries, (0)::bigint)) - COALESCE(t.transfers, (0)::bigint)) AS transaction_count,
     uc.created_at,
-    uc.updated_at AS last_activity_at
-   FROM (litellm.user_credits uc
-     CROSS JOIN LATERAL litellm._effective_monthly_cap(uc.*) cap(monthly_cap));
+    GREATEST(uc.updated_at, s.updated_at) AS last_activity_at
+   FROM (((litellm.user_credits uc
+     CROSS JOIN LATERAL litellm._effective_monthly_cap(uc.*) cap(monthly_cap))
+     LEFT JOIN slots s ON ((uc.user_id = s.user_id)))
+     LEFT JOIN transfers t ON ((uc.user_id = t.user_id)));
 
 -- comment VIEW account_overview
-COMMENT ON VIEW litellm.account_overview IS 'One row per account: balance, totals, effective monthly cap (the user''s, else the tier''s) and last activity.';
+COMMENT ON VIEW litellm.account_overview IS 'One row per account: balance, totals, effective monthly cap (the user''s, else the tier''s), the number of journal entries and last activity. For an account split into slots, the account''s totals: balance summed over its active slots, spending and entries over all of them, transfers between slots left out.';
 
 -- table budget_alerts
 CREATE TABLE litellm.budget_alerts (
@@ -226,10 +249,12 @@ CREATE TABLE litellm.credit_holds (
     metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     resolved_at timestamp with time zone,
+    slot smallint DEFAULT 0 NOT NULL,
     CONSTRAINT credit_holds_amount_check CHECK ((amount > (0)::numeric)),
     CONSTRAINT credit_holds_check CHECK (((status = 'held'::text) = (resolved_at IS NULL))),
     CONSTRAINT credit_holds_check1 CHECK (((status = 'settled'::text) = (settled_amount IS NOT NULL))),
     CONSTRAINT credit_holds_settled_amount_check CHECK ((settled_amount >= (0)::numeric)),
+    CONSTRAINT credit_holds_slot_check CHECK (((slot >= 0) AND (slot <= 63))),
     CONSTRAINT credit_holds_status_check CHECK ((status = ANY (ARRAY['held'::text, 'settled'::text, 'released'::text, 'expired'::text])))
 );
 
@@ -241,6 +266,9 @@ COMMENT ON COLUMN litellm.credit_holds.request_id IS 'The client''s id for the c
 
 -- comment COLUMN credit_holds.settled_amount
 COMMENT ON COLUMN litellm.credit_holds.settled_amount IS 'Credits charged when settled (may exceed amount: see settle_reservation).';
+
+-- comment COLUMN credit_holds.slot
+COMMENT ON COLUMN litellm.credit_holds.slot IS 'The slot the hold sets credits aside in (0 for an account of one slot). A request id is unique per user across slots.';
 
 -- sequence credit_holds_hold_id_seq
 ALTER TABLE litellm.credit_holds ALTER COLUMN hold_id ADD GENERATED ALWAYS AS IDENTITY (
@@ -264,8 +292,11 @@ CREATE TABLE litellm.credit_lots (
     remaining numeric(20,6) NOT NULL,
     depleted boolean GENERATED ALWAYS AS ((remaining = (0)::numeric)) STORED NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
+    slot smallint DEFAULT 0 NOT NULL,
+    source_lot_id bigint,
     CONSTRAINT credit_lots_amount_check CHECK ((amount > (0)::numeric)),
-    CONSTRAINT credit_lots_check CHECK (((remaining >= (0)::numeric) AND (remaining <= amount)))
+    CONSTRAINT credit_lots_check CHECK (((remaining >= (0)::numeric) AND (remaining <= amount))),
+    CONSTRAINT credit_lots_slot_check CHECK (((slot >= 0) AND (slot <= 63)))
 )
 WITH (fillfactor='50');
 
@@ -277,6 +308,12 @@ COMMENT ON COLUMN litellm.credit_lots.transaction_id IS 'The journal entry that 
 
 -- comment COLUMN credit_lots.depleted
 COMMENT ON COLUMN litellm.credit_lots.depleted IS 'remaining = 0. The partial indexes filter on this flag, not on remaining: it changes once in a lot''s life, so the updates of remaining stay HOT (no new index entries per debit).';
+
+-- comment COLUMN credit_lots.slot
+COMMENT ON COLUMN litellm.credit_lots.slot IS 'The slot whose balance the lot is part of (0 for an account of one slot).';
+
+-- comment COLUMN credit_lots.source_lot_id
+COMMENT ON COLUMN litellm.credit_lots.source_lot_id IS 'For a lot created by a transfer between slots: the lot its credits came from, whose kind, priority and expiry it keeps.';
 
 -- sequence credit_lots_lot_id_seq
 ALTER TABLE litellm.credit_lots ALTER COLUMN lot_id ADD GENERATED ALWAYS AS IDENTITY (
@@ -305,6 +342,62 @@ CREATE TABLE litellm.credit_packages (
 -- comment TABLE credit_packages
 COMMENT ON TABLE litellm.credit_packages IS 'Credit packages a user can buy. Retired packages stay with active = false so old purchases keep their reference.';
 
+-- table credit_slots
+CREATE TABLE litellm.credit_slots (
+    user_id text NOT NULL,
+    slot smallint NOT NULL,
+    active boolean DEFAULT true NOT NULL,
+    credits_remaining numeric(20,6) DEFAULT 0 NOT NULL,
+    credits_held numeric(20,6) DEFAULT 0 NOT NULL,
+    total_spent numeric(20,6) DEFAULT 0 NOT NULL,
+    month_start date,
+    month_spent numeric(20,6) DEFAULT 0 NOT NULL,
+    cap_fraction numeric DEFAULT 0 NOT NULL,
+    last_seq bigint DEFAULT 0 NOT NULL,
+    next_expiry_at timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT credit_slots_cap_fraction_check CHECK (((cap_fraction >= (0)::numeric) AND (cap_fraction <= (1)::numeric))),
+    CONSTRAINT credit_slots_check CHECK ((active OR ((credits_remaining = (0)::numeric) AND (credits_held = (0)::numeric) AND (cap_fraction = (0)::numeric)))),
+    CONSTRAINT credit_slots_credits_held_check CHECK ((credits_held >= (0)::numeric)),
+    CONSTRAINT credit_slots_credits_remaining_check CHECK ((credits_remaining >= (0)::numeric)),
+    CONSTRAINT credit_slots_last_seq_check CHECK ((last_seq >= 0)),
+    CONSTRAINT credit_slots_month_spent_check CHECK ((month_spent >= (0)::numeric)),
+    CONSTRAINT credit_slots_slot_check CHECK (((slot >= 1) AND (slot <= 63))),
+    CONSTRAINT credit_slots_total_spent_check CHECK ((total_spent >= (0)::numeric))
+)
+WITH (fillfactor='50');
+
+-- comment TABLE credit_slots
+COMMENT ON TABLE litellm.credit_slots IS 'Slots 1 .. n - 1 of an account split into n slots (slot 0 is its user_credits row). Each slot is an account of the ledger: its balance, held credits, spending and journal sequence, kept equal to the journal entries, lots and holds of that slot. Rows are never deleted: a slot the account no longer uses is retired (active = false), empty.';
+
+-- comment COLUMN credit_slots.active
+COMMENT ON COLUMN litellm.credit_slots.active IS 'Whether the slot is one of the account''s slot_count slots. A retired slot is empty, holds nothing and takes no charge; it becomes active again if the account grows back, its sequence continuing.';
+
+-- comment COLUMN credit_slots.credits_remaining
+COMMENT ON COLUMN litellm.credit_slots.credits_remaining IS 'The slot''s balance: the sum of the slot''s journal amounts. Never negative.';
+
+-- comment COLUMN credit_slots.credits_held
+COMMENT ON COLUMN litellm.credit_slots.credits_held IS 'Sum of the slot''s live holds (credit_holds of this slot in status held).';
+
+-- comment COLUMN credit_slots.total_spent
+COMMENT ON COLUMN litellm.credit_slots.total_spent IS 'Usage charged to this slot, net of refunds (as a positive number).';
+
+-- comment COLUMN credit_slots.month_start
+COMMENT ON COLUMN litellm.credit_slots.month_start IS 'First day (UTC) of the month month_spent counts.';
+
+-- comment COLUMN credit_slots.month_spent
+COMMENT ON COLUMN litellm.credit_slots.month_spent IS 'Credits charged to this slot in the month starting month_start: checked against the slot''s share of the cap.';
+
+-- comment COLUMN credit_slots.cap_fraction
+COMMENT ON COLUMN litellm.credit_slots.cap_fraction IS 'The slot''s share of the account''s monthly cap (see user_credits.cap_fraction); 0 when retired.';
+
+-- comment COLUMN credit_slots.last_seq
+COMMENT ON COLUMN litellm.credit_slots.last_seq IS 'Sequence number of the slot''s latest journal entry; a slot''s entries are numbered 1, 2, 3 ... without gaps.';
+
+-- comment COLUMN credit_slots.next_expiry_at
+COMMENT ON COLUMN litellm.credit_slots.next_expiry_at IS 'Earliest time a lot or hold of this slot may expire (or earlier): the next charge of the slot sweeps first.';
+
 -- table credit_transactions
 CREATE TABLE litellm.credit_transactions (
     id bigint NOT NULL,
@@ -326,25 +419,33 @@ CREATE TABLE litellm.credit_transactions (
     reverses_transaction_id bigint,
     metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
+    slot smallint DEFAULT 0 NOT NULL,
+    transfer_of bigint,
     CONSTRAINT credit_transactions_balance_after_check CHECK ((balance_after >= (0)::numeric)),
-    CONSTRAINT credit_transactions_check CHECK ((((transaction_type = ANY (ARRAY['purchase'::text, 'bonus'::text, 'trial'::text, 'promo'::text])) AND (amount > (0)::numeric)) OR ((transaction_type = 'usage'::text) AND (amount <= (0)::numeric)) OR (transaction_type = ANY (ARRAY['refund'::text, 'adjustment'::text, 'expiry'::text])))),
+    CONSTRAINT credit_transactions_check CHECK ((((transaction_type = ANY (ARRAY['purchase'::text, 'bonus'::text, 'trial'::text, 'promo'::text])) AND (amount > (0)::numeric)) OR ((transaction_type = 'usage'::text) AND (amount <= (0)::numeric)) OR ((transaction_type = 'transfer'::text) AND (amount <> (0)::numeric)) OR (transaction_type = ANY (ARRAY['refund'::text, 'adjustment'::text, 'expiry'::text])))),
     CONSTRAINT credit_transactions_completion_tokens_check CHECK ((completion_tokens >= 0)),
     CONSTRAINT credit_transactions_prompt_tokens_check CHECK ((prompt_tokens >= 0)),
     CONSTRAINT credit_transactions_seq_check CHECK ((seq > 0)),
-    CONSTRAINT credit_transactions_transaction_type_check CHECK ((transaction_type = ANY (ARRAY['purchase'::text, 'bonus'::text, 'trial'::text, 'promo'::text, 'usage'::text, 'refund'::text, 'adjustment'::text, 'expiry'::text])))
+    CONSTRAINT credit_transactions_slot_check CHECK (((slot >= 0) AND (slot <= 63))),
+    CONSTRAINT credit_transactions_transaction_type_check CHECK ((transaction_type = ANY (ARRAY['purchase'::text, 'bonus'::text, 'trial'::text, 'promo'::text, 'usage'::text, 'refund'::text, 'adjustment'::text, 'expiry'::text, 'transfer'::text]))),
+    CONSTRAINT credit_transactions_transfer_check CHECK (
+CASE
+    WHEN (transaction_type = 'transfer'::text) THEN ((transfer_of IS NULL) = (amount < (0)::numeric))
+    ELSE (transfer_of IS NULL)
+END)
 );
 
 -- comment TABLE credit_transactions
 COMMENT ON TABLE litellm.credit_transactions IS 'The journal: one append-only entry per credit movement. UPDATE, DELETE and TRUNCATE are rejected; corrections are new entries.';
 
 -- comment COLUMN credit_transactions.seq
-COMMENT ON COLUMN litellm.credit_transactions.seq IS 'Per-user sequence number, gapless from 1.';
+COMMENT ON COLUMN litellm.credit_transactions.seq IS 'Sequence number within the user''s slot, gapless from 1. For an account of one slot: the user''s entries in order.';
 
 -- comment COLUMN credit_transactions.amount
 COMMENT ON COLUMN litellm.credit_transactions.amount IS 'Signed change to the balance: positive for purchases and grants, negative (or zero) for usage.';
 
 -- comment COLUMN credit_transactions.balance_after
-COMMENT ON COLUMN litellm.credit_transactions.balance_after IS 'The user''s balance right after this entry.';
+COMMENT ON COLUMN litellm.credit_transactions.balance_after IS 'The slot''s balance right after this entry: the user''s balance for an account of one slot.';
 
 -- comment COLUMN credit_transactions.stripe_transaction_id
 COMMENT ON COLUMN litellm.credit_transactions.stripe_transaction_id IS 'Payment provider charge id; unique, so a replayed charge credits once.';
@@ -360,6 +461,12 @@ COMMENT ON COLUMN litellm.credit_transactions.reverses_transaction_id IS 'For a 
 
 -- comment COLUMN credit_transactions.metadata
 COMMENT ON COLUMN litellm.credit_transactions.metadata IS 'Caller-supplied context, stored as given, plus budget_team when the entry counted in a team''s budgets.';
+
+-- comment COLUMN credit_transactions.slot
+COMMENT ON COLUMN litellm.credit_transactions.slot IS 'The slot of the account the entry belongs to: 0 (the account row) for an account of one slot.';
+
+-- comment COLUMN credit_transactions.transfer_of
+COMMENT ON COLUMN litellm.credit_transactions.transfer_of IS 'For the incoming half of a transfer between two slots of one account: the outgoing half (same user, opposite amount).';
 
 -- sequence credit_transactions_id_seq
 ALTER TABLE litellm.credit_transactions ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
@@ -1324,11 +1431,15 @@ CREATE TABLE litellm.user_credits (
     month_start date,
     month_spent numeric(20,6) DEFAULT 0 NOT NULL,
     next_expiry_at timestamp with time zone,
+    slot_count smallint DEFAULT 1 NOT NULL,
+    cap_fraction numeric DEFAULT 1 NOT NULL,
+    CONSTRAINT user_credits_cap_fraction_check CHECK (((cap_fraction >= (0)::numeric) AND (cap_fraction <= (1)::numeric))),
     CONSTRAINT user_credits_credits_held_check CHECK ((credits_held >= (0)::numeric)),
     CONSTRAINT user_credits_credits_remaining_check CHECK ((credits_remaining >= (0)::numeric)),
     CONSTRAINT user_credits_last_seq_check CHECK ((last_seq >= 0)),
     CONSTRAINT user_credits_month_spent_check CHECK ((month_spent >= (0)::numeric)),
     CONSTRAINT user_credits_monthly_cap_check CHECK ((monthly_cap >= (0)::numeric)),
+    CONSTRAINT user_credits_slot_count_check CHECK (((slot_count >= 1) AND (slot_count <= 64))),
     CONSTRAINT user_credits_total_granted_check CHECK ((total_granted >= (0)::numeric)),
     CONSTRAINT user_credits_total_purchased_check CHECK ((total_purchased >= (0)::numeric)),
     CONSTRAINT user_credits_total_spent_check CHECK ((total_spent >= (0)::numeric)),
@@ -1371,6 +1482,12 @@ COMMENT ON COLUMN litellm.user_credits.month_spent IS 'Credits charged in the mo
 
 -- comment COLUMN user_credits.next_expiry_at
 COMMENT ON COLUMN litellm.user_credits.next_expiry_at IS 'Earliest time a lot or hold of this user may expire (or earlier): when it has passed, the next debit first sweeps expired lots and holds.';
+
+-- comment COLUMN user_credits.slot_count
+COMMENT ON COLUMN litellm.user_credits.slot_count IS 'Number of slots the account is split into (set_account_slots): 1, the default, is one account row as always; with n > 1 this row is slot 0 and credit_slots holds the active slots 1 .. n - 1. The account''s balance, holds and spending are then the sums over its slots.';
+
+-- comment COLUMN user_credits.cap_fraction
+COMMENT ON COLUMN litellm.user_credits.cap_fraction IS 'The share of the monthly cap that slot 0 may spend and hold this month: 1 for an account of one slot. The active slots'' fractions sum to exactly 1; a slot''s share is trunc(cap_fraction * cap, 6), so the shares never sum past the cap.';
 
 -- table user_provider_keys
 CREATE TABLE litellm.user_provider_keys (
@@ -1534,13 +1651,17 @@ ALTER TABLE ONLY litellm.credit_packages
 ALTER TABLE ONLY litellm.credit_packages
     ADD CONSTRAINT credit_packages_pkey PRIMARY KEY (package_id);
 
+-- constraint credit_slots credit_slots_pkey
+ALTER TABLE ONLY litellm.credit_slots
+    ADD CONSTRAINT credit_slots_pkey PRIMARY KEY (user_id, slot);
+
 -- constraint credit_transactions credit_transactions_pkey
 ALTER TABLE ONLY litellm.credit_transactions
     ADD CONSTRAINT credit_transactions_pkey PRIMARY KEY (id);
 
--- constraint credit_transactions credit_transactions_user_id_seq_key
+-- constraint credit_transactions credit_transactions_user_id_slot_seq_key
 ALTER TABLE ONLY litellm.credit_transactions
-    ADD CONSTRAINT credit_transactions_user_id_seq_key UNIQUE (user_id, seq);
+    ADD CONSTRAINT credit_transactions_user_id_slot_seq_key UNIQUE (user_id, slot, seq);
 
 -- constraint credit_types credit_types_pkey
 ALTER TABLE ONLY litellm.credit_types
@@ -1692,6 +1813,9 @@ CREATE INDEX credit_lots_consumption_order ON litellm.credit_lots USING btree (u
 -- index credit_lots_expiring
 CREATE INDEX credit_lots_expiring ON litellm.credit_lots USING btree (expires_at) WHERE ((NOT depleted) AND (expires_at IS NOT NULL));
 
+-- index credit_lots_slot_consumption_order
+CREATE INDEX credit_lots_slot_consumption_order ON litellm.credit_lots USING btree (user_id, slot, priority, expires_at, lot_id) WHERE ((slot > 0) AND (NOT depleted));
+
 -- index credit_transactions_idempotency_key
 CREATE UNIQUE INDEX credit_transactions_idempotency_key ON litellm.credit_transactions USING btree (user_id, idempotency_key) WHERE (idempotency_key IS NOT NULL);
 
@@ -1700,6 +1824,15 @@ CREATE INDEX credit_transactions_reverses ON litellm.credit_transactions USING b
 
 -- index credit_transactions_stripe_key
 CREATE UNIQUE INDEX credit_transactions_stripe_key ON litellm.credit_transactions USING btree (stripe_transaction_id) WHERE (stripe_transaction_id IS NOT NULL);
+
+-- index credit_transactions_transfer_of
+CREATE UNIQUE INDEX credit_transactions_transfer_of ON litellm.credit_transactions USING btree (transfer_of) WHERE (transfer_of IS NOT NULL);
+
+-- index credit_transactions_transfers
+CREATE INDEX credit_transactions_transfers ON litellm.credit_transactions USING btree (user_id) WHERE (transaction_type = 'transfer'::text);
+
+-- comment INDEX credit_transactions_transfers
+COMMENT ON INDEX litellm.credit_transactions_transfers IS 'The transfer entries of each account (moves between its slots), counted out of the account''s number of entries.';
 
 -- index credit_transactions_type_created
 CREATE INDEX credit_transactions_type_created ON litellm.credit_transactions USING btree (transaction_type, created_at DESC) WHERE (transaction_type <> 'usage'::text);
@@ -1794,6 +1927,15 @@ CREATE TRIGGER credit_allocations_append_only BEFORE DELETE OR UPDATE ON litellm
 -- trigger credit_allocations credit_allocations_no_truncate
 CREATE TRIGGER credit_allocations_no_truncate BEFORE TRUNCATE ON litellm.credit_allocations FOR EACH STATEMENT EXECUTE FUNCTION litellm._reject_journal_change();
 
+-- trigger credit_holds credit_holds_kept
+CREATE TRIGGER credit_holds_kept BEFORE DELETE OR TRUNCATE ON litellm.credit_holds FOR EACH STATEMENT EXECUTE FUNCTION litellm._reject_ledger_row_removal();
+
+-- trigger credit_lots credit_lots_kept
+CREATE TRIGGER credit_lots_kept BEFORE DELETE OR TRUNCATE ON litellm.credit_lots FOR EACH STATEMENT EXECUTE FUNCTION litellm._reject_ledger_row_removal();
+
+-- trigger credit_slots credit_slots_kept
+CREATE TRIGGER credit_slots_kept BEFORE DELETE OR TRUNCATE ON litellm.credit_slots FOR EACH STATEMENT EXECUTE FUNCTION litellm._reject_ledger_row_removal();
+
 -- trigger credit_transactions credit_transactions_append_only
 CREATE TRIGGER credit_transactions_append_only BEFORE DELETE OR UPDATE ON litellm.credit_transactions FOR EACH ROW EXECUTE FUNCTION litellm._reject_journal_change();
 
@@ -1827,6 +1969,9 @@ CREATE TRIGGER provider_aliases_changed AFTER INSERT OR UPDATE ON litellm.provid
 -- trigger team_memberships team_memberships_sync_subject
 CREATE TRIGGER team_memberships_sync_subject AFTER INSERT OR DELETE OR UPDATE ON litellm.team_memberships FOR EACH ROW EXECUTE FUNCTION litellm._team_memberships_sync_subject();
 
+-- trigger user_credits user_credits_kept
+CREATE TRIGGER user_credits_kept BEFORE DELETE OR TRUNCATE ON litellm.user_credits FOR EACH STATEMENT EXECUTE FUNCTION litellm._reject_ledger_row_removal();
+
 -- trigger user_provider_keys user_provider_keys_canonical_provider
 CREATE TRIGGER user_provider_keys_canonical_provider BEFORE INSERT OR UPDATE OF provider ON litellm.user_provider_keys FOR EACH ROW EXECUTE FUNCTION litellm._canonical_key_provider();
 
@@ -1846,21 +1991,9 @@ ALTER TABLE ONLY litellm.budgets
 ALTER TABLE ONLY litellm.budgets
     ADD CONSTRAINT budgets_team_id_fkey FOREIGN KEY (team_id) REFERENCES litellm.teams(team_id);
 
--- fk constraint credit_allocations credit_allocations_lot_id_fkey
-ALTER TABLE ONLY litellm.credit_allocations
-    ADD CONSTRAINT credit_allocations_lot_id_fkey FOREIGN KEY (lot_id) REFERENCES litellm.credit_lots(lot_id);
-
--- fk constraint credit_allocations credit_allocations_transaction_id_fkey
-ALTER TABLE ONLY litellm.credit_allocations
-    ADD CONSTRAINT credit_allocations_transaction_id_fkey FOREIGN KEY (transaction_id) REFERENCES litellm.credit_transactions(id);
-
--- fk constraint credit_holds credit_holds_transaction_id_fkey
-ALTER TABLE ONLY litellm.credit_holds
-    ADD CONSTRAINT credit_holds_transaction_id_fkey FOREIGN KEY (transaction_id) REFERENCES litellm.credit_transactions(id);
-
--- fk constraint credit_holds credit_holds_user_id_fkey
-ALTER TABLE ONLY litellm.credit_holds
-    ADD CONSTRAINT credit_holds_user_id_fkey FOREIGN KEY (user_id) REFERENCES litellm.user_credits(user_id);
+-- fk constraint credit_lots credit_lots_source_lot_id_fkey
+ALTER TABLE ONLY litellm.credit_lots
+    ADD CONSTRAINT credit_lots_source_lot_id_fkey FOREIGN KEY (source_lot_id) REFERENCES litellm.credit_lots(lot_id);
 
 -- fk constraint credit_lots credit_lots_transaction_id_fkey
 ALTER TABLE ONLY litellm.credit_lots
@@ -1874,6 +2007,10 @@ ALTER TABLE ONLY litellm.credit_lots
 ALTER TABLE ONLY litellm.credit_lots
     ADD CONSTRAINT credit_lots_user_id_fkey FOREIGN KEY (user_id) REFERENCES litellm.user_credits(user_id);
 
+-- fk constraint credit_slots credit_slots_user_id_fkey
+ALTER TABLE ONLY litellm.credit_slots
+    ADD CONSTRAINT credit_slots_user_id_fkey FOREIGN KEY (user_id) REFERENCES litellm.user_credits(user_id);
+
 -- fk constraint credit_transactions credit_transactions_package_id_fkey
 ALTER TABLE ONLY litellm.credit_transactions
     ADD CONSTRAINT credit_transactions_package_id_fkey FOREIGN KEY (package_id) REFERENCES litellm.credit_packages(package_id);
@@ -1882,9 +2019,9 @@ ALTER TABLE ONLY litellm.credit_transactions
 ALTER TABLE ONLY litellm.credit_transactions
     ADD CONSTRAINT credit_transactions_reverses_transaction_id_fkey FOREIGN KEY (reverses_transaction_id) REFERENCES litellm.credit_transactions(id);
 
--- fk constraint credit_transactions credit_transactions_user_id_fkey
+-- fk constraint credit_transactions credit_transactions_transfer_of_fkey
 ALTER TABLE ONLY litellm.credit_transactions
-    ADD CONSTRAINT credit_transactions_user_id_fkey FOREIGN KEY (user_id) REFERENCES litellm.user_credits(user_id);
+    ADD CONSTRAINT credit_transactions_transfer_of_fkey FOREIGN KEY (transfer_of) REFERENCES litellm.credit_transactions(id);
 
 -- fk constraint model_price_audit model_price_audit_price_id_fkey
 ALTER TABLE ONLY litellm.model_price_audit
@@ -1917,6 +2054,12 @@ ALTER TABLE ONLY litellm.user_tier_history
 -- fk constraint user_tier_history user_tier_history_user_id_fkey
 ALTER TABLE ONLY litellm.user_tier_history
     ADD CONSTRAINT user_tier_history_user_id_fkey FOREIGN KEY (user_id) REFERENCES litellm.user_credits(user_id);
+
+-- policy credit_slots service_roles
+CREATE POLICY service_roles ON litellm.credit_slots TO litellm_app, litellm_analyst USING (true) WITH CHECK (true);
+
+-- comment POLICY service_roles ON credit_slots
+COMMENT ON POLICY service_roles ON litellm.credit_slots IS 'The application and analyst roles see every row their grants allow (row-level security is for end users).';
 
 -- policy credit_transactions own_rows
 CREATE POLICY own_rows ON litellm.credit_transactions FOR SELECT TO litellm_end_user USING ((user_id = ( SELECT litellm.current_end_user_id() AS current_end_user_id)));
@@ -1965,6 +2108,9 @@ CREATE POLICY service_roles ON litellm.user_provider_keys TO litellm_app, litell
 
 -- comment POLICY service_roles ON user_provider_keys
 COMMENT ON POLICY service_roles ON litellm.user_provider_keys IS 'The application and analyst roles see every row their grants allow (row-level security is for end users).';
+
+-- row security credit_slots
+ALTER TABLE litellm.credit_slots ENABLE ROW LEVEL SECURITY;
 
 -- row security credit_transactions
 ALTER TABLE litellm.credit_transactions ENABLE ROW LEVEL SECURITY;

@@ -187,7 +187,7 @@ def test_transactions_are_the_journal_newest_first(seeded: str) -> None:
     ours = cli_rows(seeded, "transactions", "alice", "--limit", "4")
     theirs = sql_rows(seeded, "select seq, transaction_type, amount, balance_after"
                               " from litellm.credit_transactions where user_id = 'alice'"
-                              " order by seq desc limit 4")
+                              " order by id desc limit 4")
     assert [(r["seq"], r["transaction_type"], r["amount"], r["balance_after"]) for r in ours] \
         == [(r["seq"], r["transaction_type"], r["amount"], r["balance_after"])
             for r in theirs]

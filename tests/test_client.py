@@ -51,6 +51,30 @@ def test_add_debit_and_balance_round_trip(client: Client) -> None:
     assert client.get_user_balance("nobody") is None
 
 
+def test_the_statement_of_a_split_account(client: Client, conn: psycopg.Connection) -> None:
+    """account_statement: the account's entries in id order without the transfers between its
+    slots, each with the running balance of the whole account."""
+    client.add_user_credits("py-slots", 40, "purchase")
+    client.debit_user_credits("py-slots", 1, "openai", "gpt-4")
+    client.set_account_slots("py-slots", 4)
+    for cost, request in ((4, "s-1"), (30, "s-2"), (1, "s-3")):
+        conn.execute("select litellm._charge_slots(%s, %s, %s)", ("py-slots", cost, request))
+    rows = client.account_statement("py-slots")
+    assert all(isinstance(r, calls.AccountStatementEntry) for r in rows)
+    assert [r.transaction_type for r in rows] == ["purchase", "usage", "usage", "usage", "usage"]
+    assert [r.account_balance for r in rows] == [40, 39, 35, 5, 4]
+    assert [r.transaction_id for r in rows] == sorted(r.transaction_id for r in rows)
+    assert len({r.slot for r in rows}) > 1  # the charges were journalled on different slots
+    assert client.account_statement("py-slots", max_rows=2) == rows[:2]
+    tomorrow = datetime.now(UTC) + timedelta(days=1)
+    assert client.account_statement("py-slots", from_time=tomorrow) == []
+    with pytest.raises(errors.InvalidTimeRangeError):
+        client.account_statement("py-slots", from_time=datetime.now(UTC),
+                                 to_time=datetime.now(UTC) - timedelta(seconds=1))
+    with pytest.raises(errors.InvalidRowLimitError):
+        client.account_statement("py-slots", max_rows=0)
+
+
 def test_a_replayed_debit_returns_the_original(client: Client) -> None:
     client.add_user_credits("py-replay", 10)
     first = client.debit_user_credits("py-replay", "1.5", "openai", "gpt-4", request_id="r-1")
@@ -376,6 +400,10 @@ SCENARIO: list[Step] = [
     ("add_user_credits", _args("every-user", 100, "purchase", description="start"),
      _check(lambda r: r.credits_remaining == 100 and not r.replayed)),
     ("set_user_tier", _args("every-user", "starter", "test"), _check(lambda r: r.changed)),
+    ("set_account_slots", _args("every-user", 1),
+     _check(lambda r: r.slots == 1 and r.credits_remaining == 100)),
+    ("account_statement", _args("every-user"),
+     _check(lambda r: [(e.account_balance, e.balance_after) for e in r] == [(100, 100)])),
     ("create_organization", _args("every-org", "Every Org"),
      _check(lambda r: r.organization_id == "every-org")),
     ("create_team", _args("every-team", "every-org", "Every Team"),

@@ -1,16 +1,18 @@
 """kill -9 under load: every acknowledged debit survives, none is doubled.
 
-Run for the debit function and for the early-release procedure, which commits
+Run for the debit function, for the early-release procedure, which commits
 the debit without waiting for the disk and returns only after a second commit
-that waits: its acknowledgements must be exactly as safe.
+that waits (its acknowledgements must be exactly as safe), and for the debit of
+a slot account (four slots: charges journalled on several slots at once, and
+consolidations moving credits between them).
 
 A durable cluster of its own (fsync, full_page_writes and synchronous_commit
 on), debited by several workers; the postmaster and every backend are killed
 with SIGKILL mid-load, the server is restarted (crash recovery), and then:
 each debit a worker saw acknowledged is in the journal exactly once with the
 transaction id it was told, nothing is there that no worker attempted, the
-balance equals the start less what the journal holds, and verify_ledger() is
-empty.
+account's balance (summed over its slots) equals the start less what the
+journal holds, and verify_ledger() is empty.
 """
 
 from __future__ import annotations
@@ -46,12 +48,17 @@ def kill_cluster(datadir: Path) -> int:
     return len(victims)
 
 
+FUNCTION = (
+    "select success, transaction_id from litellm.debit_user_credits("
+    "'crash', %s, 'openai', 'gpt-4', 1, 1, request_id => %s)"
+)
 DEBITS = {
-    "function": "select success, transaction_id from litellm.debit_user_credits("
-                "'crash', %s, 'openai', 'gpt-4', 1, 1, request_id => %s)",
+    "function": FUNCTION,
     "early_release": "call litellm.debit_user_credits_early_release("
                      "'crash', %s, 'openai', 'gpt-4', 1, 1, request_id => %s)",
+    "slots": FUNCTION,
 }
+SLOTS = {"slots": 4}
 
 
 @pytest.mark.slow
@@ -71,6 +78,8 @@ def test_acknowledged_debits_survive_sigkill(debit: str) -> None:
             assert conn.execute("show synchronous_commit").fetchone() == ("on",)
             assert conn.execute("show fsync").fetchone() == ("on",)
             conn.execute("select litellm.add_user_credits('crash', %s, 'purchase')", (START,))
+            if debit in SLOTS:
+                conn.execute("select litellm.set_account_slots('crash', %s)", (SLOTS[debit],))
 
         acknowledged: dict[str, tuple[int, Decimal]] = {}
         attempted: dict[str, Decimal] = {}
@@ -113,11 +122,20 @@ def test_acknowledged_debits_survive_sigkill(debit: str) -> None:
             ).fetchall()
             present = {k: (tx, cost) for k, tx, cost in rows}
             assert len(present) == len(rows), "a request id was charged twice"
+            if debit in SLOTS:
+                used = conn.execute(
+                    "select count(distinct slot) from litellm.credit_transactions"
+                    " where user_id = 'crash' and transaction_type = 'usage'"
+                ).fetchone()
+                assert used is not None and used[0] > 1, "the charges did not spread over the slots"
             lost = {k for k in acknowledged if present.get(k) != acknowledged[k]}
             assert lost == set(), f"{len(lost)} acknowledged debits were lost or changed"
             assert set(present) <= set(attempted), "the journal holds a debit nobody made"
             balance = conn.execute(
-                "select credits_remaining from litellm.user_credits where user_id = 'crash'"
+                "select uc.credits_remaining + coalesce(sum(s.credits_remaining), 0)"
+                " from litellm.user_credits as uc"
+                " left join litellm.credit_slots as s on s.user_id = uc.user_id"
+                " where uc.user_id = 'crash' group by uc.user_id"
             ).fetchone()
             assert balance == (START - sum(cost for _, cost in present.values()),)
             assert conn.execute("select * from litellm.verify_ledger()").fetchall() == []

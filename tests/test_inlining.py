@@ -93,6 +93,26 @@ CALLS = {
         "select litellm._budget_refusal(b.level, b.budget_id, b.period, b.model, b.hard_limit,"
         " 0, 0, 'hold', 1) from litellm.budgets as b"
     ),
+    "_slot_account": (
+        "select litellm._available(litellm._slot_account(s)) from litellm.credit_slots as s"
+    ),
+    "_slot_share": (
+        "select litellm._slot_share(s.cap_fraction, s.credits_remaining)"
+        " from litellm.credit_slots as s"
+    ),
+    "_slot_spare": "select s.spare from litellm._slot_spare('u1') as s",
+    "_audit_slots": "select s.label from litellm._audit_slots() as s",
+    "_balance_now": (
+        "select b.held from litellm.credit_slots as s"
+        " cross join lateral litellm._balance_now(litellm._slot_account(s), s.slot) as b"
+    ),
+    "_audit_slot_label": (
+        "select litellm._audit_slot_label(t.slot) from litellm.credit_transactions as t"
+    ),
+    "_slot_covers": (
+        "select s.slot from litellm.credit_slots as s"
+        " where litellm._slot_covers(s, s.credits_remaining, s.credits_held, current_date)"
+    ),
     "_soft_threshold_crossed": (
         "select litellm._soft_threshold_crossed(t.threshold, b.hard_limit, 0, b.hard_limit)"
         " from litellm.budgets as b cross join lateral unnest(b.soft_thresholds) as t (threshold)"
@@ -110,9 +130,15 @@ AUDITS = (
     "_audit_lot_ranges",
     "_audit_lot_allocations",
     "_audit_entry_allocations",
+    "_audit_allocation_slots",
     "_audit_held_vs_holds",
     "_audit_held_within_balance",
     "_audit_hold_states",
+    "_audit_transfer_pairs",
+    "_audit_retired_slots",
+    "_audit_slot_count",
+    "_audit_cap_fractions",
+    "_audit_references",
 )
 CALLS.update({name: f"select a.user_id from litellm.{name}() as a" for name in AUDITS})
 
@@ -125,6 +151,10 @@ NOT_INLINED = {
     "canonical_provider",
     # Looks up the usage row of a charge that record_llm_call finds replayed.
     "_usage_log_of_charge",
+    # A slot's next expiry (two subqueries): once per expiry sweep, never on a charge.
+    "_next_expiry",
+    # Sums a slot account's slots: once per refusal or consolidation of a slot account.
+    "_slot_totals",
 }
 
 # SQL helpers of end-user tokens: no charge calls them, and nothing here

@@ -82,6 +82,10 @@ ARGUMENTS: dict[str, dict[str, tuple[Any, st.SearchStrategy[Any]]]] = {
         "power_level": ("eco", NAME), "metadata": (Jsonb({}), JSON), "request_id": (None, TEXT),
     },
     "get_user_balance": {"user_id": (KNOWN_USER, USER)},
+    "account_statement": {
+        "user_id": (KNOWN_USER, USER), "from_time": (None, TIMESTAMP), "to_time": (None, TIMESTAMP),
+        "max_rows": (None, INT32),
+    },
     "reserve_credits": {
         "user_id": (KNOWN_USER, USER), "amount": (Decimal("0.5"), AMOUNT),
         "request_id": ("prop-hold", TEXT), "ttl": (timedelta(minutes=5), INTERVAL),
@@ -141,6 +145,11 @@ ARGUMENTS: dict[str, dict[str, tuple[Any, st.SearchStrategy[Any]]]] = {
     },
     "set_user_tier": {
         "user_id": (KNOWN_USER, USER), "tier": ("starter", NAME), "reason": (None, TEXT),
+    },
+    # A valid split: verify_ledger() proves every slot and the account.
+    "set_account_slots": {
+        "user_id": (KNOWN_USER, USER),
+        "slot_count": (3, st.sampled_from([None, 0, -1, 1, 64, 65, 2**31 - 1])),
     },
     "record_provider_health": {
         "provider": ("tap-p", TEXT), "status": (None, NAME), "avg_latency_ms": (100, INT32),

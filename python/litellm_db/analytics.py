@@ -172,13 +172,15 @@ TRANSACTION_COLUMNS = ("seq", "created_at", "transaction_type", "amount", "balan
 
 
 def transactions(conn: psycopg.Connection, user_id: str, max_rows: int | None = 50) -> Table:
-    """``litellm-db transactions USER``: the user's journal, newest first (needs a role that
-    reads ``credit_transactions``: the owner, or an end-user connection for its own rows)."""
+    """``litellm-db transactions USER``: the user's journal, newest first in the order it was
+    written (``id``; for an account split into slots ``seq`` and ``balance_after`` are the
+    entry's slot's). Needs a role that reads ``credit_transactions``: the owner, or an end-user
+    connection for its own rows."""
     with conn.cursor(row_factory=dict_row) as cur:
         cur.execute(
             "select seq, created_at, transaction_type, amount, balance_after, provider, model,"
             " description from litellm.credit_transactions where user_id = %s"
-            " order by seq desc limit %s",
+            " order by id desc limit %s",
             (user_id, max_rows),
         )
         rows = list(cur.fetchall())

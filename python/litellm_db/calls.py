@@ -517,6 +517,33 @@ class TierChange:
 
 
 @dataclass(frozen=True, slots=True)
+class AccountSlots:
+    """What ``set_account_slots`` returns: the account's number of slots and its balance."""
+
+    slots: int
+    credits_remaining: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class AccountStatementEntry:
+    """A row of ``account_statement``: one journal entry of the account, in id order, with the
+    account's running balance after it (``account_balance``; for an account of one slot, the
+    entry's ``balance_after``, which is otherwise the balance of the entry's slot)."""
+
+    transaction_id: int
+    created_at: datetime
+    transaction_type: str
+    amount: Decimal
+    account_balance: Decimal
+    slot: int
+    seq: int
+    balance_after: Decimal
+    provider: str | None
+    model: str | None
+    description: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class ProviderHealth:
     """A row of ``provider_health`` (``record_provider_health``)."""
 
@@ -613,6 +640,21 @@ def set_user_tier(
 ) -> Call[TierChange]:
     """Move a user to another tier, recording why."""
     return Call.one("set_user_tier", TierChange, user_id=user_id, tier=tier, reason=reason)
+
+
+def account_statement(
+    user_id: str, from_time: datetime | Default | None = DEFAULT,
+    to_time: datetime | Default | None = DEFAULT, max_rows: int | Default | None = DEFAULT,
+) -> Call[list[AccountStatementEntry]]:
+    """The account's entries from ``from_time`` (included) to ``to_time`` (excluded), in id order,
+    transfers between slots left out, each with the account's running balance."""
+    return Call.many("account_statement", AccountStatementEntry, user_id=user_id,
+                     from_time=from_time, to_time=to_time, max_rows=max_rows)
+
+
+def set_account_slots(user_id: str, slot_count: int) -> Call[AccountSlots]:
+    """Split an account into ``slot_count`` slots (1 makes it one row again)."""
+    return Call.one("set_account_slots", AccountSlots, user_id=user_id, slot_count=slot_count)
 
 
 def record_provider_health(

@@ -104,6 +104,20 @@ class CreditLimitError(InvalidInputError):
     codes = ("LD070",)
 
 
+class InvalidSlotCountError(InvalidInputError):
+    """``set_account_slots`` got a slot count NULL or outside 1 to 64 (LD080)."""
+
+    sqlstate = "LD080"
+    codes = ("LD080",)
+
+
+class InvalidTimeRangeError(InvalidInputError):
+    """``account_statement`` got a ``to_time`` before its ``from_time`` (LD082)."""
+
+    sqlstate = "LD082"
+    codes = ("LD082",)
+
+
 class UnknownPackageError(InvalidInputError):
     """``package_id`` is not a row of ``litellm.credit_packages`` (LD006)."""
 
@@ -320,9 +334,10 @@ class UnknownTransactionError(NotFoundError):
 
 
 class UnknownUserError(NotFoundError):
-    """The user has no account (LD203 from adjust_credits, LD221 from set_user_tier)."""
+    """The user has no account (LD203 from adjust_credits, LD221 from set_user_tier, LD081 from
+    set_account_slots)."""
 
-    codes = ("LD203", "LD221")
+    codes = ("LD203", "LD221", "LD081")
 
 
 class UnknownOrganizationError(NotFoundError):
@@ -495,6 +510,13 @@ class JournalImmutableError(IntegrityError):
 
     sqlstate = "LD901"
     codes = ("LD901",)
+
+
+class LedgerRowKeptError(IntegrityError):
+    """A DELETE or TRUNCATE of accounts, slots, lots or holds, which the journal names (LD903)."""
+
+    sqlstate = "LD903"
+    codes = ("LD903",)
 
 
 class LotsDisagreeError(IntegrityError):

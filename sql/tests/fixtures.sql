@@ -59,6 +59,74 @@ as $$
     where uc.user_id = uid;
 $$;
 
+-- What is wrong with the slots of an account, slot by slot (no row: nothing):
+-- balance = its journal's sum = its last balance_after = its lots' remainders;
+-- seq 1 .. last_seq without gaps, no negative balance_after; held = its live
+-- holds, within the balance; a retired slot empty; the active slots' cap
+-- fractions sum to 1; every transfer has its other half on another slot of the
+-- user.
+create or replace function litellm_test.slot_problems(uid text)
+returns table (slot smallint, problem text)
+language sql
+stable
+set search_path = pg_catalog, pg_temp
+as $$
+    with slots as (
+        select 0::smallint as slot, true as active, uc.credits_remaining, uc.credits_held, uc.last_seq,
+            uc.cap_fraction
+        from litellm.user_credits as uc where uc.user_id = uid
+        union all
+        select s.slot, s.active, s.credits_remaining, s.credits_held, s.last_seq, s.cap_fraction
+        from litellm.credit_slots as s where s.user_id = uid
+    ),
+    checked as (
+        select s.*,
+            (select coalesce(sum(t.amount), 0) from litellm.credit_transactions as t
+             where t.user_id = uid and t.slot = s.slot) as journal,
+            (select count(*) from litellm.credit_transactions as t
+             where t.user_id = uid and t.slot = s.slot) as entries,
+            (select coalesce(max(t.seq), 0) from litellm.credit_transactions as t
+             where t.user_id = uid and t.slot = s.slot) as max_seq,
+            (select coalesce(min(t.balance_after), 0) from litellm.credit_transactions as t
+             where t.user_id = uid and t.slot = s.slot) as lowest,
+            (select t.balance_after from litellm.credit_transactions as t
+             where t.user_id = uid and t.slot = s.slot order by t.seq desc limit 1) as last_balance,
+            (select coalesce(sum(l.remaining), 0) from litellm.credit_lots as l
+             where l.user_id = uid and l.slot = s.slot) as lots,
+            (select coalesce(sum(h.amount), 0) from litellm.credit_holds as h
+             where h.user_id = uid and h.slot = s.slot and h.status = 'held') as holds
+        from slots as s
+    )
+    select c.slot, p.problem
+    from checked as c
+    cross join lateral (values
+        (case when c.credits_remaining <> c.journal then format('balance %s, journal %s', c.credits_remaining, c.journal) end),
+        (case when c.credits_remaining <> coalesce(c.last_balance, 0)
+              then format('balance %s, last balance_after %s', c.credits_remaining, c.last_balance) end),
+        (case when c.credits_remaining <> c.lots then format('balance %s, lots %s', c.credits_remaining, c.lots) end),
+        (case when c.last_seq <> c.entries or c.last_seq <> c.max_seq
+              then format('last_seq %s, %s entries, max seq %s', c.last_seq, c.entries, c.max_seq) end),
+        (case when c.lowest < 0 then format('balance_after %s', c.lowest) end),
+        (case when c.credits_held <> c.holds then format('held %s, live holds %s', c.credits_held, c.holds) end),
+        (case when c.credits_held > c.credits_remaining
+              then format('held %s above balance %s', c.credits_held, c.credits_remaining) end),
+        (case when not c.active and (c.credits_remaining <> 0 or c.holds <> 0) then 'retired but not empty' end)
+    ) as p (problem)
+    where p.problem is not null
+    union all
+    select null, format('cap fractions sum to %s', sum(s.cap_fraction))
+    from slots as s where s.active having sum(s.cap_fraction) <> 1
+    union all
+    select t.slot, format('transfer %s has no other half', t.id)
+    from litellm.credit_transactions as t
+    where t.user_id = uid and t.transaction_type = 'transfer'
+      and not exists (
+          select from litellm.credit_transactions as o
+          where o.user_id = uid and o.transaction_type = 'transfer' and o.amount = -t.amount and o.slot <> t.slot
+            and (o.transfer_of = t.id or t.transfer_of = o.id)
+      );
+$$;
+
 -- The analytics tests' log: 600 calls over the last ~41 days (users tap-an-0 to
 -- tap-an-8, 3 providers, 4 models, failures, missing latencies and USD costs,
 -- partial attribution), then refresh_usage_summary(). Returns the calls written.

@@ -45,6 +45,7 @@ begin
         t.created_at >= (credit_flow_daily.from_date::timestamp at time zone 'UTC')
         and t.created_at < ((credit_flow_daily.to_date + 1)::timestamp at time zone 'UTC')
         and (credit_flow_daily.user_id is null or t.user_id = credit_flow_daily.user_id)
+        and t.transaction_type <> 'transfer'
     group by 1
     order by 1;
 end
@@ -53,5 +54,6 @@ $$;
 comment on function litellm.credit_flow_daily(date, date, text) is
 'Credits that came in and went out per UTC day from from_date to to_date (both included), of one user or (user_id '
 'NULL) of everyone, from the journal: purchased, granted (bonus, trial, promo), consumed (usage, as a positive number), '
-'refunded, expired (positive), adjusted (signed) and the number of entries. Days without entries are absent. Reads the '
+'refunded, expired (positive), adjusted (signed) and the number of entries; moves between the slots of an account '
+'(transfer entries, which sum to zero) are left out. Days without entries are absent. Reads the '
 'journal of the period (all of it for everyone: a report''s query, not a dashboard''s). LD362 for a bad date range.';

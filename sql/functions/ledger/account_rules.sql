@@ -76,7 +76,9 @@ begin atomic
         account.credits_held - released,  -- noqa: RF01
         month,
         litellm._month_spent(account, month) + amount,
-        account.next_expiry_at  -- noqa: RF01
+        account.next_expiry_at,  -- noqa: RF01
+        account.slot_count,  -- noqa: RF01
+        account.cap_fraction  -- noqa: RF01
     )::litellm.user_credits;
 end;
 
@@ -156,14 +158,18 @@ begin
     -- charge itself uses, so a refusal always names the condition that failed.
     -- The account is locked (first in the lock order), so what is read here is
     -- what the caller's next attempt will see: a condition found met now
-    -- stays met, and that attempt charges.
+    -- stays met, and that attempt charges. A slot account is judged on its
+    -- totals over every slot (the caller holds every slot's lock).
     sweep_due := false;
-    select uc.* into v_account from litellm.user_credits as uc where uc.user_id = _refusal.user_id for update;
+    select uc.* into v_account from litellm.user_credits as uc where uc.user_id = _refusal.user_id for no key update;
     if not found then
         error_code := 'unknown_user';
         error_message := format('Unknown user %s: no credits have been added for this user', _refusal.user_id);
         balance := 0;
         return;
+    end if;
+    if v_account.slot_count > 1 then
+        v_account := litellm._slot_totals(v_account);
     end if;
     balance := v_account.credits_remaining;
     if litellm._expiry_due(v_account) then
@@ -197,7 +203,8 @@ comment on function litellm._refusal(text, numeric) is
 'Why a charge or hold of amount was refused: unknown_user, insufficient_credits or monthly_cap_exceeded, with a '
 'message; sweep_due when expired lots or holds must be swept first; error_code NULL when the account now meets '
 'every condition (it changed since the charge looked). Locks the account row, so the caller''s next attempt sees '
-'what was read here. Each condition is tested with the helper the charge uses '
+'what was read here; a slot account is judged on its totals over all its slots (_slot_totals), with every slot '
+'locked by the caller. Each condition is tested with the helper the charge uses '
 '(_expiry_due, _available, _within_monthly_cap), so a refusal never names a condition that did not fail.';
 
 create or replace function litellm._check_refused(user_id text, error_code text)

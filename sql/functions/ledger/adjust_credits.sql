@@ -27,6 +27,7 @@ declare
     v_prior litellm.credit_transactions;
     v_entry record;
     v_id bigint;
+    v_available numeric;
 begin
     if adjust_credits.amount is null or adjust_credits.amount = 0 then
         raise exception using errcode = 'LD001', message = 'amount must be non-zero: positive adds, negative removes';
@@ -65,7 +66,12 @@ begin
         return;
     end if;
 
-    if litellm._expiry_due(v_account) then
+    if v_account.slot_count > 1 then
+        -- An account of several slots: every slot, in order; the credits are
+        -- brought to slot 0 unless the account as a whole cannot give them.
+        v_available := litellm._gather_slots(v_user, -v_amount);
+        select uc.* into v_account from litellm.user_credits as uc where uc.user_id = v_user;
+    elsif litellm._expiry_due(v_account) then
         perform litellm._sweep_expired(v_user);
         select uc.* into v_account from litellm.user_credits as uc where uc.user_id = v_user;
     end if;
@@ -73,7 +79,7 @@ begin
         raise exception using
             errcode = 'LD301',
             message = format('cannot remove %s credits: %s available', -v_amount,
-                             litellm._available(v_account));
+                             coalesce(v_available, litellm._available(v_account)));
     end if;
 
     update litellm.user_credits as uc
@@ -97,6 +103,7 @@ $$;
 
 comment on function litellm.adjust_credits(text, numeric, text, text, timestamptz) is
 'Corrects a balance with a reason: a positive amount adds a lot (priority of adjustment, optional expiry), a negative '
-'one removes credits from the lots in consumption order, never below what live holds need. Idempotent by '
+'one removes credits from the lots in consumption order, never below what live holds need (on an account of several '
+'slots: from slot 0, after bringing the account''s credits there). Idempotent by '
 'idempotency_key (per user). Raises LD203 (unknown user), LD301 (not enough available), LD001, LD004, LD007, LD008, '
 'LD070 (the account''s credits would reach 10^14), LD101.';

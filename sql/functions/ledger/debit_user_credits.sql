@@ -125,6 +125,7 @@ create or replace function litellm._journal_budgeted_debit(
     prompt_tokens bigint,
     completion_tokens bigint,
     metadata jsonb,
+    slot smallint default 0,
     out transaction_id bigint,
     out over_budget boolean,
     out error_message text
@@ -156,7 +157,8 @@ begin
     transaction_id := litellm._journal_usage(
         _journal_budgeted_debit.user_id, seq, -cost, balance, provider, model, power_level, prompt_tokens,
         completion_tokens, _journal_budgeted_debit.request_id,
-        case when team_id is null then metadata else metadata || jsonb_build_object('budget_team', team_id) end
+        case when team_id is null then metadata else metadata || jsonb_build_object('budget_team', team_id) end,
+        _journal_budgeted_debit.slot
     );
     if transaction_id is null then
         -- A concurrent debit journalled the request id while we waited.
@@ -166,10 +168,10 @@ end
 $$;
 
 comment on function litellm._journal_budgeted_debit(
-    text, bigint, numeric, text, numeric, text, text, text, text, bigint, bigint, jsonb
+    text, bigint, numeric, text, numeric, text, text, text, text, bigint, bigint, jsonb, smallint
 ) is
-'For a debit that budgets apply to (team_id: the team it counts against, NULL: none), after its account was charged '
-'(seq and balance: the account''s after the charge): charges the budgets and journals the usage entry (metadata '
+'For a debit that budgets apply to (team_id: the team it counts against, NULL: none), after its account''s slot (0: '
+'the account row) was charged (seq and balance: the slot''s after the charge): charges the budgets and journals the usage entry (metadata '
 'names budget_team). transaction_id NULL when nothing was journalled: over_budget with a budget''s error_message, or '
 'the request id is journalled already (a replay; the budgets are left as they were).';
 
@@ -232,7 +234,8 @@ begin
     -- One statement is the whole debit in the common case. Its UPDATE of the
     -- account row is the lock and every check: the available balance (less
     -- live holds), the monthly cap (its own, else the tier's; holds count), no
-    -- expiry due and a known power level. Concurrent debits of one user queue
+    -- expiry due and a known power level. An account split into slots
+    -- (slot_count > 1) is left to _charge_slots(). Concurrent debits of one user queue
     -- on the row and re-check it. A replayed request id is found by the
     -- journal insert (ON CONFLICT), which undoes the charge below.
     -- When no budget applies (the user is in no team, metadata names none, and
@@ -257,6 +260,7 @@ begin
                 last_seq = (litellm._charged(uc, v_cost, 0, v_month, 1)).last_seq,
                 updated_at = (litellm._charged(uc, v_cost, 0, v_month, 1)).updated_at
             where uc.user_id = v_user
+              and uc.slot_count = 1
               and litellm._available(uc) >= v_cost
               and not litellm._expiry_due(uc)
               and litellm._within_monthly_cap(
@@ -321,7 +325,14 @@ begin
         from account as a;
         exit when found;
 
-        -- Not charged: an unknown power level, a replay or a refusal.
+        -- Not charged: an account of several slots (charged by its own path),
+        -- an unknown power level, a replay or a refusal.
+        return query select * from litellm._charge_slots(v_user, debit_user_credits.cost, debit_user_credits.provider,
+                                                         debit_user_credits.model, v_prompt, v_completion,
+                                                         debit_user_credits.power_level, v_metadata, v_key);
+        if found then
+            return;
+        end if;
         perform litellm._check_power_level(debit_user_credits.power_level);
         return query select * from litellm._debit_replay(v_user, v_key, v_cost, debit_user_credits.provider,
                                                          debit_user_credits.model, v_prompt, v_completion, v_level);
@@ -388,4 +399,6 @@ comment on function litellm.debit_user_credits(text, numeric, text, text, bigint
 'team whose budgets apply is metadata->>''team_id'', else the user''s primary team. '
 'Idempotent by request_id (or metadata->>''request_id''): a replay returns the original result with replayed = true '
 '(once that charge is on disk, as synchronous_commit says, even if it was committed early); a replay with '
-'different arguments raises LD101. Raises LD001, LD002, LD003, LD004, LD007 for bad input.';
+'different arguments raises LD101. Raises LD001, LD002, LD003, LD004, LD007 for bad input. An account split into '
+'slots (set_account_slots) is charged on one slot, and refused only when the account as a whole cannot pay; its '
+'credits_remaining is then the balance of the slot charged (the entry''s balance_after).';

@@ -23,7 +23,8 @@ declare
     v_reason text := litellm._check_text(btrim(refund_transaction.reason), 'reason', 1000);
     v_original litellm.credit_transactions;
     v_prior litellm.credit_transactions;
-    v_account litellm.user_credits;
+    v_woken boolean;
+    v_written record;
     v_refundable numeric;
     v_amount numeric;
     v_id bigint;
@@ -51,9 +52,9 @@ begin
             hint = 'Correct other entries with adjust_credits.';
     end if;
 
-    select uc.* into v_account from litellm.user_credits as uc
-    where uc.user_id = v_original.user_id
-    for no key update;
+    -- The refund goes to the slot of the entry it reverses (0 for an account
+    -- of one slot): its lots are there.
+    v_woken := litellm._lock_refund_slot(v_original.user_id, v_original.slot);
 
     select t.* into v_prior from litellm.credit_transactions as t
     where t.user_id = v_original.user_id and t.idempotency_key = v_key;
@@ -79,39 +80,38 @@ begin
                              v_refundable);
     end if;
 
-    update litellm.user_credits as uc
-    set credits_remaining = uc.credits_remaining + v_amount,
-        total_spent = uc.total_spent - v_amount,
-        -- A refund in the month of the charge gives the room back under the cap.
-        month_spent = case
-            when uc.month_start = litellm._month_of(v_original.created_at)
-                then greatest(uc.month_spent - v_amount, 0)
-            else uc.month_spent
-        end,
-        last_seq = uc.last_seq + 1,
-        updated_at = pg_catalog.now()
-    where uc.user_id = v_original.user_id
-    returning uc.* into v_account;
-
+    v_written := litellm._refund_write(v_original.user_id, v_original.slot, v_amount,
+                                       litellm._month_of(v_original.created_at));
     insert into litellm.credit_transactions (
-        user_id, seq, transaction_type, amount, balance_after, provider, model, power_level,
+        user_id, slot, seq, transaction_type, amount, balance_after, provider, model, power_level,
         description, idempotency_key, reverses_transaction_id
     ) values (
-        v_original.user_id, v_account.last_seq, 'refund', v_amount, v_account.credits_remaining, v_original.provider,
-        v_original.model, v_original.power_level, v_reason, v_key, v_original.id
+        v_original.user_id, v_original.slot, v_written.seq, 'refund', v_amount, v_written.balance,
+        v_original.provider, v_original.model, v_original.power_level, v_reason, v_key, v_original.id
     )
     returning id into v_id;
 
-    perform litellm._return_to_lots(v_original.user_id, v_id, v_original.id, v_amount);
+    perform litellm._return_to_lots(v_original.user_id, v_id, v_original.id, v_amount, v_original.slot);
+    if v_woken then
+        -- The slot was retired: the refund moves on to slot 0, which counts
+        -- the retired slot's spending of the month, and the slot is retired
+        -- again, empty.
+        perform litellm._slot_transfer(v_original.user_id, v_original.slot, 0::smallint, v_amount, true);
+        update litellm.credit_slots as s set active = false, next_expiry_at = null, updated_at = pg_catalog.now()
+        where s.user_id = v_original.user_id and s.slot = v_original.slot;
+        update litellm.user_credits as uc set month_spent = greatest(uc.month_spent - v_amount, 0)
+        where uc.user_id = v_original.user_id and uc.month_start = litellm._month_of(v_original.created_at);
+    end if;
     perform litellm._apply_budgets(v_original.user_id, v_original.metadata ->> 'budget_team', v_original.model, v_amount,
                                    'refund');
 
-    return query select v_id, v_account.credits_remaining, v_amount, false;
+    return query select v_id, v_written.balance, v_amount, false;
 end
 $$;
 
 comment on function litellm.refund_transaction(bigint, text, text, numeric) is
 'Gives back credits for a usage entry, all that is left to refund or amount of it, as a refund entry that names the '
-'entry it reverses; the credits go back to the lots the charge used (an expired lot''s share expires again). '
+'entry it reverses; the credits go back to the lots the charge used (an expired lot''s share expires again), on the '
+'charge''s slot for an account of several slots (credits_remaining: that slot''s balance). '
 'Idempotent by idempotency_key (per user): a replay returns the original refund with replayed = true. '
 'Raises LD202 (no such entry), LD305 (not a usage entry), LD306 (more than is left to refund), LD101, LD001, LD007.';

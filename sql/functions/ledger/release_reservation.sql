@@ -19,10 +19,16 @@ declare
     v_hold litellm.credit_holds;
     v_status text;
 begin
-    perform from litellm.user_credits as uc where uc.user_id = v_user for no key update;
-    select h.* into v_hold from litellm.credit_holds as h
-    where h.user_id = v_user and h.request_id = v_key
-    for update;
+    -- The account, then the hold; on an account of several slots, the hold's
+    -- slot alone (_lock_slot_hold).
+    perform from litellm.user_credits as uc where uc.user_id = v_user and uc.slot_count = 1 for no key update;
+    if found then
+        select h.* into v_hold from litellm.credit_holds as h
+        where h.user_id = v_user and h.request_id = v_key
+        for update;
+    else
+        v_hold := litellm._lock_slot_hold(v_user, v_key, null, null);
+    end if;
     if v_hold.hold_id is null then
         raise exception using
             errcode = 'LD201', message = format('no reservation %s for user %s', v_key, v_user);
@@ -39,15 +45,8 @@ begin
     update litellm.credit_holds as h
     set status = v_status, resolved_at = pg_catalog.now()
     where h.hold_id = v_hold.hold_id;
-    update litellm.user_credits as uc
-    set credits_held = uc.credits_held - v_hold.amount,
-        -- Credits an expired lot kept for the holds are due once a hold ends.
-        next_expiry_at = least(uc.next_expiry_at, (
-            select min(l.expires_at) from litellm.credit_lots as l
-            where l.user_id = uc.user_id and not l.depleted and l.expires_at <= pg_catalog.now()
-        )),
-        updated_at = pg_catalog.now()
-    where uc.user_id = v_user;
+    -- Credits an expired lot kept for the holds are due once a hold ends.
+    perform litellm._slot_hold_change(v_user, v_hold.slot, -v_hold.amount, null, true);
     perform litellm._apply_budgets(v_user, v_hold.metadata ->> 'budget_team', null, v_hold.amount, 'release');
     return query select v_status = 'released', v_status,
         case when v_status = 'released' then v_hold.amount else 0 end, false;
@@ -55,6 +54,6 @@ end
 $$;
 
 comment on function litellm.release_reservation(text, text) is
-'Cancels a live hold, making its credits available again. Releasing twice, or a hold that already expired, changes '
-'nothing and returns released = false with its status (replayed = true for the second release). '
-'Raises LD201 (no such reservation), LD304 (already settled), LD004, LD007.';
+'Cancels a live hold, making its credits available again (on its slot, for an account of several slots). '
+'Releasing twice, or a hold that already expired, changes nothing and returns released = false with its status '
+'(replayed = true for the second release). Raises LD201 (no such reservation), LD304 (already settled), LD004, LD007.';

@@ -36,6 +36,8 @@ declare
     v_refusal record;
     v_team text;
     v_budget record;
+    v_slot smallint := 0;
+    v_slotted record;
 begin
     if v_key is null then
         raise exception using errcode = 'LD007', message = 'request_id is required for a reservation';
@@ -70,8 +72,22 @@ begin
           and litellm._within_monthly_cap(
               uc, v_month, v_amount, (select c.monthly_cap from litellm._effective_monthly_cap(uc) as c)
           )
+          and uc.slot_count = 1
         returning litellm._available(uc) into v_available;
         exit when found;
+
+        -- An account of several slots: a slot of its own, or the account's
+        -- credits brought together (the hold then records its slot).
+        if exists (select from litellm.user_credits as uc where uc.user_id = v_user and uc.slot_count > 1) then
+            select r.* into v_slotted
+            from litellm._reserve_slot(v_user, v_amount, v_expires, v_metadata ->> 'team_id') as r;
+            v_slot := v_slotted.slot;
+            v_available := v_slotted.available;
+            exit when v_slotted.error_code is null;
+            return query select false, null::bigint, 0::numeric, null::numeric, null::timestamptz,
+                v_slotted.error_code, v_slotted.error_message, false;
+            return;
+        end if;
 
         v_refusal := litellm._charge_refusal(v_user, v_amount, v_metadata ->> 'team_id', null, attempt = 1);
         continue when v_refusal.retry;
@@ -85,7 +101,7 @@ begin
     v_team := (select t.charge_team from litellm._charge_team_of(v_user, v_metadata ->> 'team_id') as t);
     select b.* into v_budget from litellm._apply_budgets(v_user, v_team, null, v_amount, 'hold') as b;
     if not v_budget.ok then
-        update litellm.user_credits as uc set credits_held = uc.credits_held - v_amount where uc.user_id = v_user;
+        perform litellm._slot_hold_change(v_user, v_slot, -v_amount, null, false);
         return query select false, null::bigint, 0::numeric, null::numeric, null::timestamptz,
             'budget_exceeded'::text, v_budget.error_message, false;
         return;
@@ -94,14 +110,14 @@ begin
         v_metadata := v_metadata || jsonb_build_object('budget_team', v_team);
     end if;
 
-    insert into litellm.credit_holds (user_id, request_id, amount, expires_at, metadata)
-    values (v_user, v_key, v_amount, v_expires, v_metadata)
+    insert into litellm.credit_holds (user_id, slot, request_id, amount, expires_at, metadata)
+    values (v_user, v_slot, v_key, v_amount, v_expires, v_metadata)
     on conflict (user_id, request_id) do nothing
     returning hold_id into v_id;
 
     if v_id is null then
         -- A concurrent reservation for this request committed first.
-        update litellm.user_credits as uc set credits_held = uc.credits_held - v_amount where uc.user_id = v_user;
+        perform litellm._slot_hold_change(v_user, v_slot, -v_amount, null, false);
         perform litellm._apply_budgets(v_user, v_team, null, v_amount, 'release');
         select h.* into v_prior from litellm.credit_holds as h where h.user_id = v_user and h.request_id = v_key;
         if v_prior.amount <> v_amount then
@@ -120,6 +136,8 @@ comment on function litellm.reserve_credits(text, numeric, text, interval, jsonb
 'Holds the worst-case cost of a call before it runs, for ttl (at most 7 days). The hold counts against the available '
 'balance, the monthly cap and the budgets (team: metadata->>''team_id'', else the primary team) until it is settled, '
 'released or expires. A refusal returns success = false with error_code insufficient_credits, monthly_cap_exceeded, '
-'budget_exceeded or unknown_user. Idempotent by (user_id, request_id): a replay '
+'budget_exceeded or unknown_user. On an account of several slots the hold takes one slot (credit_holds.slot; '
+'credits_available is that slot''s), and is refused only when the account as a whole cannot hold amount. '
+'Idempotent by (user_id, request_id): a replay '
 'returns the original hold with replayed = true (credits_available NULL); another amount raises LD101. '
 'Raises LD001, LD004, LD007, LD010.';

@@ -25,7 +25,7 @@ comment on function litellm._check_settlement_args(text, text, text, bigint, big
 'Raises the error settle_reservation() documents for a missing request id (LD007), a label too long, bad token '
 'counts or an unknown power level.';
 
-create or replace function litellm._lock_hold(user_id text, request_id text, model text)
+create or replace function litellm._lock_hold(user_id text, request_id text, model text, actual_cost numeric)
 returns litellm.credit_holds
 language plpgsql
 volatile
@@ -36,19 +36,27 @@ declare
     v_hold litellm.credit_holds;
 begin
     -- Lock order: the account, then its hold (and, sweeping, the budget
-    -- counters of the expired holds and of this hold's team at once).
-    select uc.* into v_account from litellm.user_credits as uc where uc.user_id = _lock_hold.user_id for no key update;
-    if litellm._expiry_due(v_account) then
-        perform litellm._sweep_expired_before(
-            _lock_hold.user_id,
-            (select h.metadata ->> 'budget_team' from litellm.credit_holds as h
-             where h.user_id = _lock_hold.user_id and h.request_id = _lock_hold.request_id),
-            model
-        );
+    -- counters of the expired holds and of this hold's team at once). An
+    -- account of several slots locks the hold's slot, or every slot for a
+    -- settlement above the hold (_lock_slot_hold).
+    select uc.* into v_account from litellm.user_credits as uc
+    where uc.user_id = _lock_hold.user_id and uc.slot_count = 1
+    for no key update;
+    if found then
+        if litellm._expiry_due(v_account) then
+            perform litellm._sweep_expired_before(
+                _lock_hold.user_id,
+                (select h.metadata ->> 'budget_team' from litellm.credit_holds as h
+                 where h.user_id = _lock_hold.user_id and h.request_id = _lock_hold.request_id),
+                model
+            );
+        end if;
+        select h.* into v_hold from litellm.credit_holds as h
+        where h.user_id = _lock_hold.user_id and h.request_id = _lock_hold.request_id
+        for update;
+    else
+        v_hold := litellm._lock_slot_hold(_lock_hold.user_id, _lock_hold.request_id, model, actual_cost);
     end if;
-    select h.* into v_hold from litellm.credit_holds as h
-    where h.user_id = _lock_hold.user_id and h.request_id = _lock_hold.request_id
-    for update;
     if v_hold.hold_id is null then
         raise exception using
             errcode = 'LD201', message = format('no reservation %s for user %s', _lock_hold.request_id, _lock_hold.user_id);
@@ -57,9 +65,10 @@ begin
 end
 $$;
 
-comment on function litellm._lock_hold(text, text, text) is
+comment on function litellm._lock_hold(text, text, text, numeric) is
 'Locks the user''s account and then the hold of request_id, sweeping expired lots and holds first when they are due '
-'(for a settlement of model); returns the hold. Raises LD201 when there is no such hold.';
+'(for a settlement of model); returns the hold. On an account of several slots it locks the hold''s slot, or every '
+'slot when actual_cost is above the hold. Raises LD201 when there is no such hold.';
 
 create or replace function litellm._settlement_replay(
     hold litellm.credit_holds,
@@ -129,7 +138,7 @@ comment on function litellm._check_hold_open(litellm.credit_holds) is
 create or replace function litellm._settlement_amount(hold litellm.credit_holds, actual_cost numeric, month date)
 returns numeric
 language plpgsql
-stable
+volatile
 set search_path = pg_catalog, pg_temp
 as $$
 declare
@@ -143,7 +152,11 @@ begin
     -- available balance and the monthly cap allow; the rest is reported as
     -- amount_uncovered and never taken below zero.
     select uc.* into v_account from litellm.user_credits as uc where uc.user_id = hold.user_id;
-    if actual_cost > hold.amount then
+    if actual_cost > hold.amount and v_account.slot_count > 1 then
+        -- An account of several slots, every slot locked: the room is the
+        -- account's, brought to the hold's slot.
+        v_charge := hold.amount + least(actual_cost - hold.amount, litellm._slot_extra_room(hold, actual_cost));
+    elsif actual_cost > hold.amount then
         select c.monthly_cap into v_cap from litellm._effective_monthly_cap(v_account) as c;
         v_extra_room := greatest(0, least(
             litellm._available(v_account),
@@ -154,13 +167,20 @@ begin
     -- Held credits never expire under their hold, so the balance covers the
     -- hold; this bound only matters for an account already inconsistent
     -- (verify_ledger() reports it): the rest is reported as uncovered.
+    if hold.slot > 0 then
+        select (litellm._slot_account(s)).* into v_account from litellm.credit_slots as s
+        where s.user_id = hold.user_id and s.slot = hold.slot;
+    elsif v_account.slot_count > 1 then
+        select uc.* into v_account from litellm.user_credits as uc where uc.user_id = hold.user_id;
+    end if;
     return least(v_charge, greatest(v_account.credits_remaining, 0));
 end
 $$;
 
 comment on function litellm._settlement_amount(litellm.credit_holds, numeric, date) is
 'What settling hold (its account locked) for a call of actual_cost charges the account before budgets: the cost up to the hold, and beyond '
-'it as far as the available balance and the monthly cap (in month) allow; never more than the balance.';
+'it as far as the available balance and the monthly cap (in month) allow; never more than the balance. On an account '
+'of several slots the room beyond the hold is the account''s (_slot_extra_room), and the balance the hold''s slot''s.';
 
 create or replace function litellm._settle_budgets(
     user_id text, team_id text, model text, held numeric, amount numeric
@@ -193,6 +213,55 @@ comment on function litellm._settle_budgets(text, text, text, numeric, numeric) 
 'The budgets'' side of a settlement in team_id for model: releases the held credits and charges amount; when a budget '
 'refuses the part beyond the hold, charges only what was held. Returns what is charged.';
 
+create or replace function litellm._settlement_write(
+    hold litellm.credit_holds, amount numeric, month date, out balance numeric, out seq bigint
+)
+language plpgsql
+volatile
+set search_path = pg_catalog, pg_temp
+as $$
+begin
+    -- The hold's slot: 0, the account row, for an account of one slot.
+    if hold.slot = 0 then
+        update litellm.user_credits as uc
+        set credits_remaining = (litellm._charged(uc, amount, hold.amount, month, 1)).credits_remaining,
+            credits_held = (litellm._charged(uc, amount, hold.amount, month, 1)).credits_held,
+            total_spent = (litellm._charged(uc, amount, hold.amount, month, 1)).total_spent,
+            month_spent = (litellm._charged(uc, amount, hold.amount, month, 1)).month_spent,
+            month_start = (litellm._charged(uc, amount, hold.amount, month, 1)).month_start,
+            last_seq = (litellm._charged(uc, amount, hold.amount, month, 1)).last_seq,
+            updated_at = (litellm._charged(uc, amount, hold.amount, month, 1)).updated_at,
+            -- Credits an expired lot kept for the holds are due once a hold ends.
+            next_expiry_at = least(uc.next_expiry_at, (
+                select min(l.expires_at) from litellm.credit_lots as l
+                where l.user_id = uc.user_id and l.slot = 0 and not l.depleted and l.expires_at <= pg_catalog.now()
+            ))
+        where uc.user_id = hold.user_id
+        returning uc.credits_remaining, uc.last_seq into balance, seq;
+    else
+        update litellm.credit_slots as s
+        set credits_remaining = (litellm._charged(litellm._slot_account(s), amount, hold.amount, month, 1)).credits_remaining,
+            credits_held = (litellm._charged(litellm._slot_account(s), amount, hold.amount, month, 1)).credits_held,
+            total_spent = (litellm._charged(litellm._slot_account(s), amount, hold.amount, month, 1)).total_spent,
+            month_spent = (litellm._charged(litellm._slot_account(s), amount, hold.amount, month, 1)).month_spent,
+            month_start = (litellm._charged(litellm._slot_account(s), amount, hold.amount, month, 1)).month_start,
+            last_seq = (litellm._charged(litellm._slot_account(s), amount, hold.amount, month, 1)).last_seq,
+            updated_at = (litellm._charged(litellm._slot_account(s), amount, hold.amount, month, 1)).updated_at,
+            -- Credits an expired lot kept for the holds are due once a hold ends.
+            next_expiry_at = least(s.next_expiry_at, (
+                select min(l.expires_at) from litellm.credit_lots as l
+                where l.user_id = s.user_id and l.slot = s.slot and not l.depleted and l.expires_at <= pg_catalog.now()
+            ))
+        where s.user_id = hold.user_id and s.slot = hold.slot
+        returning s.credits_remaining, s.last_seq into balance, seq;
+    end if;
+end
+$$;
+
+comment on function litellm._settlement_write(litellm.credit_holds, numeric, date) is
+'Charges amount to the slot of a locked, open hold (0: the account row) and ends the hold there (_charged): returns '
+'the slot''s balance and seq for the usage entry.';
+
 create or replace function litellm._charge_settlement(
     hold litellm.credit_holds,
     amount numeric,
@@ -213,25 +282,11 @@ as $$
 declare
     v_seq bigint;
 begin
-    update litellm.user_credits as uc
-    set credits_remaining = (litellm._charged(uc, amount, hold.amount, month, 1)).credits_remaining,
-        credits_held = (litellm._charged(uc, amount, hold.amount, month, 1)).credits_held,
-        total_spent = (litellm._charged(uc, amount, hold.amount, month, 1)).total_spent,
-        month_spent = (litellm._charged(uc, amount, hold.amount, month, 1)).month_spent,
-        month_start = (litellm._charged(uc, amount, hold.amount, month, 1)).month_start,
-        last_seq = (litellm._charged(uc, amount, hold.amount, month, 1)).last_seq,
-        updated_at = (litellm._charged(uc, amount, hold.amount, month, 1)).updated_at,
-        -- Credits an expired lot kept for the holds are due once a hold ends.
-        next_expiry_at = least(uc.next_expiry_at, (
-            select min(l.expires_at) from litellm.credit_lots as l
-            where l.user_id = uc.user_id and not l.depleted and l.expires_at <= pg_catalog.now()
-        ))
-    where uc.user_id = hold.user_id
-    returning uc.credits_remaining, uc.last_seq into balance, v_seq;
+    select w.balance, w.seq into balance, v_seq from litellm._settlement_write(hold, amount, month) as w;
 
     transaction_id := litellm._journal_usage(
         hold.user_id, v_seq, -amount, balance, provider, model, power_level, prompt_tokens, completion_tokens,
-        hold.request_id, metadata
+        hold.request_id, metadata, hold.slot
     );
     if transaction_id is null then
         raise exception using
@@ -244,7 +299,8 @@ begin
 
     -- Credits kept from expiry for the holds are taken first.
     perform litellm._consume_lots(
-        hold.user_id, transaction_id, litellm._take_from_lots(hold.user_id, transaction_id, amount, true)
+        hold.user_id, transaction_id, litellm._take_from_lots(hold.user_id, transaction_id, amount, true, hold.slot),
+        hold.slot
     );
 
     update litellm.credit_holds as h
@@ -305,7 +361,7 @@ declare
 begin
     perform litellm._check_settlement_args(v_key, settle_reservation.provider, settle_reservation.model, v_prompt,
                                            v_completion, settle_reservation.power_level);
-    v_hold := litellm._lock_hold(v_user, v_key, settle_reservation.model);
+    v_hold := litellm._lock_hold(v_user, v_key, settle_reservation.model, v_cost);
     if v_hold.status = 'settled' then
         return query select * from litellm._settlement_replay(v_hold, v_key, v_cost, settle_reservation.provider,
                                                               settle_reservation.model, v_prompt, v_completion, v_level);

@@ -1,0 +1,507 @@
+-- Slot accounts (docs/design/slot-accounts.md): the helpers that write a slot
+-- and move credits between slots. Slot 0 is the user_credits row; slots 1 ..
+-- slot_count - 1 are credit_slots rows. Every helper here expects the caller
+-- to hold the locks of the slots it names, taken in slot order.
+
+create or replace function litellm._slot_account(s litellm.credit_slots)
+returns litellm.user_credits
+language sql
+immutable
+security invoker
+begin atomic
+    -- A slot in the shape of an account, so the account's rules (_available,
+    -- _expiry_due, _month_spent, _within_monthly_cap) apply to it unchanged.
+    select row(
+        s.user_id, s.credits_remaining, null, null, 0, 0, s.total_spent, s.last_seq, null, s.created_at,  -- noqa: RF01
+        s.updated_at, s.credits_held, s.month_start, s.month_spent, s.next_expiry_at, 1, s.cap_fraction  -- noqa: RF01
+    )::litellm.user_credits;
+end;
+
+comment on function litellm._slot_account(litellm.credit_slots) is
+'A slot (1 and above) of a slot account in the shape of an account row, so that the account''s rules apply to it: '
+'balance, held credits, spending, sequence, expiry and cap share are the slot''s; tier and the account''s own cap '
+'are NULL (read them from slot 0, the user_credits row).';
+
+create or replace function litellm._slot_share(cap_fraction numeric, monthly_cap numeric)
+returns numeric
+language sql
+immutable
+security invoker
+begin atomic
+    select trunc(cap_fraction * monthly_cap, 6);
+end;
+
+comment on function litellm._slot_share(numeric, numeric) is
+'A slot''s share of the monthly cap: its fraction of the cap, truncated to micro-credits so that the shares of an '
+'account never sum past its cap. NULL (no cap) when the cap is NULL.';
+
+create or replace function litellm._slot_write(
+    user_id text, slot smallint, amount numeric, spent numeric, month date, entries integer, expiry timestamptz,
+    out balance numeric, out seq bigint
+)
+language plpgsql
+volatile
+set search_path = pg_catalog, pg_temp
+as $$
+begin
+    -- One rule for both tables: the balance less amount, spent more spent
+    -- (this month's count restarts in a new month), entries more entries,
+    -- next_expiry_at brought forward to expiry.
+    if _slot_write.slot = 0 then
+        update litellm.user_credits as uc
+        set credits_remaining = uc.credits_remaining - amount,
+            total_spent = uc.total_spent + spent,
+            month_start = case when spent <> 0 then month else uc.month_start end,
+            month_spent = case
+                when spent <> 0 then litellm._month_spent(uc, month) + spent else uc.month_spent
+            end,
+            last_seq = uc.last_seq + entries,
+            next_expiry_at = least(uc.next_expiry_at, expiry),
+            updated_at = pg_catalog.now()
+        where uc.user_id = _slot_write.user_id
+        returning uc.credits_remaining, uc.last_seq into balance, seq;
+    else
+        update litellm.credit_slots as s
+        set credits_remaining = s.credits_remaining - amount,
+            total_spent = s.total_spent + spent,
+            month_start = case when spent <> 0 then month else s.month_start end,
+            month_spent = case
+                when spent <> 0 then litellm._month_spent(litellm._slot_account(s), month) + spent else s.month_spent
+            end,
+            last_seq = s.last_seq + entries,
+            next_expiry_at = least(s.next_expiry_at, expiry),
+            updated_at = pg_catalog.now()
+        where s.user_id = _slot_write.user_id and s.slot = _slot_write.slot
+        returning s.credits_remaining, s.last_seq into balance, seq;
+    end if;
+end
+$$;
+
+comment on function litellm._slot_write(text, smallint, numeric, numeric, date, integer, timestamptz) is
+'Writes one slot of an account (slot 0: the user_credits row): balance less amount, spent added to its spending in '
+'all and in month, entries more journal entries, next_expiry_at no later than expiry. Returns the slot''s balance '
+'and last seq. The caller holds the slot''s lock.';
+
+create or replace function litellm._lock_slots(user_id text)
+returns smallint
+language plpgsql
+volatile
+set search_path = pg_catalog, pg_temp
+as $$
+declare
+    v_count smallint;
+begin
+    -- The lock order: slot 0 (the account row), then every other slot in
+    -- ascending order, retired ones included. Slot 0 is locked FOR NO KEY
+    -- UPDATE, as an UPDATE of it would: every journal entry, lot and hold of
+    -- any slot takes a key-share lock on the account row through its foreign
+    -- key, and must not wait for a consolidation that waits for its slot.
+    select uc.slot_count into v_count
+    from litellm.user_credits as uc where uc.user_id = _lock_slots.user_id
+    for no key update;
+    perform from litellm.credit_slots as s where s.user_id = _lock_slots.user_id order by s.slot for update;
+    return v_count;
+end
+$$;
+
+comment on function litellm._lock_slots(text) is
+'Locks every slot of the account in slot order (slot 0, the user_credits row, first) and returns its slot_count; '
+'NULL when the user has no account.';
+
+create or replace function litellm._slot_transfer(
+    user_id text, from_slot smallint, to_slot smallint, amount numeric, with_expired boolean
+)
+returns numeric
+language plpgsql
+volatile
+set search_path = pg_catalog, pg_temp
+as $$
+declare
+    v_left numeric := amount;
+    v_take numeric;
+    v_lot record;
+    v_out record;
+    v_in record;
+    v_out_id bigint;
+    v_in_id bigint;
+begin
+    -- One transfer pair per source lot, in consumption order (unexpired lots;
+    -- then expired ones when with_expired): the incoming lot keeps the source
+    -- lot's kind, priority and expiry.
+    for v_lot in
+        select l.lot_id, l.remaining, l.transaction_type, l.priority, l.expires_at
+        from litellm.credit_lots as l
+        where l.user_id = _slot_transfer.user_id and l.slot = from_slot and not l.depleted
+          and (with_expired or l.expires_at is null or l.expires_at > pg_catalog.now())
+        order by coalesce(l.expires_at <= pg_catalog.now(), false), l.priority, l.expires_at, l.lot_id
+        for update
+    loop
+        exit when v_left = 0;
+        v_take := least(v_lot.remaining, v_left);
+        v_out := litellm._slot_write(_slot_transfer.user_id, from_slot, v_take, 0, null, 1, null);
+        insert into litellm.credit_transactions (user_id, slot, seq, transaction_type, amount, balance_after, description)
+        values (_slot_transfer.user_id, from_slot, v_out.seq, 'transfer', -v_take, v_out.balance,
+                format('to slot %s', to_slot))
+        returning id into v_out_id;
+        update litellm.credit_lots as l set remaining = l.remaining - v_take where l.lot_id = v_lot.lot_id;
+        insert into litellm.credit_allocations (transaction_id, lot_id, user_id, amount)
+        values (v_out_id, v_lot.lot_id, _slot_transfer.user_id, v_take);
+        v_in := litellm._slot_write(_slot_transfer.user_id, to_slot, -v_take, 0, null, 1, v_lot.expires_at);
+        insert into litellm.credit_transactions (
+            user_id, slot, seq, transaction_type, amount, balance_after, description, transfer_of
+        )
+        values (_slot_transfer.user_id, to_slot, v_in.seq, 'transfer', v_take, v_in.balance,
+                format('from slot %s', from_slot), v_out_id)
+        returning id into v_in_id;
+        insert into litellm.credit_lots (
+            user_id, slot, transaction_id, transaction_type, priority, expires_at, amount, remaining, source_lot_id
+        )
+        values (_slot_transfer.user_id, to_slot, v_in_id, v_lot.transaction_type, v_lot.priority, v_lot.expires_at,
+                v_take, v_take, v_lot.lot_id);
+        v_left := v_left - v_take;
+    end loop;
+    return amount - v_left;
+end
+$$;
+
+comment on function litellm._slot_transfer(text, smallint, smallint, numeric, boolean) is
+'Moves up to amount credits from one slot of an account to another as transfer pairs, one per source lot in '
+'consumption order (unexpired lots, then expired ones when with_expired): the outgoing entry takes from the lot, '
+'the incoming one creates a lot with its kind, priority and expiry. Returns what was moved. The caller holds both '
+'slots'' locks.';
+
+create or replace function litellm._slot_spare(user_id text)
+returns table (slot smallint, spare numeric, used numeric)
+language sql
+stable
+security invoker
+begin atomic
+    -- Per active slot: the unexpired credits that no live hold needs, and
+    -- this month's spending plus holds (what its cap share must cover).
+    with slots as (
+        select
+            0::smallint as slot,
+            uc.credits_remaining,
+            uc.credits_held,
+            litellm._month_spent(uc, litellm._current_month()) as spent
+        from litellm.user_credits as uc
+        where uc.user_id = _slot_spare.user_id  -- noqa: RF01
+        union all
+        select
+            s.slot,
+            s.credits_remaining,
+            s.credits_held,
+            litellm._month_spent(litellm._slot_account(s), litellm._current_month()) as spent
+        from litellm.credit_slots as s
+        where s.user_id = _slot_spare.user_id and s.active  -- noqa: RF01
+    ),
+
+    unexpired as (
+        select
+            l.slot,
+            sum(l.remaining) as remaining
+        from litellm.credit_lots as l
+        where
+            l.user_id = _slot_spare.user_id  -- noqa: RF01
+            and not l.depleted
+            and (l.expires_at is null or l.expires_at > pg_catalog.now())
+        group by l.slot
+    )
+
+    select
+        sl.slot,
+        greatest(0, least(sl.credits_remaining - sl.credits_held, coalesce(u.remaining, 0))) as spare,
+        sl.spent + sl.credits_held as used
+    from slots as sl
+    left join unexpired as u on sl.slot = u.slot
+    order by sl.slot;
+end;
+
+comment on function litellm._slot_spare(text) is
+'Per active slot of an account (slot 0 included): spare, the unexpired credits no live hold of the slot needs, and '
+'used, this month''s spending plus live holds. Read with every slot locked.';
+
+create or replace function litellm._slot_rebalance(user_id text, charging_slot smallint, need numeric)
+returns void
+language plpgsql
+volatile
+set search_path = pg_catalog, pg_temp
+as $$
+declare
+    v_slots record;
+    v_spare numeric[];
+    v_used numeric[];
+    v_slot smallint[];
+    v_target numeric[];
+    v_n integer;
+    v_total numeric;
+    v_share numeric;
+    v_cap numeric;
+    v_room numeric;
+    v_den numeric;
+    v_give numeric;
+    v_from integer := 1;
+    v_move numeric;
+begin
+    -- Every active slot is locked (_lock_slots). Credits: the charging slot
+    -- gets need, and what is left is split evenly (the rest of the split to
+    -- the charging slot); moves go from slots above their target to slots
+    -- below, in slot order. Cap fractions: each slot's covers its own
+    -- spending and holds (and need, for the charging slot), the room left is
+    -- split evenly; every fraction but slot 0's is truncated, and slot 0's is
+    -- the rest, so they sum to exactly 1.
+    select array_agg(s.slot order by s.slot), array_agg(s.spare order by s.slot), array_agg(s.used order by s.slot)
+    into v_slot, v_spare, v_used
+    from litellm._slot_spare(_slot_rebalance.user_id) as s;
+    v_n := cardinality(v_slot);
+    v_total := (select sum(x) from unnest(v_spare) as x);
+    v_share := trunc(greatest(v_total - need, 0) / v_n, 6);
+    v_target := array_fill(v_share, array[v_n]);
+    for i in 1..v_n loop
+        if v_slot[i] = charging_slot then
+            v_target[i] := v_total - v_share * (v_n - 1);
+        end if;
+    end loop;
+    for i in 1..v_n loop
+        v_give := v_spare[i] - v_target[i];
+        continue when v_give <= 0;
+        while v_give > 0 and v_from <= v_n loop
+            if v_spare[v_from] >= v_target[v_from] then
+                v_from := v_from + 1;
+                continue;
+            end if;
+            v_move := least(v_give, v_target[v_from] - v_spare[v_from]);
+            v_move := litellm._slot_transfer(_slot_rebalance.user_id, v_slot[i], v_slot[v_from], v_move, false);
+            v_spare[v_from] := v_spare[v_from] + v_move;
+            v_spare[i] := v_spare[i] - v_move;
+            v_give := v_give - v_move;
+        end loop;
+    end loop;
+
+    select c.monthly_cap into v_cap
+    from litellm.user_credits as uc, litellm._effective_monthly_cap(uc) as c
+    where uc.user_id = _slot_rebalance.user_id;
+    for i in 1..v_n loop
+        if v_slot[i] = charging_slot then
+            v_used[i] := v_used[i] + need;
+        end if;
+    end loop;
+    v_room := greatest(v_cap - (select sum(x) from unnest(v_used) as x), 0);
+    -- Past the cap already (it was lowered): the fractions follow the use.
+    v_den := greatest(v_cap, (select sum(x) from unnest(v_used) as x));
+    for v_slots in
+        select u.slot, case
+            when v_cap is null or v_den = 0 then trunc(1.0 / v_n, 20)
+            else trunc((u.used + v_room / v_n) / v_den, 20)
+        end as fraction
+        from unnest(v_slot, v_used) as u (slot, used)
+        where u.slot > 0
+    loop
+        update litellm.credit_slots as s set cap_fraction = least(v_slots.fraction, 1)
+        where s.user_id = _slot_rebalance.user_id and s.slot = v_slots.slot;
+    end loop;
+    update litellm.user_credits as uc
+    set cap_fraction = 1 - coalesce((
+        select sum(s.cap_fraction) from litellm.credit_slots as s
+        where s.user_id = _slot_rebalance.user_id and s.active
+    ), 0)
+    where uc.user_id = _slot_rebalance.user_id;
+end
+$$;
+
+comment on function litellm._slot_rebalance(text, smallint, numeric) is
+'Spreads an account''s spare credits over its active slots as transfer pairs, charging_slot getting need more than '
+'the others, and resets the slots'' shares of the monthly cap: each covers its slot''s spending and holds this month '
+'(and need on charging_slot), the room left split evenly; the fractions sum to exactly 1. The caller holds every '
+'slot''s lock (_lock_slots).';
+
+create or replace function litellm._slot_covers(
+    s litellm.credit_slots, cost numeric, monthly_cap numeric, month date
+)
+returns boolean
+language sql
+stable
+security invoker
+begin atomic
+    -- The debit's conditions, on the slot: available credits, no expiry due,
+    -- within the slot's share of the cap.
+    select
+        litellm._available(litellm._slot_account(s)) >= cost
+        and not litellm._expiry_due(litellm._slot_account(s))
+        and litellm._within_monthly_cap(
+            litellm._slot_account(s), month, cost, litellm._slot_share(s.cap_fraction, monthly_cap)  -- noqa: RF01
+        );
+end;
+
+comment on function litellm._slot_covers(litellm.credit_slots, numeric, numeric, date) is
+'Whether a slot (1 and above) can take a charge of cost now, under the debit''s conditions: its available credits '
+'cover it, no expiry of the slot is due, and it keeps the slot''s spending in month plus its holds within its share '
+'of monthly_cap (the account''s effective cap; NULL: none).';
+
+create or replace function litellm._pick_slot(user_id text, cost numeric, monthly_cap numeric, start integer)
+returns smallint
+language plpgsql
+volatile
+set search_path = pg_catalog, pg_temp
+as $$
+declare
+    v_month date := litellm._current_month();
+    v_slot smallint;
+begin
+    -- First a slot that covers the charge and can be locked without waiting:
+    -- slots 1 .. n - 1 from start onwards (wrapping), then slot 0 (the account
+    -- row, which grants and consolidations lock). Else, rather than
+    -- consolidate (which waits for every slot), the first slot 1 .. n - 1
+    -- that covered it as last committed, waiting for that one slot alone.
+    -- Each try runs in a block: a row locked whose newer version then fails
+    -- the condition stays locked, so a try that takes nothing is rolled
+    -- back, and the consolidation after it holds no slot while it waits.
+    begin
+        select s.slot into v_slot
+        from litellm.credit_slots as s
+        where s.user_id = _pick_slot.user_id and s.active
+          and litellm._slot_covers(s, cost, _pick_slot.monthly_cap, v_month)
+        order by (s.slot - start + 64) % 64
+        limit 1
+        for update skip locked;
+        if v_slot is null then
+            select 0 into v_slot
+            from litellm.user_credits as uc
+            where uc.user_id = _pick_slot.user_id
+              and litellm._available(uc) >= cost
+              and not litellm._expiry_due(uc)
+              and litellm._within_monthly_cap(
+                  uc, v_month, cost, litellm._slot_share(uc.cap_fraction, _pick_slot.monthly_cap)
+              )
+            for no key update skip locked;
+        end if;
+        if v_slot is null then
+            raise no_data_found;
+        end if;
+        return v_slot;
+    exception when no_data_found then
+        v_slot := null;
+    end;
+    begin
+        select s.slot into v_slot
+        from litellm.credit_slots as s
+        where s.user_id = _pick_slot.user_id and s.slot = (
+            select c.slot from litellm.credit_slots as c
+            where c.user_id = _pick_slot.user_id and c.active
+              and litellm._slot_covers(c, cost, _pick_slot.monthly_cap, v_month)
+            order by (c.slot - start + 64) % 64
+            limit 1
+        )
+          and s.active
+          and litellm._slot_covers(s, cost, _pick_slot.monthly_cap, v_month)
+        for update;
+        if v_slot is null then
+            raise no_data_found;
+        end if;
+    exception when no_data_found then
+        return null;
+    end;
+    return v_slot;
+end
+$$;
+
+comment on function litellm._pick_slot(text, numeric, numeric, integer) is
+'Locks an active slot of the account that covers a charge of cost (available credits, no expiry due, within its '
+'share of monthly_cap) and returns it: the first it can lock without waiting (slots 1 and above from start on, then '
+'slot 0), else the first slot 1 and above that covered it as last committed, waiting for that one slot alone. NULL '
+'when none covers it; then it holds no slot lock.';
+
+create or replace function litellm._charge_slots(
+    user_id text,
+    cost numeric,
+    provider text default null,
+    model text default null,
+    prompt_tokens bigint default 0,
+    completion_tokens bigint default 0,
+    power_level text default null,
+    metadata jsonb default '{}',
+    request_id text default null
+)
+returns table (
+    success boolean,
+    transaction_id bigint,
+    credits_remaining numeric,
+    amount_debited numeric,
+    error_code text,
+    error_message text,
+    replayed boolean
+)
+language plpgsql
+volatile
+set search_path = pg_catalog, pg_temp
+set lock_timeout = '5s'
+as $$
+#variable_conflict use_column
+declare
+    v_user text := _charge_slots.user_id;
+    v_cost numeric := round(_charge_slots.cost, 6);
+    v_metadata jsonb := coalesce(_charge_slots.metadata, '{}');
+    v_prompt bigint := coalesce(_charge_slots.prompt_tokens, 0);
+    v_completion bigint := coalesce(_charge_slots.completion_tokens, 0);
+    v_key text := coalesce(_charge_slots.request_id, v_metadata ->> 'request_id');
+    v_level text;
+    v_account litellm.user_credits;
+    v_cap numeric;
+    v_slot smallint;
+    v_refusal record;
+begin
+    -- A charge of a slot account (docs/design/slot-accounts.md), with the
+    -- debit's checks, replays, budgets and journal entry: a slot it can lock
+    -- without waiting that covers it, else every slot in slot order, refused
+    -- only when the account as a whole cannot pay. No row for an account of
+    -- one slot (or none): the debit's own path charges it.
+    if litellm._debit_args_invalid(v_user, _charge_slots.cost, v_metadata, v_key, _charge_slots.provider,
+                                   _charge_slots.model, v_prompt, v_completion) then
+        perform litellm._check_debit_args(v_user, _charge_slots.cost, v_metadata, v_key, _charge_slots.provider,
+                                          _charge_slots.model, v_prompt, v_completion);
+    end if;
+    select uc.* into v_account from litellm.user_credits as uc where uc.user_id = v_user;
+    if not found or v_account.slot_count = 1 then
+        return;
+    end if;
+    -- A replay is found where the charge journals (the journal's unique
+    -- request id spans the slots), or, if refused, before the refusal.
+    v_level := litellm._check_power_level(_charge_slots.power_level);
+    -- A slot whose expiry is due is swept before any charge: by a
+    -- consolidation, which holds every slot (a sweep of one slot would hold it
+    -- out of the lock order).
+    if not litellm._expiry_due(v_account) and not exists (
+        select from litellm.credit_slots as s
+        where s.user_id = v_user and s.active and litellm._expiry_due(litellm._slot_account(s))
+    ) then
+        select c.monthly_cap into v_cap from litellm._effective_monthly_cap(v_account) as c;
+        v_slot := litellm._pick_slot(v_user, v_cost, v_cap, pg_catalog.pg_backend_pid() % v_account.slot_count);
+    end if;
+    if v_slot is null then
+        v_refusal := litellm._consolidate_slots(v_user, v_cost, v_metadata ->> 'team_id', _charge_slots.model);
+        if v_refusal.error_code is not null then
+            -- Under every slot's lock: a concurrent charge of this request id
+            -- may have been journalled since.
+            return query select * from litellm._debit_replay(v_user, v_key, v_cost, _charge_slots.provider,
+                                                             _charge_slots.model, v_prompt, v_completion, v_level);
+            if not found then
+                return query select false, null::bigint, v_refusal.balance, 0::numeric, v_refusal.error_code,
+                    v_refusal.error_message, false;
+            end if;
+            return;
+        end if;
+        v_slot := 0;
+    end if;
+    return query select * from litellm._charge_slot(v_user, v_slot, v_cost, v_key, _charge_slots.provider,
+                                                    _charge_slots.model, v_level, v_prompt, v_completion, v_metadata);
+end
+$$;
+
+comment on function litellm._charge_slots(text, numeric, text, text, bigint, bigint, text, jsonb, text) is
+'The debit of a slot account (slot_count > 1), with debit_user_credits()''s arguments, checks and result: a slot it '
+'can lock without waiting that covers the charge (_pick_slot), else, with every slot locked in order and the slots '
+'due swept, after moving credits and cap shares to slot 0 (_consolidate_slots); then the slot is charged as the '
+'debit charges an account (_charge_slot: budgets, usage entry, lots). Refused (insufficient_credits, '
+'monthly_cap_exceeded, budget_exceeded) only when the account as a whole, or a budget, cannot pay. One request id '
+'is one charge across all slots: a replay returns the original entry with replayed = true. credits_remaining is the '
+'balance of the slot charged (its balance_after). No row for an account of one slot or an unknown user.';
