@@ -30,7 +30,14 @@ from pathlib import Path
 
 import psycopg
 from common import (
+    BUDGET_SHAPES,
+    DEBIT,
+    Charges,
     bench_server,
+    budget_users,
+    call_script,
+    distinct_user,
+    fund_users,
     median_tps,
     new_database,
     pgbench_arguments,
@@ -39,47 +46,13 @@ from common import (
 )
 
 USERS = 1000
-COST = "0.000001"
 SCENARIOS = ("plain", "own", "one_org", "one_team")
 PREFIX = {"plain": "bp", "own": "bo", "one_org": "bg", "one_team": "bt"}
 
-PLAIN = """
-\\set uid random(1, {users})
-\\set r random(1, 1000000000000)
-select * from litellm.debit_user_credits('{prefix}-' || :uid, {cost}, 'openai', 'gpt-4', 10, 20,
-    'balanced', '{{}}', :client_id || '-' || :r);
-"""
-
 def setup(conn: psycopg.Connection) -> None:
-    big = 10**12
-    conn.execute("select litellm.create_organization('bench-org')")
-    conn.execute("select litellm.create_team('bench-team', 'bench-org')")
-    conn.execute("select litellm.set_budget('organization', %s, organization_id => 'bench-org')",
-                 (big,))
-    conn.execute("select litellm.set_budget('team', %s, team_id => 'bench-team')", (big,))
-    for u in range(1, USERS + 1):
-        for scenario, prefix in PREFIX.items():
-            user = f"{prefix}-{u}"
-            conn.execute("select litellm.add_user_credits(%s, 1000000, 'purchase')", (user,))
-            if scenario == "own":
-                conn.execute("select litellm.create_organization(%s)", (f"bo-org-{u}",))
-                conn.execute("select litellm.create_team(%s, %s)", (f"bo-team-{u}", f"bo-org-{u}"))
-                conn.execute("select litellm.set_budget('organization', %s, organization_id => %s)",
-                             (big, f"bo-org-{u}"))
-            if scenario in ("own", "one_org"):
-                team = f"{prefix}-team-{u}"
-                if scenario == "one_org":
-                    conn.execute("select litellm.create_team(%s, 'bench-org')", (team,))
-                conn.execute("select litellm.set_budget('team', %s, team_id => %s)", (big, team))
-                conn.execute("select litellm.add_team_member(%s, %s)", (user, team))
-            if scenario == "one_team":
-                conn.execute("select litellm.add_team_member(%s, 'bench-team')", (user,))
-    # Steady state: this period's counter rows and today's attribution rows exist
-    # (the first charge of a period creates them; that is not what is measured).
-    for u in range(1, USERS + 1):
-        for scenario in ("own", "one_org", "one_team"):
-            conn.execute("select litellm._apply_budgets(%s, null, 'gpt-4', 0.000001, 'charge')",
-                         (f"{PREFIX[scenario]}-{u}",))
+    fund_users(conn, USERS, PREFIX["plain"])
+    for shape in BUDGET_SHAPES:
+        budget_users(conn, PREFIX[shape], USERS, shape)
     conn.execute("vacuum analyze")
 
 
@@ -94,9 +67,9 @@ def main() -> int:
         with psycopg.connect(db.dsn, autocommit=True) as conn:
             setup(conn)
         scripts = write_scripts(Path(tmp), {
-            key: PLAIN.format(users=USERS, prefix=PREFIX[key], cost=COST)
-            for key in SCENARIOS
+            key: call_script(DEBIT, distinct_user(PREFIX[key]), USERS) for key in SCENARIOS
         })
+        charges = Charges(db.dsn)
 
         figures: dict[str, dict[str, float]] = {}
         print(f"{'clients':>7} " + " ".join(f"{k:>9}" for k in SCENARIOS)
@@ -104,7 +77,7 @@ def main() -> int:
               + f"   (tps, median of {args.rounds})")
         for clients in args.clients:
             med = median_tps(server, db.dsn, scripts, clients=clients, rounds=args.rounds,
-                             seconds=args.seconds)
+                             seconds=args.seconds, charges=charges)
             ratios = {
                 "team_and_org_vs_plain": med["own"] / med["plain"],
                 "one_org_vs_own": med["one_org"] / med["own"],
@@ -114,6 +87,7 @@ def main() -> int:
             r = [ratios[k] for k in ratios]
             print(f"{clients:>7} " + " ".join(f"{med[k]:>9.0f}" for k in SCENARIOS)
                   + f"  {r[0]:>6.2f}x {r[1]:>7.2f}x {r[2]:>8.2f}x", flush=True)
+        charges.check()
         write_results("budgets", {"seconds": args.seconds, "rounds": args.rounds,
                                   "synchronous_commit": args.synchronous_commit,
                                   "figures": figures})
