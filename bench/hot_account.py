@@ -34,7 +34,6 @@ concurrent charges", for what the figures mean for the design.
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import tempfile
 from pathlib import Path
