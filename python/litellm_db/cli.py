@@ -237,9 +237,10 @@ def build_parser() -> argparse.ArgumentParser:
     _add_target_args(status)
     status.add_argument("--no-verify", action="store_true",
                         help="skip the ledger check (it reads the whole journal)")
-    status.add_argument("--busy-seconds", type=_busy_seconds, default=Decimal(1), metavar="S",
-                        help="watch the server's row locks for S seconds (10 samples) for"
-                             " accounts whose charges wait on each other (default: 1; 0 skips)")
+    status.add_argument("--busy-seconds", type=_busy_seconds, metavar="S",
+                        help="watch the server's row locks for S seconds for accounts whose"
+                             " charges wait on each other (default: busy_accounts' own"
+                             " window; 0 skips)")
     _add_json(status)
 
     docs = sub.add_parser(
@@ -643,8 +644,9 @@ def _cmd_status(args: argparse.Namespace, env: Mapping[str, str], io: _IO) -> in
                 problems = Client(conn).verify_ledger()
             jobs, job_lines = ops_cli.status_lines(conn) if state else ([], [])
             busy: list[Any] | None = None
-            if state and args.busy_seconds > 0 and _may_call(conn, _BUSY_ACCOUNTS):
-                busy = Client(conn).busy_accounts(args.busy_seconds, _BUSY_SAMPLES)
+            if state and args.busy_seconds != 0 and _may_call(conn, _BUSY_ACCOUNTS):
+                busy = Client(conn).busy_accounts(
+                    DEFAULT if args.busy_seconds is None else args.busy_seconds)
             warning = installer.public_schema_warning(conn)
         except psycopg.Error as exc:
             raise translate(exc) from exc
@@ -669,8 +671,7 @@ def _cmd_status(args: argparse.Namespace, env: Mapping[str, str], io: _IO) -> in
         },
         "maintenance": jobs,
         "busy_accounts": None if busy is None else {
-            "seconds": args.busy_seconds, "samples": _BUSY_SAMPLES,
-            "accounts": [_as_dict(b) for b in busy],
+            "seconds": args.busy_seconds, "accounts": [_as_dict(b) for b in busy],
         },
         "warnings": [warning] if warning else [],
     }
@@ -710,7 +711,6 @@ def _cmd_status(args: argparse.Namespace, env: Mapping[str, str], io: _IO) -> in
 
 
 _BUSY_ACCOUNTS = "busy_accounts(numeric, integer)"
-_BUSY_SAMPLES = 10
 
 
 def _may_call(conn: psycopg.Connection, signature: str) -> bool:
@@ -723,9 +723,10 @@ def _may_call(conn: psycopg.Connection, signature: str) -> bool:
     return bool(row and row[0])
 
 
-def _busy_lines(busy: Sequence[Any], seconds: Decimal) -> str:
+def _busy_lines(busy: Sequence[Any], seconds: Decimal | None) -> str:
     """``status``'s lines on the accounts whose charges waited on each other."""
-    watched = f"{seconds} s, {_BUSY_SAMPLES} samples of the server's row locks"
+    watched = ("the server's row locks sampled over "
+               + ("busy_accounts' default window" if seconds is None else f"{seconds} s"))
     if not busy:
         return f"Busy accounts: no charges waited on each other ({watched}).\n"
     lines = [f"Busy accounts: charges waited on each other ({watched}):"]
