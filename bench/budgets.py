@@ -22,7 +22,7 @@ The debit checks and updates every budget that applies in its own transaction:
 
 Afterwards every scenario's journal has exactly as many usage entries as
 pgbench counted calls (a refused debit returns fast and would inflate the rate
-unnoticed), and no budget is past its limit.
+unnoticed: bench/common.py's Charges), and no budget is past its limit.
 
 Runs alternate so drift on a shared machine hits all of them. Prints
 transactions per second and the ratios; writes bench/results/budgets.json.
@@ -37,7 +37,14 @@ from pathlib import Path
 
 import psycopg
 from common import (
+    BUDGET_SHAPES,
+    DEBIT,
+    Charges,
     bench_server,
+    budget_users,
+    call_script,
+    distinct_user,
+    fund_users,
     median_tps,
     new_database,
     pgbench_arguments,
@@ -46,60 +53,27 @@ from common import (
 )
 
 USERS = 1000
-COST = "0.000001"
 SCENARIOS = ("plain", "own", "one_org", "one_team", "one_team_split")
 PREFIX = {"plain": "bp", "own": "bo", "one_org": "bg", "one_team": "bt", "one_team_split": "bs"}
 
-PLAIN = """
-\\set uid random(1, {users})
-\\set r random(1, 1000000000000)
-select * from litellm.debit_user_credits('{prefix}-' || :uid, {cost}, 'openai', 'gpt-4', 10, 20,
-    'balanced', '{{}}', :client_id || '-' || :r);
-"""
 
 def setup(conn: psycopg.Connection, shares: int) -> None:
-    big = 10**12
-    for org, team in (("bench-org", "bench-team"), ("bench-org-split", "bench-team-split")):
-        conn.execute("select litellm.create_organization(%s)", (org,))
-        conn.execute("select litellm.create_team(%s, %s)", (team, org))
-        conn.execute("select litellm.set_budget('organization', %s, organization_id => %s)",
-                     (big, org))
-        conn.execute("select litellm.set_budget('team', %s, team_id => %s)", (big, team))
+    fund_users(conn, USERS, PREFIX["plain"])
+    for shape in BUDGET_SHAPES:
+        budget_users(conn, PREFIX[shape], USERS, shape)
+    budget_users(conn, PREFIX["one_team_split"], USERS, "one_team",
+                 organization="bench-org-split", team="bench-team-split")
     conn.execute("select litellm.set_budget_shares(b.budget_id, %s) from litellm.budgets as b"
                  " where b.team_id = 'bench-team-split' or b.organization_id = 'bench-org-split'",
                  (shares,))
-    for u in range(1, USERS + 1):
-        for scenario, prefix in PREFIX.items():
-            user = f"{prefix}-{u}"
-            conn.execute("select litellm.add_user_credits(%s, 1000000, 'purchase')", (user,))
-            if scenario == "own":
-                conn.execute("select litellm.create_organization(%s)", (f"bo-org-{u}",))
-                conn.execute("select litellm.create_team(%s, %s)", (f"bo-team-{u}", f"bo-org-{u}"))
-                conn.execute("select litellm.set_budget('organization', %s, organization_id => %s)",
-                             (big, f"bo-org-{u}"))
-            if scenario in ("own", "one_org"):
-                team = f"{prefix}-team-{u}"
-                if scenario == "one_org":
-                    conn.execute("select litellm.create_team(%s, 'bench-org')", (team,))
-                conn.execute("select litellm.set_budget('team', %s, team_id => %s)", (big, team))
-                conn.execute("select litellm.add_team_member(%s, %s)", (user, team))
-            if scenario == "one_team":
-                conn.execute("select litellm.add_team_member(%s, 'bench-team')", (user,))
-            if scenario == "one_team_split":
-                conn.execute("select litellm.add_team_member(%s, 'bench-team-split')", (user,))
-    # Steady state: this period's counter rows and today's attribution rows exist
-    # (the first charge of a period creates them; that is not what is measured).
-    for u in range(1, USERS + 1):
-        for scenario in ("own", "one_org", "one_team", "one_team_split"):
-            conn.execute("select litellm._apply_budgets(%s, null, 'gpt-4', 0.000001, 'charge')",
-                         (f"{PREFIX[scenario]}-{u}",))
     conn.execute("vacuum analyze")
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     pgbench_arguments(ap, seconds=5, clients=[1, 4, 16], synchronous_commit=True)
-    ap.add_argument("--shares", type=int, default=16, help="counter rows of each split budget")
+    ap.add_argument("--shares", type=int, default=16,
+                    help="counter rows of each split budget (default: %(default)s)")
     args = ap.parse_args()
 
     with bench_server(durable=True) as server, \
@@ -107,20 +81,18 @@ def main() -> int:
         db = new_database(server, synchronous_commit=args.synchronous_commit)
         with psycopg.connect(db.dsn, autocommit=True) as conn:
             setup(conn, args.shares)
-            before = usage_entries(conn)
         scripts = write_scripts(Path(tmp), {
-            key: PLAIN.format(users=USERS, prefix=PREFIX[key], cost=COST)
-            for key in SCENARIOS
+            key: call_script(DEBIT, distinct_user(PREFIX[key]), USERS) for key in SCENARIOS
         })
+        charges = Charges(db.dsn)
 
         figures: dict[str, dict[str, float]] = {}
-        processed: dict[str, int] = {}
         print(f"{'clients':>7} " + " ".join(f"{k:>9}" for k in SCENARIOS)
               + f"  {'own/pl':>7} {'1org/own':>8} {'1team/own':>9} {'split/own':>9}"
               + f"   (tps, median of {args.rounds})")
         for clients in args.clients:
             med = median_tps(server, db.dsn, scripts, clients=clients, rounds=args.rounds,
-                             seconds=args.seconds, processed=processed)
+                             seconds=args.seconds, charges=charges)
             ratios = {
                 "team_and_org_vs_plain": med["own"] / med["plain"],
                 "one_org_vs_own": med["one_org"] / med["own"],
@@ -131,6 +103,7 @@ def main() -> int:
             r = [ratios[k] for k in ratios]
             print(f"{clients:>7} " + " ".join(f"{med[k]:>9.0f}" for k in SCENARIOS)
                   + f"  {r[0]:>6.2f}x {r[1]:>7.2f}x {r[2]:>8.2f}x {r[3]:>8.2f}x", flush=True)
+        charges.check()
         write_results("budgets", {"seconds": args.seconds, "rounds": args.rounds,
                                   "synchronous_commit": args.synchronous_commit,
                                   "shares": args.shares, "figures": figures})
@@ -143,24 +116,12 @@ def main() -> int:
                 "  from litellm.budget_counters as c join litellm.budgets as b using (budget_id)"
                 "  group by b.budget_id, c.period_start) as t"
             ).fetchone()
-            after = usage_entries(conn)
     print(f"counters past their limit: {row[0] if row else '?'};"
           f" charged to the shared team budget: {row[1] if row else '?'}")
-    charged = {key: after.get(PREFIX[key], 0) - before.get(PREFIX[key], 0) for key in SCENARIOS}
-    print("calls counted / usage entries journalled: "
-          + ", ".join(f"{key} {processed[key]}/{charged[key]}" for key in SCENARIOS))
-    if any(processed[key] != charged[key] for key in SCENARIOS) or not row or row[0]:
-        print("FAILED: a counted call was not a charge, or a budget is past its limit")
+    if not row or row[0]:
+        print("FAILED: a budget is past its limit")
         return 1
     return 0
-
-
-def usage_entries(conn: psycopg.Connection) -> dict[str, int]:
-    """Usage entries in the journal per scenario prefix."""
-    return dict(conn.execute(
-        "select split_part(t.user_id, '-', 1), count(*) from litellm.credit_transactions as t"
-        " where t.transaction_type = 'usage' group by 1"
-    ).fetchall())
 
 
 if __name__ == "__main__":

@@ -36,7 +36,7 @@ from itertools import count
 from typing import Any
 
 import psycopg
-from common import bench_server, new_database, write_results
+from common import Charges, bench_server, new_database, write_results
 from psycopg_pool import ConnectionPool
 
 from litellm_db import calls
@@ -200,6 +200,7 @@ def main() -> int:
 
     with bench_server(durable=False) as server:
         dsn = new_database(server, synchronous_commit="off", users=USERS).dsn
+        charges = Charges(dsn)
 
         print(f"{'':<34} {'raw µs':>9} {'client µs':>9} {'ratio':>8} {'+CPU µs':>9}"
               "   (median time per call,"
@@ -213,6 +214,10 @@ def main() -> int:
                 figures[name] = _figure(runs)
                 _print(name, figures[name])
         figures.update(asyncio.run(async_figures(dsn, args.calls, args.rounds)))
+        # Each debit case: a raw and a client debit per step, 200 warm-up steps and the runs.
+        debit_cases = [name for name in figures if name.startswith("debit_user_credits")]
+        charges.count(len(debit_cases) * 2 * (200 + args.calls * args.rounds))
+        charges.check()
 
     worst = max(fig["ratio"] for fig in figures.values())
     print(f"worst ratio: {worst:.3f}x (aim: at most 1.1x)")

@@ -27,7 +27,12 @@ from pathlib import Path
 
 import psycopg
 from common import (
+    DEBIT,
+    Charges,
     bench_server,
+    call_script,
+    distinct_user,
+    floor_script,
     median_tps,
     new_database,
     pgbench_arguments,
@@ -36,45 +41,6 @@ from common import (
 )
 
 USERS = 1000
-
-SCRIPTS = {
-    "function": """
-\\set uid random(1, {users})
-\\set r random(1, 1000000000000)
-select * from litellm.debit_user_credits('bench-' || :uid, 0.000001, 'openai', 'gpt-4', 10, 20,
-    'balanced', '{{}}', :client_id || '-' || :r);
-""",
-    "floor": """
-\\set uid random(1, {users})
-\\set r random(1, 1000000000000)
-with u as (
-    update litellm.user_credits
-    set credits_remaining = credits_remaining - 0.000001, total_spent = total_spent + 0.000001,
-        month_spent = month_spent + 0.000001, last_seq = last_seq + 1, updated_at = now()
-    where user_id = 'bench-' || :uid and credits_remaining - credits_held >= 0.000001
-    returning user_id, last_seq, credits_remaining
-), t as (
-    insert into litellm.credit_transactions (user_id, seq, transaction_type, amount, balance_after,
-        provider, model, power_level, prompt_tokens, completion_tokens, idempotency_key, metadata)
-    select user_id, last_seq, 'usage', -0.000001, credits_remaining, 'openai', 'gpt-4', 'balanced',
-        10, 20, :client_id || '-' || :r, '{{}}' from u
-    returning id, user_id
-), l as (
-    update litellm.credit_lots set remaining = remaining - 0.000001
-    where lot_id = (select lot_id from litellm.credit_lots where user_id = 'bench-' || :uid
-                    and not depleted order by priority, expires_at, lot_id limit 1)
-    returning lot_id
-)
-insert into litellm.credit_allocations (transaction_id, lot_id, user_id, amount)
-select t.id, l.lot_id, t.user_id, 0.000001 from t, l;
-""",
-    "hot": """
-\\set r random(1, 1000000000000)
-select * from litellm.debit_user_credits('bench-1', 0.000001, 'openai', 'gpt-4', 10, 20,
-    'balanced', '{{}}', :client_id || '-' || :r);
-""",
-}
-
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -85,14 +51,19 @@ def main() -> int:
     with bench_server(durable=True) as server, \
             tempfile.TemporaryDirectory(prefix="litellm-db-bench-") as tmp:
         db = new_database(server, synchronous_commit=args.synchronous_commit, users=USERS)
-        scripts = write_scripts(Path(tmp), {k: t.format(users=USERS) for k, t in SCRIPTS.items()})
+        scripts = write_scripts(Path(tmp), {
+            "function": call_script(DEBIT, distinct_user(), USERS),
+            "floor": floor_script("litellm", USERS),
+            "hot": call_script(DEBIT, "'bench-1'", USERS),
+        })
+        charges = Charges(db.dsn)
 
         figures: dict[str, dict[str, float]] = {}
         print(f"{'clients':>7} {'function':>10} {'floor':>10} {'fn/floor':>9} {'hot':>10} "
               f"{'hot/fn':>7}   (transactions per second, median of {args.rounds})")
         for clients in args.clients:
             med = median_tps(server, db.dsn, scripts, clients=clients, rounds=args.rounds,
-                             seconds=args.seconds)
+                             seconds=args.seconds, charges=charges)
             figures[str(clients)] = {
                 **med, "function_vs_floor": med["function"] / med["floor"],
                 "hot_vs_distinct": med["hot"] / med["function"],
@@ -100,6 +71,7 @@ def main() -> int:
             print(f"{clients:>7} {med['function']:>10.0f} {med['floor']:>10.0f} "
                   f"{med['function'] / med['floor']:>8.2f}x {med['hot']:>10.0f} "
                   f"{med['hot'] / med['function']:>6.2f}x", flush=True)
+        charges.check()
         write_results("debit", {"seconds": args.seconds, "rounds": args.rounds,
                                 "synchronous_commit": args.synchronous_commit,
                                 "figures": figures})

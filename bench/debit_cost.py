@@ -44,38 +44,18 @@ import sys
 from pathlib import Path
 
 import psycopg
-from common import bench_server, fund_users, new_database, write_results
+from common import (
+    FLOOR,
+    JOURNAL_USAGE,
+    Charges,
+    bench_server,
+    budget_users,
+    fund_users,
+    new_database,
+    write_results,
+)
 
 USERS = 1000
-
-# The floor's statement, as bench/debit.py's floor script writes it.
-FLOOR = """
-    with u as (
-        update litellm.user_credits as uc
-        set credits_remaining = uc.credits_remaining - {cost},
-            total_spent = uc.total_spent + {cost}, month_spent = uc.month_spent + {cost},
-            last_seq = uc.last_seq + 1, updated_at = now()
-        where uc.user_id = {user} and uc.credits_remaining - uc.credits_held >= {cost}
-        returning uc.user_id, uc.last_seq, uc.credits_remaining
-    ), t as (
-        insert into litellm.credit_transactions (
-            user_id, seq, transaction_type, amount, balance_after, provider, model,
-            power_level, prompt_tokens, completion_tokens, idempotency_key, metadata
-        )
-        select u.user_id, u.last_seq, 'usage', -{cost}, u.credits_remaining, 'openai', 'gpt-4',
-            'balanced', 10, 20, {key}, '{{}}' from u
-        returning id, user_id
-    ), l as (
-        update litellm.credit_lots as cl set remaining = cl.remaining - {cost}
-        where cl.lot_id = (select f.lot_id from litellm.credit_lots as f where f.user_id = {user}
-                           and not f.depleted order by f.priority, f.expires_at, f.lot_id limit 1)
-        returning cl.lot_id
-    ), a as (
-        insert into litellm.credit_allocations (transaction_id, lot_id, user_id, amount)
-        select t.id, l.lot_id, t.user_id, {cost} from t, l
-        returning 1
-    )
-"""
 
 SETUP = """
 create schema debit_cost;
@@ -150,24 +130,6 @@ VARIANTS = ("floor", "wrapper", "function")
 MORE_VARIANTS = ("record_llm_call", "add_user_credits", "budgets", "slot_account")
 
 
-def setup_budgets(conn: psycopg.Connection) -> None:
-    """Users budget-1..N, each in a team and an organisation of their own, both with a budget."""
-    big = 10**12
-    fund_users(conn, USERS, prefix="budget")
-    for u in range(1, USERS + 1):
-        conn.execute("select litellm.create_organization(%s)", (f"budget-org-{u}",))
-        conn.execute("select litellm.create_team(%s, %s)", (f"budget-team-{u}", f"budget-org-{u}"))
-        conn.execute("select litellm.set_budget('organization', %s, organization_id => %s)",
-                     (big, f"budget-org-{u}"))
-        conn.execute("select litellm.set_budget('team', %s, team_id => %s)",
-                     (big, f"budget-team-{u}"))
-        conn.execute("select litellm.add_team_member(%s, %s)", (f"budget-{u}", f"budget-team-{u}"))
-        # Steady state: this period's counter rows and today's attribution row exist.
-        conn.execute("select litellm._apply_budgets(%s, null, 'gpt-4', 0.000001, 'charge')",
-                     (f"budget-{u}",))
-    conn.execute("vacuum analyze")
-
-
 def setup_slot_accounts(conn: psycopg.Connection) -> None:
     """Users slots-1..N, each split into 16 slots."""
     fund_users(conn, USERS, prefix="slots")
@@ -199,26 +161,35 @@ def main() -> int:
     with bench_server(durable=False) as server:
         db = new_database(server, synchronous_commit="off", users=USERS)
         with psycopg.connect(db.dsn, autocommit=True) as conn:
-            wrapped = FLOOR.format(cost="wrapper.cost", user="wrapper.user_id",
+            wrapped = FLOOR.format(schema="litellm", cost="wrapper.cost", user="wrapper.user_id",
                                    key="wrapper.request_id")
-            looped = FLOOR.format(cost="0.000001", user="v_user", key="v_key")
+            looped = FLOOR.format(schema="litellm", cost="0.000001", user="v_user", key="v_key")
             conn.execute(SETUP.replace("@USERS@", str(USERS))
                          .replace("@WRAPPER_STATEMENT@", wrapped)
                          .replace("@FLOOR_STATEMENT@", looped))
             if "budgets" in variants:
-                setup_budgets(conn)
+                # Users budget-1..N, each in a team and an organisation of their own.
+                budget_users(conn, "budget", USERS, "own")
+                conn.execute("vacuum analyze")
             if "slot_account" in variants:
                 setup_slot_accounts(conn)
             pid = conn.execute("select pg_backend_pid()").fetchone()[0]
             conn.execute("call debit_cost.run('function', 200)")  # warm the caches
             if "budgets" in variants:
                 conn.execute("call debit_cost.run('budgets', 200)")
+            charges = Charges(db.dsn, {
+                "journal": JOURNAL_USAGE,
+                "purchases": "select count(*) from litellm.credit_transactions"
+                             " where transaction_type = 'purchase'"})
             runs: dict[str, list[float]] = {v: [] for v in variants}
             for _ in range(args.rounds):
                 for variant in variants:
                     before = backend_cpu_seconds(pid)
                     conn.execute("call debit_cost.run(%s, %s)", (variant, args.debits))
                     runs[variant].append((backend_cpu_seconds(pid) - before) * 1e6 / args.debits)
+                    charges.count(args.debits, "purchases" if variant == "add_user_credits"
+                                  else "journal")
+            charges.check()
             bad = conn.execute("select count(*) from litellm.verify_ledger()").fetchone()
 
     us = {v: statistics.median(values) for v, values in runs.items()}

@@ -31,6 +31,7 @@ from pathlib import Path
 
 import psycopg
 from common import (
+    Charges,
     bench_server,
     median_tps,
     new_database,
@@ -118,13 +119,15 @@ def main() -> int:
                 pass
         print(f"model_prices: {imported} imported prices plus the shipped rows")
         scripts = write_scripts(Path(tmp), {k: t.format(users=USERS) for k, t in SCRIPTS.items()})
+        charges = Charges(db.dsn)
+        reads = {"cost": (), "cost_floor": ()}  # calculate_cost and its floor charge nothing
 
         figures: dict[str, object] = {"imported_prices": imported}
         print(f"{'clients':>7} {'cost':>9} {'floor':>9} {'cost/floor':>10} "
               f"{'priced':>8} {'fixed':>8} {'priced/fixed':>12}   (tps, median of {args.rounds})")
         for clients in args.clients:
             med = median_tps(server, db.dsn, scripts, clients=clients, rounds=args.rounds,
-                             seconds=args.seconds)
+                             seconds=args.seconds, charges=charges, journals=reads)
             figures[f"clients_{clients}"] = {
                 **med,
                 "cost_vs_floor": med["cost"] / med["cost_floor"],
@@ -135,6 +138,7 @@ def main() -> int:
                   f"{med['debit_fixed']:>8.0f} {med['debit_priced'] / med['debit_fixed']:>11.2f}x",
                   flush=True)
 
+        charges.check()
         with psycopg.connect(db.dsn, autocommit=True) as conn:
             fill_log(conn, args.log_rows)
             with_brin = timed(conn, HEALTH, 5)

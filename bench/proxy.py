@@ -40,7 +40,7 @@ from pathlib import Path
 import httpx
 import psutil
 import psycopg
-from common import bench_server, new_database, write_results
+from common import CHARGED_LOG_ROWS, Charges, bench_server, new_database, write_results
 
 KEYS = {f"sk-bench-{n}": f"bench-{n}" for n in range(1, 17)}
 
@@ -194,7 +194,7 @@ async def compare(proxies: dict[str, Running], requests: int, size: int, concurr
                   db_cpu: Callable[[], tuple[float, float]]) -> dict[str, dict[str, float]]:
     """Requests per second, CPU milliseconds a request in the proxy, the database and this
     client, and milliseconds a request the proxy's and the database's processes waited for a
-    core, of each proxy, alternating batches of ``size``."""
+    core, of each proxy, alternating batches of ``size``; and the requests each proxy served."""
     seconds = dict.fromkeys(proxies, 0.0)
     used = {name: dict.fromkeys(PARTS, 0.0) for name in proxies}
     done = dict.fromkeys(proxies, 0)
@@ -216,6 +216,7 @@ async def compare(proxies: dict[str, Running], requests: int, size: int, concurr
                     used[name][part] += a - b
                 done[name] += size
     return {name: {"rps": done[name] / seconds[name],
+                   "requests": done[name] + 2 * concurrency,  # warm-up included
                    **{part: total / done[name] * 1000 for part, total in used[name].items()}}
             for name in proxies}
 
@@ -235,6 +236,8 @@ def main() -> None:
         with psycopg.connect(db.dsn, autocommit=True) as conn:
             for user in KEYS.values():
                 conn.execute("select litellm.add_user_credits(%s, 1000000)", (user,))
+        # One charged usage-log row per answer of the proxy with the logger, none without it.
+        charges = Charges(db.dsn, {"log": CHARGED_LOG_ROWS})
         with proxy(db.dsn, logger=False, noop=args.noop_baseline) as without, \
                 proxy(db.dsn, logger=True) as with_:
             proxies = {"without": without, "with": with_}
@@ -243,6 +246,7 @@ def main() -> None:
                 measured = asyncio.run(compare(proxies, args.requests, args.batch, clients,
                                                server_cpu(server.datadir)))
                 off, on = measured["without"], measured["with"]
+                charges.count(int(on["requests"]))
                 added_ms = (1 / on["rps"] - 1 / off["rps"]) * 1000 * clients
                 figures[mode] = {"without_rps": round(off["rps"], 1),
                                  "with_rps": round(on["rps"], 1),
@@ -266,6 +270,7 @@ def main() -> None:
                 " null), (select count(*) from litellm.credit_holds where status = 'active')"
             ).fetchone() or (0, 0)
         print(f"charged calls: {charged}, open holds: {open_holds}")
+        charges.check()
         path = write_results("proxy", {"requests": args.requests, "batch": args.batch,
                                        "concurrency": args.concurrency, "figures": figures,
                                        "charged": charged, "open_holds": open_holds})

@@ -28,13 +28,14 @@ from typing import Any
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 
 import psycopg
-from common import bench_server, new_database, write_results
+from common import CHARGED_LOG_ROWS, Charges, bench_server, new_database, write_results
 from proxy import server_cpu
 
 from litellm_db.litellm_logger import LiteLLMDBLogger
 from litellm_db.testing import pg_ctl_start, stop_cluster
 
 USERS = [f"bench-{n}" for n in range(1, 17)]
+WARM_UP = 50
 DATA = {"model": "openai/gpt-4o-mini", "messages": [{"role": "user", "content": "Say hello"}],
         "max_tokens": 50}
 RESPONSE = SimpleNamespace(
@@ -53,7 +54,7 @@ async def run(dsn: str, requests: int, rounds: int, db_cpu: Any, *,
         data = await logger.proxy_pre_call(key, dict(DATA))
         await logger.proxy_success(data, RESPONSE)
 
-    for n in range(50):  # warm up: the pool, plans, LiteLLM's tokenizer
+    for n in range(WARM_UP):  # the pool, plans, LiteLLM's tokenizer
         await one(n)
     if reset_statistics:
         with psycopg.connect(dsn, autocommit=True) as conn:
@@ -92,8 +93,12 @@ def main() -> None:
                 conn.execute("select litellm.add_user_credits(%s, 1000000)", (user,))
             if args.statements:
                 conn.execute("create extension if not exists pg_stat_statements")
+        # Each request: a hold, then its settlement with a charged usage-log row.
+        charges = Charges(db.dsn, {"log": CHARGED_LOG_ROWS})
         figures = asyncio.run(run(db.dsn, args.requests, args.rounds, server_cpu(server.datadir),
                                   reset_statistics=args.statements))
+        charges.count(WARM_UP + args.requests * args.rounds)
+        charges.check()
         wall, cpu, server_ms = (statistics.median(f[i] for f in figures) for i in range(3))
         print(f"a proxy request's two statements: wall {wall:.3f} ms, hooks' CPU {cpu:.3f} ms,"
               f" server CPU {server_ms:.3f} ms (medians of {args.rounds} rounds of"

@@ -44,6 +44,8 @@ from typing import Any
 
 import psycopg
 from common import (
+    JOURNAL_USAGE,
+    Charges,
     PgServer,
     bench_server,
     fund_users,
@@ -319,15 +321,20 @@ def bench_record(server: PgServer, dsn: str, conn: psycopg.Connection, args: arg
     fund_users(conn, users)
     scripts = write_scripts(root, {k: t.format(users=users) for k, t in PGBENCH.items()},
                             prefix="usage_")
+    # Each call of either script is one charge and one usage-log row.
+    charges = Charges(dsn, {"journal": JOURNAL_USAGE,
+                            "log": "select count(*) from litellm.llm_usage_log"})
     figures: dict[str, Any] = {}
     print(f"  {'clients':>7} {'record':>10} {'seed 3':>10} {'ratio':>7}   (calls per second,"
           f" median of {args.pgbench_rounds})")
     for clients in args.clients:
         med = median_tps(server, dsn, scripts, clients=clients, rounds=args.pgbench_rounds,
-                         seconds=args.seconds)
+                         seconds=args.seconds, charges=charges,
+                         journals=dict.fromkeys(scripts, ("journal", "log")))
         figures[str(clients)] = {**med, "ratio": med["record"] / med["seed"]}
         print(f"  {clients:>7} {med['record']:>10.0f} {med['seed']:>10.0f}"
               f" {med['record'] / med['seed']:>6.2f}x", flush=True)
+    charges.check()
     checks = conn.execute(
         "select (select count(*) from litellm.llm_usage_log where user_id like 'bench-%%'),"
         " (select count(*) from litellm.credit_transactions where transaction_type = 'usage'),"

@@ -215,5 +215,8 @@ grant execute on function litellm.current_end_user_id() to litellm_end_user;
 grant execute on function litellm.issue_end_user_token(text, interval) to litellm_app;
 
 -- maintenance: the analyst and the exporter read the jobs' outcomes;
--- run_maintenance() is the owner's (it runs as its caller).
+-- run_maintenance() is the owner's (it runs as its caller). busy_accounts()
+-- names accounts whose charges wait on each other (`litellm-db status`): the
+-- analyst's, who sees every account in account_overview already.
 grant select on litellm.maintenance_jobs to litellm_analyst;
+grant execute on function litellm.busy_accounts(numeric, integer) to litellm_analyst;

@@ -465,6 +465,7 @@ SCENARIO: list[Step] = [
      _check(lambda r: sum(d.purchased for d in r) > 0)),
     ("credit_totals", _args(), _check(lambda r: sum(t.accounts for t in r) >= 1)),
     ("run_maintenance", _args("expire_credits"), _check(lambda r: r.status == "ok")),
+    ("busy_accounts", _args(0, 1), _check(lambda r: r == [])),
     ("record_provider_health", _args("every-prov", "healthy", 100, 99),
      _check(lambda r: r.status == "healthy")),
     ("refresh_provider_health", _args(dry_run=True),

@@ -195,6 +195,11 @@ ARGUMENTS: dict[str, dict[str, tuple[Any, st.SearchStrategy[Any]]]] = {
     },
     "credit_totals": {},
     "run_maintenance": {"job": ("expire_credits", NAME)},
+    "busy_accounts": {
+        "seconds": (Decimal(0), st.sampled_from([None, Decimal(-1), Decimal(61), Decimal("NaN"),
+                                                 Decimal("Infinity")])),
+        "samples": (1, st.sampled_from([None, 0, -1, 601, 2**31 - 1])),
+    },
     "issue_end_user_token": {
         "user_id": (KNOWN_USER, USER), "valid_for": (timedelta(minutes=15), INTERVAL),
     },

@@ -1373,6 +1373,19 @@ class MaintenanceRun:
     duration_ms: Decimal
 
 
+@dataclass(frozen=True, slots=True)
+class BusyAccount:
+    """An account whose charges waited on each other (``busy_accounts``): in how many of the
+    samples, the most waiting at once, and the slot count that would let them run at once."""
+
+    user_id: str
+    slot_count: int
+    samples_waiting: int
+    samples_taken: int
+    most_waiting: int
+    suggested_slots: int
+
+
 def usage_between(
     from_date: date, to_date: date, group_by: str | Default | None = DEFAULT,
     user_id: str | Default | None = DEFAULT, team_id: str | Default | None = DEFAULT,
@@ -1401,6 +1414,15 @@ def credit_totals() -> Call[list[TierTotals]]:
 def run_maintenance(job: str) -> Call[MaintenanceRun]:
     """Run one maintenance job and record its outcome (call it in autocommit, as the owner)."""
     return Call.one("run_maintenance", MaintenanceRun, job=job)
+
+
+def busy_accounts(
+    seconds: Amount | Default | None = DEFAULT, samples: int | Default | None = DEFAULT,
+) -> Call[list[BusyAccount]]:
+    """Accounts whose charges wait on each other, from the server's lock table sampled
+    ``samples`` times over ``seconds``; busiest first (the analyst's, or the owner's)."""
+    return Call.many("busy_accounts", BusyAccount, seconds=_amount_or_none(seconds),
+                     samples=samples)
 
 
 def issue_end_user_token(

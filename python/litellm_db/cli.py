@@ -4,7 +4,7 @@ Commands::
 
     litellm-db init    [--dsn DSN | --data-dir DIR] [ROLES] [--test-data] [--reset [--yes]] [--json]
     litellm-db migrate [--dsn DSN | --data-dir DIR] [ROLES] [--json]
-    litellm-db status  [--dsn DSN | --data-dir DIR] [--no-verify] [--json]
+    litellm-db status  [--dsn DSN | --data-dir DIR] [--no-verify] [--busy-seconds S] [--json]
     litellm-db docs    [--dsn DSN | --data-dir DIR]
     litellm-db server start [--data-dir DIR] [--json]
     litellm-db server stop  [--data-dir DIR]
@@ -228,13 +228,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     status = sub.add_parser(
         "status", help="show the installed version, row counts and the ledger check",
-        description="Show the installed version, whether the API is current, row counts, and"
-                    " whether the ledger verifies (verify_ledger). Exit code 3 when the package"
-                    " is not installed or not current, 4 when the ledger check fails.",
+        description="Show the installed version, whether the API is current, row counts,"
+                    " whether the ledger verifies (verify_ledger), and the accounts whose charges"
+                    " wait on each other, with the slot count that would let them run at once"
+                    " (busy_accounts). Exit code 3 when the package is not installed or not"
+                    " current, 4 when the ledger check fails.",
     )
     _add_target_args(status)
     status.add_argument("--no-verify", action="store_true",
                         help="skip the ledger check (it reads the whole journal)")
+    status.add_argument("--busy-seconds", type=_busy_seconds, metavar="S",
+                        help="watch the server's row locks for S seconds for accounts whose"
+                             " charges wait on each other (default: busy_accounts' own"
+                             " window; 0 skips)")
     _add_json(status)
 
     docs = sub.add_parser(
@@ -264,6 +270,16 @@ def _positive_decimal(text: str) -> Decimal:
         raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
     if not value.is_finite() or value <= 0:
         raise argparse.ArgumentTypeError(f"must be a positive number: {text!r}")
+    return value
+
+
+def _busy_seconds(text: str) -> Decimal:
+    try:
+        value = Decimal(text)
+    except ArithmeticError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not value.is_finite() or not 0 <= value <= 60:
+        raise argparse.ArgumentTypeError(f"must be from 0 to 60 seconds: {text!r}")
     return value
 
 
@@ -627,6 +643,10 @@ def _cmd_status(args: argparse.Namespace, env: Mapping[str, str], io: _IO) -> in
             if state and not args.no_verify and _has_function(conn, "verify_ledger"):
                 problems = Client(conn).verify_ledger()
             jobs, job_lines = ops_cli.status_lines(conn) if state else ([], [])
+            busy: list[Any] | None = None
+            if state and args.busy_seconds != 0 and _may_call(conn, _BUSY_ACCOUNTS):
+                busy = Client(conn).busy_accounts(
+                    DEFAULT if args.busy_seconds is None else args.busy_seconds)
             warning = installer.public_schema_warning(conn)
         except psycopg.Error as exc:
             raise translate(exc) from exc
@@ -650,6 +670,9 @@ def _cmd_status(args: argparse.Namespace, env: Mapping[str, str], io: _IO) -> in
             "ok": not problems, "problems": [_as_dict(p) for p in problems],
         },
         "maintenance": jobs,
+        "busy_accounts": None if busy is None else {
+            "seconds": args.busy_seconds, "accounts": [_as_dict(b) for b in busy],
+        },
         "warnings": [warning] if warning else [],
     }
     if args.json:
@@ -678,11 +701,47 @@ def _cmd_status(args: argparse.Namespace, env: Mapping[str, str], io: _IO) -> in
                           f"Ledger: {len(problems)} problem(s); run `{PROG} verify`.\n")
             if job_lines:
                 out.write("Maintenance:\n" + "".join(line + "\n" for line in job_lines))
+            if busy is not None:
+                out.write(_busy_lines(busy, args.busy_seconds))
         if warning:
             out.write(f"warning: {warning}\n")
     if not current:
         return EXIT_NOT_CURRENT
     return EXIT_OK if not problems else EXIT_CHECK_FAILED
+
+
+_BUSY_ACCOUNTS = "busy_accounts(numeric, integer)"
+
+
+def _may_call(conn: psycopg.Connection, signature: str) -> bool:
+    """Whether ``litellm.<signature>`` exists and this role may execute it."""
+    row = conn.execute(
+        "select case when pg_catalog.to_regprocedure(%(f)s) is not null"
+        " then pg_catalog.has_function_privilege(%(f)s, 'execute') else false end",
+        {"f": f"{installer.SCHEMA}.{signature}"},
+    ).fetchone()
+    return bool(row and row[0])
+
+
+def _busy_lines(busy: Sequence[Any], seconds: Decimal | None) -> str:
+    """``status``'s lines on the accounts whose charges waited on each other."""
+    watched = ("the server's row locks sampled over "
+               + ("busy_accounts' default window" if seconds is None else f"{seconds} s"))
+    if not busy:
+        return f"Busy accounts: no charges waited on each other ({watched}).\n"
+    lines = [f"Busy accounts: charges waited on each other ({watched}):"]
+    for b in busy:
+        lines.append(
+            f"  {b.user_id}: waiting in {b.samples_waiting} of {b.samples_taken} samples,"
+            f" up to {b.most_waiting} at once ({b.slot_count} slot"
+            f"{'' if b.slot_count == 1 else 's'}); consider"
+            f" `select litellm.set_account_slots({_sql_literal(b.user_id)},"
+            f" {b.suggested_slots})`")
+    return "\n".join(lines) + "\n"
+
+
+def _sql_literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
 
 
 def _cmd_docs(args: argparse.Namespace, env: Mapping[str, str], io: _IO) -> int:

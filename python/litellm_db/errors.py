@@ -294,6 +294,13 @@ class UnknownBudgetError(NotFoundError):
     codes = ("LD072",)
 
 
+class InvalidSamplingWindowError(InvalidInputError):
+    """``busy_accounts`` got samples outside 1 to 600 or seconds outside 0 to 60 (LD057)."""
+
+    sqlstate = "LD057"
+    codes = ("LD057",)
+
+
 class PowerLevelInUseError(InvalidInputError):
     """Deleting, renaming or truncating a power level that journal entries name (LD058)."""
 

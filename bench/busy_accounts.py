@@ -1,0 +1,184 @@
+"""Busy accounts and shared budgets: every figure of the busy-account table, in one run.
+
+    .venv/bin/python bench/busy_accounts.py [--seconds 5] [--rounds 2] [--clients 1 4 16]
+        [--busy-clients 16] [--split-budget SQL]
+
+Starts a throwaway cluster with durable commits (fsync, full_page_writes and
+synchronous_commit on, as in production; or LITELLM_DB_BENCH_DSN), installs the package and
+runs pgbench scripts, each figure a ratio against a baseline measured in the same run, the
+scripts of one client count alternating (median of --rounds runs of --seconds each):
+
+* one account charged by --busy-clients clients / the same load spread over 1000 accounts:
+  ``debit_user_credits`` (hot / distinct); ``debit_user_credits_early_release`` (its hot /
+  its distinct); and a slot account (``set_account_slots(user, 16)``) charged through
+  ``debit_user_credits`` / the plain debit's distinct rate. Until the debit charges slot
+  accounts by slot, the slot account's charges all take slot 0 and its figure is the plain
+  hot figure: the output says which it measured;
+* one team budget shared by --busy-clients clients (1000 users in one team of one
+  organisation) / 1000 users each in a team and an organisation of their own; with
+  --split-budget, the same for a second shared team after running SQL on it (a hook for
+  split budget counters: ``{team_id}`` and ``{organization_id}`` are replaced by the team's
+  and organisation's ids as SQL literals);
+* a debit with a team and an organisation budget (users of their own team and organisation)
+  / a plain debit, at each --clients;
+* ``debit_user_credits`` / its floor (the same four writes in one statement, bench/common.py's
+  FLOOR) on plain copies of the tables (same columns, checks, indexes and fillfactor; no
+  foreign keys, triggers or row-level security), at each --clients.
+
+Every call counted must have written one journal entry (bench/common.py's Charges): a refused
+debit would inflate a rate, so a mismatch fails the run. Prints the table; writes
+bench/results/busy_accounts.json. See docs/benchmarks.md, "Busy accounts and shared budgets".
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import psycopg
+from common import (
+    DEBIT,
+    EARLY_RELEASE,
+    JOURNAL_USAGE,
+    Charges,
+    bench_server,
+    budget_users,
+    call_script,
+    distinct_user,
+    floor_script,
+    median_tps,
+    new_database,
+    pgbench_arguments,
+    plain_copies,
+    write_results,
+    write_scripts,
+)
+from psycopg import sql
+
+USERS = 1000
+SLOTS = 16
+HOT = "'bench-1'"
+SLOT_USER = "busy-slots"
+SPLIT = {"team": "split-team", "organization": "split-org"}
+
+# Scripts run at every client count, and those run only at --busy-clients.
+EVERY = {
+    "function": call_script(DEBIT, distinct_user(), USERS),
+    "floor": floor_script("plain", USERS),
+    "team_and_org": call_script(DEBIT, distinct_user("bo"), USERS),
+}
+BUSY = {
+    "hot": call_script(DEBIT, HOT, USERS),
+    "early_release": call_script(EARLY_RELEASE, distinct_user(), USERS),
+    "early_release_hot": call_script(EARLY_RELEASE, HOT, USERS),
+    "slots_hot": call_script(DEBIT, f"'{SLOT_USER}'", USERS),
+    "one_team": call_script(DEBIT, distinct_user("bt"), USERS),
+}
+SPLIT_SCRIPT = {"split_team": call_script(DEBIT, distinct_user("bs"), USERS)}
+
+# (row, numerator, denominator, aim, where it is measured: "busy" or "every")
+ROWS = [
+    ("one account / distinct: debit_user_credits", "hot", "function", 0.8, "busy"),
+    ("one account / distinct: early release", "early_release_hot", "early_release", 0.8,
+     "busy"),
+    (f"one slot account ({SLOTS} slots) / distinct", "slots_hot", "function", 0.8, "busy"),
+    ("one team budget / distinct teams", "one_team", "team_and_org", 0.8, "busy"),
+    ("split team budget / distinct teams", "split_team", "team_and_org", 0.8, "busy"),
+    ("team + organisation budget / plain debit", "team_and_org", "function", 0.8, "every"),
+    ("debit_user_credits / floor on plain tables", "function", "floor", 0.9, "every"),
+]
+
+
+def setup(conn: psycopg.Connection, split_budget: str | None) -> None:
+    """Accounts bench-N (new_database), their plain copies, budget users, the slot account."""
+    plain_copies(conn, "plain")
+    budget_users(conn, "bo", USERS, "own")
+    budget_users(conn, "bt", USERS, "one_team")
+    conn.execute("select litellm.add_user_credits(%s, 1000000, 'purchase')", (SLOT_USER,))
+    conn.execute("select litellm.set_account_slots(%s, %s)", (SLOT_USER, SLOTS))
+    if split_budget is not None:
+        budget_users(conn, "bs", USERS, "one_team", organization=SPLIT["organization"],
+                     team=SPLIT["team"])
+        conn.execute(sql.SQL(split_budget.format(  # type: ignore[arg-type]
+            team_id=sql.quote(SPLIT["team"]), organization_id=sql.quote(SPLIT["organization"]))))
+    conn.execute("vacuum analyze")
+
+
+def ratio_rows(figures: dict[str, dict[str, float]], busy: int) -> list[dict[str, Any]]:
+    rows = []
+    for label, top, bottom, aim, where in ROWS:
+        for clients, med in figures.items():
+            if (where == "busy" and int(clients) != busy) or top not in med or bottom not in med:
+                continue
+            rows.append({"measure": label, "clients": int(clients), "ratio": med[top] / med[bottom],
+                         "tps": med[top], "baseline_tps": med[bottom], "aim": aim})
+    return rows
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    pgbench_arguments(ap, seconds=5, clients=[1, 4, 16])
+    ap.add_argument("--busy-clients", type=int, default=16,
+                    help="clients of the one-account and one-budget figures (default: 16)")
+    ap.add_argument("--split-budget", metavar="SQL",
+                    help="run SQL on a second shared team budget ({team_id}, {organization_id})"
+                         " and measure it as split_team")
+    args = ap.parse_args()
+    counts = sorted(set(args.clients) | {args.busy_clients})
+
+    with bench_server(durable=True) as server, \
+            tempfile.TemporaryDirectory(prefix="litellm-db-bench-") as tmp:
+        db = new_database(server, synchronous_commit="on", users=USERS)
+        with psycopg.connect(db.dsn, autocommit=True) as conn:
+            setup(conn, args.split_budget)
+        busy = {**BUSY, **(SPLIT_SCRIPT if args.split_budget else {})}
+        scripts = write_scripts(Path(tmp), {**EVERY, **busy})
+        charges = Charges(db.dsn, {
+            "journal": JOURNAL_USAGE,
+            "plain": "select count(*) from plain.credit_transactions"
+                     " where transaction_type = 'usage'"})
+
+        figures: dict[str, dict[str, float]] = {}
+        for clients in counts:
+            run = {k: p for k, p in scripts.items()
+                   if k in EVERY or clients == args.busy_clients}
+            figures[str(clients)] = median_tps(
+                server, db.dsn, run, clients=clients, rounds=args.rounds, seconds=args.seconds,
+                charges=charges, journals={"floor": ["plain"]})
+            print(f"{clients:>3} clients: " + ", ".join(
+                f"{k} {v:.0f}" for k, v in figures[str(clients)].items()) + " tps", flush=True)
+        charges.check()
+
+        with psycopg.connect(db.dsn) as conn:
+            slots_used, problems, negative = conn.execute(
+                "select (select count(distinct slot) from litellm.credit_transactions"
+                "         where user_id = %s and transaction_type = 'usage'),"
+                " (select count(*) from litellm.verify_ledger()),"
+                " (select count(*) from litellm.user_credits where credits_remaining < 0)",
+                (SLOT_USER,)).fetchone() or (None, None, None)
+
+    rows = ratio_rows(figures, args.busy_clients)
+    print(f"\n{'measure':<46} {'clients':>7} {'ratio':>7}  {'tps / baseline tps':<20} aim"
+          f"   (median of {args.rounds} runs of {args.seconds} s, durable commits)")
+    for r in rows:
+        print(f"{r['measure']:<46} {r['clients']:>7} {r['ratio']:>6.2f}x "
+              f" {r['tps']:>8.0f} / {r['baseline_tps']:<9.0f} >= {r['aim']}")
+    slot_note = (f"the slot account's charges used {slots_used} of its {SLOTS} slots"
+                 + (" (the debit does not charge by slot yet: its figure is the one-row account's)"
+                    if slots_used == 1 else ""))
+    print(f"\n{slot_note}; verify_ledger() problems: {problems};"
+          f" accounts below zero: {negative}")
+    path = write_results("busy_accounts", {
+        "seconds": args.seconds, "rounds": args.rounds, "clients": counts,
+        "busy_clients": args.busy_clients, "slots": SLOTS, "split_budget": args.split_budget,
+        "slots_used": slots_used, "figures": figures, "ratios": rows,
+        "verify_ledger_problems": problems, "accounts_below_zero": negative})
+    print(f"results: {path}")
+    return 0 if not problems and not negative else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
