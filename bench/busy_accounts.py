@@ -1,7 +1,7 @@
 """Busy accounts and shared budgets: every figure of the busy-account table, in one run.
 
     .venv/bin/python bench/busy_accounts.py [--seconds 5] [--rounds 2] [--clients 1 4 16]
-        [--busy-clients 16] [--split-budget SQL]
+        [--busy-clients 16] [--shares 16]
 
 Starts a throwaway cluster with durable commits (fsync, full_page_writes and
 synchronous_commit on, as in production; or LITELLM_DB_BENCH_DSN), installs the package and
@@ -11,14 +11,12 @@ scripts of one client count alternating (median of --rounds runs of --seconds ea
 * one account charged by --busy-clients clients / the same load spread over 1000 accounts:
   ``debit_user_credits`` (hot / distinct); ``debit_user_credits_early_release`` (its hot /
   its distinct); and a slot account (``set_account_slots(user, 16)``) charged through
-  ``debit_user_credits`` / the plain debit's distinct rate. Until the debit charges slot
-  accounts by slot, the slot account's charges all take slot 0 and its figure is the plain
-  hot figure: the output says which it measured;
+  ``debit_user_credits`` / the plain debit's distinct rate (the output says how many slots
+  the charges used);
 * one team budget shared by --busy-clients clients (1000 users in one team of one
-  organisation) / 1000 users each in a team and an organisation of their own; with
-  --split-budget, the same for a second shared team after running SQL on it (a hook for
-  split budget counters: ``{team_id}`` and ``{organization_id}`` are replaced by the team's
-  and organisation's ids as SQL literals);
+  organisation) / 1000 users each in a team and an organisation of their own; and the same
+  for a second shared team whose team and organisation budgets are split into --shares
+  counter rows each (``set_budget_shares``);
 * a debit with a team and an organisation budget (users of their own team and organisation)
   / a plain debit, at each --clients;
 * ``debit_user_credits`` / its floor (the same four writes in one statement, bench/common.py's
@@ -56,7 +54,6 @@ from common import (
     write_results,
     write_scripts,
 )
-from psycopg import sql
 
 USERS = 1000
 SLOTS = 16
@@ -76,8 +73,8 @@ BUSY = {
     "early_release_hot": call_script(EARLY_RELEASE, HOT, USERS),
     "slots_hot": call_script(DEBIT, f"'{SLOT_USER}'", USERS),
     "one_team": call_script(DEBIT, distinct_user("bt"), USERS),
+    "split_team": call_script(DEBIT, distinct_user("bs"), USERS),
 }
-SPLIT_SCRIPT = {"split_team": call_script(DEBIT, distinct_user("bs"), USERS)}
 
 # (row, numerator, denominator, aim, where it is measured: "busy" or "every")
 ROWS = [
@@ -92,18 +89,18 @@ ROWS = [
 ]
 
 
-def setup(conn: psycopg.Connection, split_budget: str | None) -> None:
+def setup(conn: psycopg.Connection, shares: int) -> None:
     """Accounts bench-N (new_database), their plain copies, budget users, the slot account."""
     plain_copies(conn, "plain")
     budget_users(conn, "bo", USERS, "own")
     budget_users(conn, "bt", USERS, "one_team")
     conn.execute("select litellm.add_user_credits(%s, 1000000, 'purchase')", (SLOT_USER,))
     conn.execute("select litellm.set_account_slots(%s, %s)", (SLOT_USER, SLOTS))
-    if split_budget is not None:
-        budget_users(conn, "bs", USERS, "one_team", organization=SPLIT["organization"],
-                     team=SPLIT["team"])
-        conn.execute(sql.SQL(split_budget.format(  # type: ignore[arg-type]
-            team_id=sql.quote(SPLIT["team"]), organization_id=sql.quote(SPLIT["organization"]))))
+    budget_users(conn, "bs", USERS, "one_team", organization=SPLIT["organization"],
+                 team=SPLIT["team"])
+    conn.execute("select litellm.set_budget_shares(b.budget_id, %s) from litellm.budgets as b"
+                 " where b.team_id = %s or b.organization_id = %s",
+                 (shares, SPLIT["team"], SPLIT["organization"]))
     conn.execute("vacuum analyze")
 
 
@@ -123,9 +120,8 @@ def main() -> int:
     pgbench_arguments(ap, seconds=5, clients=[1, 4, 16])
     ap.add_argument("--busy-clients", type=int, default=16,
                     help="clients of the one-account and one-budget figures (default: 16)")
-    ap.add_argument("--split-budget", metavar="SQL",
-                    help="run SQL on a second shared team budget ({team_id}, {organization_id})"
-                         " and measure it as split_team")
+    ap.add_argument("--shares", type=int, default=16,
+                    help="counter rows of each split budget (default: %(default)s)")
     args = ap.parse_args()
     counts = sorted(set(args.clients) | {args.busy_clients})
 
@@ -133,9 +129,8 @@ def main() -> int:
             tempfile.TemporaryDirectory(prefix="litellm-db-bench-") as tmp:
         db = new_database(server, synchronous_commit="on", users=USERS)
         with psycopg.connect(db.dsn, autocommit=True) as conn:
-            setup(conn, args.split_budget)
-        busy = {**BUSY, **(SPLIT_SCRIPT if args.split_budget else {})}
-        scripts = write_scripts(Path(tmp), {**EVERY, **busy})
+            setup(conn, args.shares)
+        scripts = write_scripts(Path(tmp), {**EVERY, **BUSY})
         charges = Charges(db.dsn, {
             "journal": JOURNAL_USAGE,
             "plain": "select count(*) from plain.credit_transactions"
@@ -166,14 +161,12 @@ def main() -> int:
     for r in rows:
         print(f"{r['measure']:<46} {r['clients']:>7} {r['ratio']:>6.2f}x "
               f" {r['tps']:>8.0f} / {r['baseline_tps']:<9.0f} >= {r['aim']}")
-    slot_note = (f"the slot account's charges used {slots_used} of its {SLOTS} slots"
-                 + (" (the debit does not charge by slot yet: its figure is the one-row account's)"
-                    if slots_used == 1 else ""))
+    slot_note = f"the slot account's charges used {slots_used} of its {SLOTS} slots"
     print(f"\n{slot_note}; verify_ledger() problems: {problems};"
           f" accounts below zero: {negative}")
     path = write_results("busy_accounts", {
         "seconds": args.seconds, "rounds": args.rounds, "clients": counts,
-        "busy_clients": args.busy_clients, "slots": SLOTS, "split_budget": args.split_budget,
+        "busy_clients": args.busy_clients, "slots": SLOTS, "shares": args.shares,
         "slots_used": slots_used, "figures": figures, "ratios": rows,
         "verify_ledger_problems": problems, "accounts_below_zero": negative})
     print(f"results: {path}")
