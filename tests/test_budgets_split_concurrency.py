@@ -17,6 +17,11 @@ that leave no room (spent + held + amount > limit for the budget as a whole: a
 split budget that refused because one row was full while another had room
 fails here); the quotas of each split budget add up to zero and no row counts
 more than its part; verify_ledger() finds nothing; no call failed (zero 40P01).
+
+Run twice: as above, and with four of the users made slot accounts of four
+slots (``set_account_slots``) that every worker charges besides its own users,
+so that slot picks, consolidations and settlements beyond a hold meet the split
+counters in one lock order (slots, then counters).
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ TEAM_LIMIT = Decimal(20)
 ORG_LIMIT = Decimal(30)
 T1_USERS = [f"st-a{i:02d}" for i in range(24)]
 T2_USERS = [f"st-b{i:02d}" for i in range(8)]
+SLOT_USERS = T1_USERS[:3] + T2_USERS[:1]
 REFUSAL = re.compile(
     r"^(\w+) budget \d+ \([^)]*\) would be exceeded: limit ([\d.]+), spent ([\d.]+), held ([\d.]+),"
     r" (?:cost|hold) ([\d.]+)$"
@@ -46,10 +52,11 @@ REFUSAL = re.compile(
 class Worker:
     """One connection making OPS calls for its own users; records what the database answered."""
 
-    def __init__(self, dsn: str, n: int, start: threading.Barrier) -> None:
+    def __init__(self, dsn: str, n: int, start: threading.Barrier, shared: list[str]) -> None:
         self.dsn, self.n, self.start = dsn, n, start
         self.rng = random.Random(5100 + n)
-        self.users = [u for i, u in enumerate(T1_USERS + T2_USERS) if i % WORKERS == n]
+        self.users = [u for i, u in enumerate(T1_USERS + T2_USERS)
+                      if i % WORKERS == n and u not in shared] + shared
         self.spent: Counter[str] = Counter()  # user -> charged less refunded
         self.debits: list[tuple[str, int, Decimal]] = []  # refundable: (user, transaction_id, cost)
         self.refusals: list[tuple[str, str, str]] = []  # (user, error_code, message)
@@ -122,8 +129,13 @@ class Worker:
         self.spent[user] += settled[1]
 
 
+@pytest.fixture(params=[False, True], ids=["one_slot_accounts", "with_slot_accounts"])
+def slot_users(request: pytest.FixtureRequest) -> list[str]:
+    return SLOT_USERS if request.param else []
+
+
 @pytest.fixture
-def race_db(conn: psycopg.Connection, db: str) -> str:
+def race_db(conn: psycopg.Connection, db: str, slot_users: list[str]) -> str:
     conn.execute("select litellm.create_organization('st-org')")
     org = conn.execute("select budget_id from litellm.set_budget('organization', %s,"
                        " organization_id => 'st-org', period => 'none')", (ORG_LIMIT,)).fetchone()
@@ -140,12 +152,15 @@ def race_db(conn: psycopg.Connection, db: str) -> str:
         for user in users:
             conn.execute("select litellm_test.funded_user(%s, 1000)", (user,))
             conn.execute("select litellm.add_team_member(%s, %s)", (user, team))
+    for user in slot_users:
+        conn.execute("select litellm.set_account_slots(%s, 4)", (user,))
     return db
 
 
-def test_many_users_race_split_budgets(race_db: str, conn: psycopg.Connection) -> None:
+def test_many_users_race_split_budgets(race_db: str, conn: psycopg.Connection,
+                                       slot_users: list[str]) -> None:
     start = threading.Barrier(WORKERS)
-    workers = [Worker(race_db, n, start) for n in range(WORKERS)]
+    workers = [Worker(race_db, n, start, slot_users) for n in range(WORKERS)]
     threads = [threading.Thread(target=w.run) for w in workers]
     for t in threads:
         t.start()
@@ -203,3 +218,8 @@ def test_many_users_race_split_budgets(race_db: str, conn: psycopg.Connection) -
     ).fetchone()
     assert row is not None and row[0] == totals["st-org"][0], "the journal equals the budget"
     assert conn.execute("select * from litellm.verify_ledger()").fetchall() == []
+    if slot_users:
+        row = conn.execute(
+            "select count(distinct (user_id, slot)) from litellm.credit_transactions"
+            " where user_id = any(%s) and transaction_type = 'usage'", (slot_users,)).fetchone()
+        assert row is not None and row[0] > len(slot_users), "the slot accounts used one slot each"
