@@ -186,6 +186,13 @@ def test_the_analyst_may_not_call_the_helper(db: str, logins: dict[str, str]) ->
         analyst.execute("select * from litellm._account_lock_waiters()")
 
 
+def test_status_leaves_the_window_bound_to_the_database(db: str) -> None:
+    err = io.StringIO()
+    code = cli.main(["status", "--no-verify", "--dsn", db, "--busy-seconds", "61"], env={},
+                    stdin=io.StringIO(), stdout=io.StringIO(), stderr=err)
+    assert code == cli.EXIT_ERROR and "0 to 60 seconds, got 10 samples over 61" in err.getvalue()
+
+
 @pytest.mark.parametrize(("seconds", "samples"), [
     (None, 1), (1, None), (-1, 1), (61, 1), (1, 0), (1, 601)])
 def test_the_sampling_window_is_bounded(
