@@ -36,6 +36,7 @@ bench/results/pgledger.json. See docs/benchmarks.md, "A peer ledger: pgledger".
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import statistics
 import sys
@@ -100,6 +101,11 @@ def pgledger_dir(parser: argparse.ArgumentParser, value: str | None) -> Path:
     if not (directory / "pgledger.sql").is_file():
         parser.error(f"{directory} holds no pgledger.sql, so it is no pgledger checkout ({where})")
     return directory
+
+
+def fingerprint(directory: Path) -> str:
+    """The first 12 hex digits of pgledger.sql's SHA-256: which pgledger was measured."""
+    return hashlib.sha256((directory / "pgledger.sql").read_bytes()).hexdigest()[:12]
 
 
 def add_pgledger_argument(parser: argparse.ArgumentParser, *, env_default: bool) -> None:
@@ -190,8 +196,8 @@ def compare(server: PgServer, directory: Path, *, clients: list[int], rounds: in
     ledger_name = server.create_database()
     try:
         ledger_dsn = server.dsn(ledger_name)
-        print(f"setting up: pgledger from {directory}, {most} user and revenue accounts ...",
-              flush=True)
+        print(f"setting up: pgledger from {directory} (pgledger.sql sha256"
+              f" {fingerprint(directory)}), {most} user and revenue accounts ...", flush=True)
         install_pgledger(ledger_dsn, directory)
         users, revenues = pgledger_accounts(ledger_dsn, most)
         with tempfile.TemporaryDirectory(prefix="litellm-db-bench-pgledger-") as tmp:
@@ -269,7 +275,7 @@ def main() -> int:
     print_table(result["figures"], args.rounds, args.seconds)
     path = write_results("pgledger", {
         "seconds": args.seconds, "rounds": args.rounds, "clients": args.clients,
-        "pgledger": str(directory), **result})
+        "pgledger": str(directory), "pgledger_sql_sha256": fingerprint(directory), **result})
     print(f"results: {path}")
     if result["failures"]:
         print("FAILED: " + "; ".join(result["failures"]), file=sys.stderr)
