@@ -29,8 +29,9 @@ Afterwards every counted call is checked (bench/common.py's Charges): each debit
 entry in the package journal, each pgledger call one ``pgledger_transfers`` row and one
 negative entry on a user account; a mismatch fails the run (status 1, CHARGE CHECK FAILED).
 The run also fails when an account ends below zero on either side or ``verify_ledger()``
-reports a problem. Prints debit / pgledger per client count; writes
-bench/results/pgledger.json. See docs/benchmarks.md, "A peer ledger: pgledger".
+reports a problem. Prints debit / pgledger per client count (the ratio of the medians, and
+``paired``: the median of each debit run over the pgledger run after it; when the two differ
+much, load on the machine moved the figures); writes bench/results/pgledger.json. See docs/benchmarks.md, "A peer ledger: pgledger".
 """
 
 from __future__ import annotations
@@ -169,9 +170,9 @@ class Side:
 
 
 def measure(server: PgServer, sides: dict[str, Side], *, clients: int, rounds: int,
-            seconds: int) -> dict[str, float]:
-    """Each side's median rate at ``clients`` clients; the sides alternate so that drift on a
-    shared machine hits both. Counts every transaction in the side's journals."""
+            seconds: int) -> dict[str, list[float]]:
+    """Each side's rates at ``clients`` clients, one per round; the sides alternate so that
+    drift on a shared machine hits both. Counts every transaction in the side's journals."""
     runs: dict[str, list[float]] = {key: [] for key in sides}
     for n in range(1, rounds + 1):
         for key, side in sides.items():
@@ -181,7 +182,7 @@ def measure(server: PgServer, sides: dict[str, Side], *, clients: int, rounds: i
                 side.charges.count(run.transactions, journal)
             print(f"  {clients:>2} clients, run {n}/{rounds}: {key:<8} {run.tps:>7.0f} tps"
                   f" ({run.transactions} calls)", flush=True)
-    return {key: statistics.median(values) for key, values in runs.items()}
+    return runs
 
 
 def compare(server: PgServer, directory: Path, *, clients: list[int], rounds: int,
@@ -215,11 +216,11 @@ def compare(server: PgServer, directory: Path, *, clients: list[int], rounds: in
             }
             figures: dict[str, dict[str, float]] = {}
             for count in clients:
-                med = measure(server, sides, clients=count, rounds=rounds, seconds=seconds)
-                figures[str(count)] = {**med, "ratio": med["debit"] / med["pgledger"]}
-                print(f"{count:>3} clients: debit {med['debit']:.0f}, pgledger"
-                      f" {med['pgledger']:.0f} tps (median of {rounds}):"
-                      f" debit / pgledger {figures[str(count)]['ratio']:.2f}x", flush=True)
+                runs = measure(server, sides, clients=count, rounds=rounds, seconds=seconds)
+                figures[str(count)] = f = summary(runs)
+                print(f"{count:>3} clients: debit {f['debit']:.0f}, pgledger"
+                      f" {f['pgledger']:.0f} tps (median of {rounds}):"
+                      f" debit / pgledger {f['ratio']:.2f}x", flush=True)
         checked = {**charges.check(), **ledger_charges.check()}
         failures = invariants(debit_db.dsn, ledger_dsn, most)
     finally:
@@ -255,11 +256,22 @@ def invariants(debit_dsn: str, ledger_dsn: str, clients: int) -> list[str]:
         ("pgledger user accounts charged (one per client)", transferred, clients)) if n != want]
 
 
+def summary(runs: dict[str, list[float]]) -> dict[str, float]:
+    """The median rate of each side, their ratio (debit / pgledger), and the median of the
+    ratios of each debit run to the pgledger run right after it (``paired``: less moved by
+    load that comes and goes on a shared machine; far from ``ratio``, the figures are noise)."""
+    med = {key: statistics.median(values) for key, values in runs.items()}
+    paired = statistics.median(d / p for d, p in zip(runs["debit"], runs["pgledger"],
+                                                     strict=True))
+    return {**med, "ratio": med["debit"] / med["pgledger"], "paired": paired}
+
+
 def print_table(figures: dict[str, dict[str, float]], rounds: int, seconds: int) -> None:
     print(f"\n{'clients':>7} {'debit tps':>10} {'pgledger tps':>13} {'debit/pgledger':>15}"
-          f"   (median of {rounds} runs of {seconds} s, durable commits)")
+          f" {'paired':>7}   (median of {rounds} runs of {seconds} s, durable commits)")
     for clients, f in figures.items():
-        print(f"{clients:>7} {f['debit']:>10.0f} {f['pgledger']:>13.0f} {f['ratio']:>14.2f}x")
+        print(f"{clients:>7} {f['debit']:>10.0f} {f['pgledger']:>13.0f} {f['ratio']:>14.2f}x"
+              f" {f['paired']:>6.2f}x")
 
 
 def main() -> int:
