@@ -28,10 +28,11 @@ statements), same duration; the two alternate (median of --rounds runs of --seco
 Afterwards every counted call is checked (bench/common.py's Charges): each debit one usage
 entry in the package journal, each pgledger call one ``pgledger_transfers`` row and one
 negative entry on a user account; a mismatch fails the run (status 1, CHARGE CHECK FAILED).
-The run also fails when an account ends below zero on either side or ``verify_ledger()``
-reports a problem. Prints debit / pgledger per client count (the ratio of the medians, and
-``paired``: the median of each debit run over the pgledger run after it; when the two differ
-much, load on the machine moved the figures); writes bench/results/pgledger.json. See docs/benchmarks.md, "A peer ledger: pgledger".
+The run also fails when an account ends below zero on either side, ``verify_ledger()``
+reports a problem, or a client's account was not charged. Prints debit / pgledger per
+client count (the ratio of the medians, and ``paired``: the median of each debit run over the
+pgledger run after it; when the two differ much, load on the machine moved the figures);
+writes bench/results/pgledger.json. See docs/benchmarks.md, "A peer ledger: pgledger".
 """
 
 from __future__ import annotations
@@ -58,6 +59,7 @@ from common import (
     write_results,
     write_scripts,
 )
+from psycopg import sql
 
 from litellm_db.testing import PgServer
 
@@ -126,7 +128,8 @@ def install_pgledger(dsn: str, directory: Path) -> None:
                 conn.execute(path.read_text())  # type: ignore[call-overload]
         dbname = conn.info.dbname
     with psycopg.connect(dsn, autocommit=True) as conn:
-        conn.execute(f'alter database "{dbname}" set synchronous_commit = on')
+        conn.execute(sql.SQL("alter database {} set synchronous_commit = on").format(
+            sql.Identifier(dbname)))
 
 
 def pgledger_accounts(dsn: str, clients: int) -> tuple[list[str], list[str]]:
@@ -134,16 +137,16 @@ def pgledger_accounts(dsn: str, clients: int) -> tuple[list[str], list[str]]:
     their pgledger ids, in client order."""
     users, revenues = [], []
     with psycopg.connect(dsn, autocommit=True) as conn:
-        def account(name: str, negative: bool = True) -> str:
+        def account(name: str, allow_negative: bool = True) -> str:
             row = conn.execute("select id from pgledger_create_account(%s, %s,"
                                " allow_negative_balance => %s)",
-                               (name, CURRENCY, negative)).fetchone()
+                               (name, CURRENCY, allow_negative)).fetchone()
             assert row is not None
             return str(row[0])
 
         funding = account("bench-funding")
         for k in range(1, clients + 1):
-            users.append(account(f"bench-user-{k}", negative=False))
+            users.append(account(f"bench-user-{k}", allow_negative=False))
             revenues.append(account(f"bench-revenue-{k}"))
             conn.execute("select from pgledger_create_transfer(%s, %s, %s)",
                          (funding, users[-1], FUNDS))
@@ -194,6 +197,8 @@ def compare(server: PgServer, directory: Path, *, clients: list[int], rounds: in
     most = max(clients)
     print(f"setting up: the package with {most} funded accounts ...", flush=True)
     debit_db = new_database(server, synchronous_commit="on", users=most)
+    with psycopg.connect(debit_db.dsn, autocommit=True) as conn:
+        conn.execute("vacuum analyze")  # as pgledger_accounts() leaves pgledger's database
     ledger_name = server.create_database()
     try:
         ledger_dsn = server.dsn(ledger_name)
