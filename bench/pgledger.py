@@ -1,7 +1,7 @@
 """A peer ledger: ``debit_user_credits`` against a pgledger transfer, same server, same run.
 
-    .venv/bin/python bench/pgledger.py --pgledger DIR [--seconds 10] [--rounds 3]
-        [--clients 1 4 16]
+    .venv/bin/python bench/pgledger.py --pgledger DIR [--seconds 10] [--rounds 2]
+        [--clients 1 4 16] [--synchronous-commit on]
 
 pgledger (https://github.com/pgr0ss/pgledger) is a double-entry ledger written as PostgreSQL
 tables and functions. It is not part of this repository: pass a checkout of it with
@@ -9,8 +9,9 @@ tables and functions. It is not part of this repository: pass a checkout of it w
 holds no ``pgledger.sql``, the benchmark exits with status 2 and says where to get it).
 
 Starts a throwaway cluster with durable commits (fsync, full_page_writes and
-synchronous_commit on, as in production; or LITELLM_DB_BENCH_DSN) and makes two databases on
-it, so that neither ledger sees the other's objects:
+synchronous_commit on, as in production; or LITELLM_DB_BENCH_DSN; ``--synchronous-commit off``
+measures the server's work without waiting for the disk) and makes two databases on it, so
+that neither ledger sees the other's objects:
 
 * the package, with accounts ``bench-1`` .. ``bench-N`` (N: the largest --clients), each
   funded with 1,000,000 credits;
@@ -118,9 +119,11 @@ def add_pgledger_argument(parser: argparse.ArgumentParser, *, env_default: bool)
                         help=f"a checkout of {PGLEDGER_URL}{tail}")
 
 
-def install_pgledger(dsn: str, directory: Path) -> None:
+def install_pgledger(dsn: str, directory: Path, synchronous_commit: str = "on") -> None:
     """pgledger's SQL files into the database of ``dsn``, in one transaction, in its default
-    schema; every later session of the database commits durably."""
+    schema; ``synchronous_commit`` for every later session of the database."""
+    if synchronous_commit not in ("on", "off"):
+        raise ValueError(f"synchronous_commit: on or off, not {synchronous_commit!r}")
     with psycopg.connect(dsn) as conn:
         for name in PGLEDGER_FILES:
             path = directory / name
@@ -128,8 +131,8 @@ def install_pgledger(dsn: str, directory: Path) -> None:
                 conn.execute(path.read_text())  # type: ignore[call-overload]
         dbname = conn.info.dbname
     with psycopg.connect(dsn, autocommit=True) as conn:
-        conn.execute(sql.SQL("alter database {} set synchronous_commit = on").format(
-            sql.Identifier(dbname)))
+        conn.execute(sql.SQL("alter database {} set synchronous_commit = {}").format(
+            sql.Identifier(dbname), sql.SQL(synchronous_commit)))
 
 
 def pgledger_accounts(dsn: str, clients: int) -> tuple[list[str], list[str]]:
@@ -189,14 +192,14 @@ def measure(server: PgServer, sides: dict[str, Side], *, clients: int, rounds: i
 
 
 def compare(server: PgServer, directory: Path, *, clients: list[int], rounds: int,
-            seconds: int) -> dict[str, Any]:
+            seconds: int, synchronous_commit: str = "on") -> dict[str, Any]:
     """debit_user_credits against pgledger_create_transfer at each client count, on two new
     databases of ``server`` (dropped afterwards): the figures, checked. Exits with status 1
     (``UnchargedCalls``) when a counted call wrote nothing, and returns ``failures`` (accounts
     below zero, ``verify_ledger()`` problems) for the caller to report."""
     most = max(clients)
     print(f"setting up: the package with {most} funded accounts ...", flush=True)
-    debit_db = new_database(server, synchronous_commit="on", users=most)
+    debit_db = new_database(server, synchronous_commit=synchronous_commit, users=most)
     with psycopg.connect(debit_db.dsn, autocommit=True) as conn:
         conn.execute("vacuum analyze")  # as pgledger_accounts() leaves pgledger's database
     ledger_name = server.create_database()
@@ -204,7 +207,7 @@ def compare(server: PgServer, directory: Path, *, clients: list[int], rounds: in
         ledger_dsn = server.dsn(ledger_name)
         print(f"setting up: pgledger from {directory} (pgledger.sql sha256"
               f" {fingerprint(directory)}), {most} user and revenue accounts ...", flush=True)
-        install_pgledger(ledger_dsn, directory)
+        install_pgledger(ledger_dsn, directory, synchronous_commit)
         users, revenues = pgledger_accounts(ledger_dsn, most)
         with tempfile.TemporaryDirectory(prefix="litellm-db-bench-pgledger-") as tmp:
             scripts = write_scripts(Path(tmp), {
@@ -271,9 +274,11 @@ def summary(runs: dict[str, list[float]]) -> dict[str, float]:
     return {**med, "ratio": med["debit"] / med["pgledger"], "paired": paired}
 
 
-def print_table(figures: dict[str, dict[str, float]], rounds: int, seconds: int) -> None:
+def print_table(figures: dict[str, dict[str, float]], rounds: int, seconds: int,
+                synchronous_commit: str) -> None:
+    commits = "durable commits" if synchronous_commit == "on" else "synchronous_commit off"
     print(f"\n{'clients':>7} {'debit tps':>10} {'pgledger tps':>13} {'debit/pgledger':>15}"
-          f" {'paired':>7}   (median of {rounds} runs of {seconds} s, durable commits)")
+          f" {'paired':>7}   (median of {rounds} runs of {seconds} s, {commits})")
     for clients, f in figures.items():
         print(f"{clients:>7} {f['debit']:>10.0f} {f['pgledger']:>13.0f} {f['ratio']:>14.2f}x"
               f" {f['paired']:>6.2f}x")
@@ -282,17 +287,18 @@ def print_table(figures: dict[str, dict[str, float]], rounds: int, seconds: int)
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     add_pgledger_argument(ap, env_default=True)
-    pgbench_arguments(ap, seconds=10, clients=[1, 4, 16])
+    pgbench_arguments(ap, seconds=10, clients=[1, 4, 16], synchronous_commit=True)
     args = ap.parse_args()
     directory = pgledger_dir(ap, args.pgledger)
 
     with bench_server(durable=True) as server:
         result = compare(server, directory, clients=args.clients, rounds=args.rounds,
-                         seconds=args.seconds)
-    print_table(result["figures"], args.rounds, args.seconds)
+                         seconds=args.seconds, synchronous_commit=args.synchronous_commit)
+    print_table(result["figures"], args.rounds, args.seconds, args.synchronous_commit)
     path = write_results("pgledger", {
         "seconds": args.seconds, "rounds": args.rounds, "clients": args.clients,
-        "pgledger": str(directory), "pgledger_sql_sha256": fingerprint(directory), **result})
+        "synchronous_commit": args.synchronous_commit, "pgledger": str(directory),
+        "pgledger_sql_sha256": fingerprint(directory), **result})
     print(f"results: {path}")
     if result["failures"]:
         print("FAILED: " + "; ".join(result["failures"]), file=sys.stderr)
