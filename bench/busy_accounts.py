@@ -135,7 +135,8 @@ def main() -> int:
                     help="counter rows of each split budget (default: %(default)s)")
     add_pgledger_argument(ap, env_default=False)
     args = ap.parse_args()
-    directory = pgledger_dir(ap, args.pgledger) if args.pgledger else None
+    directory = (pgledger_dir(ap, args.pgledger, env_default=False) if args.pgledger
+                 else None)
     counts = sorted(set(args.clients) | {args.busy_clients})
 
     with bench_server(durable=True) as server, \

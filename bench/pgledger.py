@@ -93,12 +93,14 @@ PGLEDGER_JOURNALS = {
 the user's account (its other entry credits the revenue account)."""
 
 
-def pgledger_dir(parser: argparse.ArgumentParser, value: str | None) -> Path:
-    """The pgledger checkout named by ``--pgledger`` or PGLEDGER_DIR; exits with status 2
-    (``parser.error``) and says where to get one when there is none."""
-    value = value or os.environ.get("PGLEDGER_DIR")
+def pgledger_dir(parser: argparse.ArgumentParser, value: str | None, *,
+                 env_default: bool = True) -> Path:
+    """The pgledger checkout named by ``--pgledger`` (or, with ``env_default``, PGLEDGER_DIR);
+    exits with status 2 (``parser.error``) and says where to get one when there is none."""
+    if env_default:
+        value = value or os.environ.get("PGLEDGER_DIR")
     where = (f"get one with `git clone {PGLEDGER_URL}` and pass --pgledger DIR"
-             " or set PGLEDGER_DIR=DIR")
+             + (" or set PGLEDGER_DIR=DIR" if env_default else ""))
     if not value:
         parser.error(f"no pgledger checkout given: this benchmark needs pgledger ({where})")
     directory = Path(value).expanduser()
