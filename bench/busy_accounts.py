@@ -21,7 +21,10 @@ scripts of one client count alternating (median of --rounds runs of --seconds ea
   / a plain debit, at each --clients;
 * ``debit_user_credits`` / its floor (the same four writes in one statement, bench/common.py's
   FLOOR) on plain copies of the tables (same columns, checks, indexes and fillfactor; no
-  foreign keys, triggers or row-level security), at each --clients.
+  foreign keys, triggers or row-level security), at each --clients;
+* with ``--pgledger DIR`` (a checkout of pgledger), ``debit_user_credits`` / a pgledger
+  transfer at each --clients, measured after the rest by bench/pgledger.py on databases of
+  its own on the same server.
 
 Every call counted must have written one journal entry (bench/common.py's Charges): a refused
 debit would inflate a rate, so a mismatch fails the run. Prints the table; writes
@@ -54,6 +57,7 @@ from common import (
     write_results,
     write_scripts,
 )
+from pgledger import add_pgledger_argument, compare, pgledger_dir
 
 USERS = 1000
 SLOTS = 16
@@ -115,6 +119,13 @@ def ratio_rows(figures: dict[str, dict[str, float]], busy: int) -> list[dict[str
     return rows
 
 
+def peer_rows(peer: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """The rows of ``--pgledger``: the debit against a pgledger transfer, aim: stay ahead."""
+    return [{"measure": "debit_user_credits / pgledger transfer", "clients": int(clients),
+             "ratio": f["ratio"], "tps": f["debit"], "baseline_tps": f["pgledger"], "aim": 1.0}
+            for clients, f in (peer["figures"].items() if peer else ())]
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     pgbench_arguments(ap, seconds=5, clients=[1, 4, 16])
@@ -122,7 +133,10 @@ def main() -> int:
                     help="clients of the one-account and one-budget figures (default: 16)")
     ap.add_argument("--shares", type=int, default=16,
                     help="counter rows of each split budget (default: %(default)s)")
+    add_pgledger_argument(ap, env_default=False)
     args = ap.parse_args()
+    directory = (pgledger_dir(ap, args.pgledger, env_default=False) if args.pgledger
+                 else None)
     counts = sorted(set(args.clients) | {args.busy_clients})
 
     with bench_server(durable=True) as server, \
@@ -154,8 +168,10 @@ def main() -> int:
                 " (select count(*) from litellm.verify_ledger()),"
                 " (select count(*) from litellm.user_credits where credits_remaining < 0)",
                 (SLOT_USER,)).fetchone() or (None, None, None)
+        peer = (compare(server, directory, clients=args.clients, rounds=args.rounds,
+                        seconds=args.seconds) if directory else None)
 
-    rows = ratio_rows(figures, args.busy_clients)
+    rows = ratio_rows(figures, args.busy_clients) + peer_rows(peer)
     print(f"\n{'measure':<46} {'clients':>7} {'ratio':>7}  {'tps / baseline tps':<20} aim"
           f"   (median of {args.rounds} runs of {args.seconds} s, durable commits)")
     for r in rows:
@@ -168,9 +184,10 @@ def main() -> int:
         "seconds": args.seconds, "rounds": args.rounds, "clients": counts,
         "busy_clients": args.busy_clients, "slots": SLOTS, "shares": args.shares,
         "slots_used": slots_used, "figures": figures, "ratios": rows,
-        "verify_ledger_problems": problems, "accounts_below_zero": negative})
+        "verify_ledger_problems": problems, "accounts_below_zero": negative,
+        "pgledger": peer})
     print(f"results: {path}")
-    return 0 if not problems and not negative else 1
+    return 0 if not problems and not negative and not (peer and peer["failures"]) else 1
 
 
 if __name__ == "__main__":
