@@ -212,13 +212,37 @@ def stop_cluster(server: PgServer, mode: str = "fast") -> None:
     )
 
 
+# The template's own settings (ALTER DATABASE ... SET, such as the installer's
+# search_path), each as a name and the value as the server stores it.
+_DATABASE_SETTINGS = """
+select pg_catalog.split_part(c, '=', 1), pg_catalog.substr(c, pg_catalog.strpos(c, '=') + 1)
+from pg_catalog.pg_db_role_setting as s
+cross join pg_catalog.unnest(s.setconfig) as c
+where s.setrole = 0
+  and s.setdatabase = (select d.oid from pg_catalog.pg_database as d where d.datname = %s)
+"""
+
+
 def clone_template(pg_server: PgServer, template: str) -> str:
-    """A new database copied from ``template``; its name."""
+    """A new database copied from ``template`` with the template's database settings; its name.
+
+    ``create database ... template`` copies the objects and the data but not the
+    settings made with ``ALTER DATABASE ... SET`` (the installer's search_path):
+    each is given to the copy as the template has it, read into a transaction-local
+    setting (parsed as the server parses the stored text) and stored with
+    ``SET ... FROM CURRENT``. The copy is then what the installer would leave,
+    without running it again for every test.
+    """
     name = pg_server.create_database(template=template)
-    # Database-level settings (the search_path) are not copied from a template:
-    # re-running the installer sets it and, as it must, changes nothing else.
-    with psycopg.connect(pg_server.dsn(name), autocommit=True) as conn:
-        install(conn)
+    try:
+        with pg_server.admin() as conn, conn.transaction():
+            for setting, value in conn.execute(_DATABASE_SETTINGS, (template,)).fetchall():
+                conn.execute("select pg_catalog.set_config(%s, %s, true)", (setting, value))
+                conn.execute(sql.SQL("alter database {} set {} from current").format(
+                    sql.Identifier(name), sql.Identifier(setting)))
+    except BaseException:
+        pg_server.drop_database(name)
+        raise
     return name
 
 
