@@ -44,7 +44,8 @@ import subprocess
 import tempfile
 import uuid
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -82,6 +83,10 @@ class PgServer:
     bindir: Path | None = None
     datadir: Path | None = None
     run_as: str | None = None
+    _dropper: ThreadPoolExecutor | None = field(default=None, init=False, repr=False,
+                                                compare=False)
+    _drops: list[Future[None]] = field(default_factory=list, init=False, repr=False,
+                                       compare=False)
 
     def dsn(self, dbname: str) -> str:
         """The DSN of database ``dbname`` on this server."""
@@ -122,6 +127,22 @@ class PgServer:
         with self.admin() as conn:
             conn.execute(sql.SQL("drop database if exists {} with (force)").format(
                 sql.Identifier(name)))
+
+    def drop_database_soon(self, name: str) -> None:
+        """Drop a database nobody needs any more in a background thread, while the next test
+        runs; :meth:`wait_for_drops` waits for every such drop (the fixtures' teardown)."""
+        if self._dropper is None:
+            self._dropper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="litellm-db-drop")
+        self._drops.append(self._dropper.submit(self.drop_database, name))
+
+    def wait_for_drops(self) -> None:
+        """Wait for the drops :meth:`drop_database_soon` started; raise the first failure."""
+        drops, self._drops = self._drops, []
+        dropper, self._dropper = self._dropper, None
+        if dropper is not None:
+            dropper.shutdown(wait=True)
+        for drop in drops:
+            drop.result()
 
 
 def find_bindir() -> Path | None:
@@ -277,14 +298,14 @@ def pg_server() -> Iterator[PgServer]:
     """The session's server: ``LITELLM_DB_TEST_DSN``, else a throwaway cluster."""
     dsn = os.environ.get("LITELLM_DB_TEST_DSN")
     if dsn:
-        yield PgServer(dsn)
+        yield from _serving(PgServer(dsn))
         return
     bindir = find_bindir()
     if bindir is not None:
         root = Path(tempfile.mkdtemp(prefix="litellm-db-test-"))
         server = start_cluster(bindir, root)
         try:
-            yield server
+            yield from _serving(server)
         finally:
             stop_cluster(server, "immediate")
             shutil.rmtree(root, ignore_errors=True)
@@ -296,7 +317,15 @@ def pg_server() -> Iterator[PgServer]:
                     "or set LITELLM_DB_TEST_DSN")
     with PostgresContainer("postgres:16") as pg:  # pragma: no cover - needs Docker
         url = pg.get_connection_url().replace("postgresql+psycopg2://", "postgresql://")
-        yield PgServer(url)
+        yield from _serving(PgServer(url))
+
+
+def _serving(server: PgServer) -> Iterator[PgServer]:
+    """Yield ``server`` to the session; afterwards, wait for the databases it is dropping."""
+    try:
+        yield server
+    finally:
+        server.wait_for_drops()
 
 
 @pytest.fixture(scope="session")
@@ -348,7 +377,7 @@ def empty_db(pg_server: PgServer) -> Iterator[str]:
     try:
         yield pg_server.dsn(name)
     finally:
-        pg_server.drop_database(name)
+        pg_server.drop_database_soon(name)
 
 
 @pytest.fixture
@@ -358,7 +387,7 @@ def db(pg_server: PgServer, template_db: str) -> Iterator[str]:
     try:
         yield pg_server.dsn(name)
     finally:
-        pg_server.drop_database(name)
+        pg_server.drop_database_soon(name)
 
 
 @pytest.fixture
