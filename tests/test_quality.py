@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import psycopg
+import pytest
 
 from repo import REPO
 
@@ -22,11 +23,12 @@ def _tool(name: str) -> str:
     return str(path) if path.exists() else (shutil.which(name) or name)
 
 
-def test_sqlfluff_finds_nothing_in_sql() -> None:
-    proc = subprocess.run(
-        [_tool("sqlfluff"), "lint", "--disable-progress-bar", "--nocolor", "sql"],
-        cwd=REPO, capture_output=True, text=True, timeout=600,
-    )
+# The two slow linters start with the session, in the background (conftest.py: early_command).
+@pytest.mark.early_command(
+    [_tool("sqlfluff"), "lint", "--disable-progress-bar", "--nocolor", "sql"], cwd=REPO,
+    timeout=600)
+def test_sqlfluff_finds_nothing_in_sql(early_command: subprocess.CompletedProcess[str]) -> None:
+    proc = early_command
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
@@ -38,12 +40,14 @@ def test_ruff_finds_nothing_in_python() -> None:
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
-def test_mypy_strict_finds_nothing_in_the_package() -> None:
+@pytest.mark.early_command(
+    [sys.executable, "-m", "mypy", "--no-incremental", "--cache-dir", "/dev/null"], cwd=REPO,
+    timeout=600)
+def test_mypy_strict_finds_nothing_in_the_package(
+    early_command: subprocess.CompletedProcess[str],
+) -> None:
     """The package ships py.typed: its annotations hold under ``mypy --strict`` ([tool.mypy])."""
-    proc = subprocess.run(
-        [sys.executable, "-m", "mypy", "--no-incremental", "--cache-dir", "/dev/null"],
-        cwd=REPO, capture_output=True, text=True, timeout=600,
-    )
+    proc = early_command
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 

@@ -34,6 +34,7 @@ connection to it), ``empty_db`` (the DSN of a fresh empty database).
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 import pwd
@@ -43,7 +44,8 @@ import subprocess
 import tempfile
 import uuid
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -81,6 +83,10 @@ class PgServer:
     bindir: Path | None = None
     datadir: Path | None = None
     run_as: str | None = None
+    _dropper: ThreadPoolExecutor | None = field(default=None, init=False, repr=False,
+                                                compare=False)
+    _drops: list[Future[None]] = field(default_factory=list, init=False, repr=False,
+                                       compare=False)
 
     def dsn(self, dbname: str) -> str:
         """The DSN of database ``dbname`` on this server."""
@@ -122,6 +128,22 @@ class PgServer:
             conn.execute(sql.SQL("drop database if exists {} with (force)").format(
                 sql.Identifier(name)))
 
+    def drop_database_soon(self, name: str) -> None:
+        """Drop a database nobody needs any more in a background thread, while the next test
+        runs; :meth:`wait_for_drops` waits for every such drop (the fixtures' teardown)."""
+        if self._dropper is None:
+            self._dropper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="litellm-db-drop")
+        self._drops.append(self._dropper.submit(self.drop_database, name))
+
+    def wait_for_drops(self) -> None:
+        """Wait for the drops :meth:`drop_database_soon` started; raise the first failure."""
+        drops, self._drops = self._drops, []
+        dropper, self._dropper = self._dropper, None
+        if dropper is not None:
+            dropper.shutdown(wait=True)
+        for drop in drops:
+            drop.result()
+
 
 def find_bindir() -> Path | None:
     """The PostgreSQL binaries to start a cluster with (``None``: none installed)."""
@@ -157,8 +179,32 @@ def _unprivileged_user() -> str | None:
     return "litellm-test"
 
 
+# One initdb per binaries and OS user in a process: later clusters start from a copy of the
+# first one's fresh data directory (a copy takes a fraction of an initdb). Removed at exit.
+_INITDB_COPIES: dict[tuple[Path, str | None], Path] = {}
+
+
+def _initdb(bindir: Path, datadir: Path, user: str | None) -> None:
+    """A fresh data directory at ``datadir`` owned by ``user``, as initdb makes it."""
+    fresh = _INITDB_COPIES.get((bindir, user))
+    if fresh is None or not fresh.is_dir():
+        root = Path(tempfile.mkdtemp(prefix="litellm-db-initdb-"))
+        atexit.register(shutil.rmtree, root, ignore_errors=True)
+        if user:
+            shutil.chown(root, user)
+        fresh = root / "data"
+        subprocess.run([str(bindir / "initdb"), "-D", str(fresh), "-U", "postgres",
+                        "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync"],
+                       user=user, cwd=root, check=True, capture_output=True, text=True)
+        _INITDB_COPIES[(bindir, user)] = fresh
+    subprocess.run(["cp", "-a", str(fresh), str(datadir)],
+                   user=user, cwd=datadir.parent, check=True, capture_output=True, text=True)
+
+
 def start_cluster(bindir: Path, root: Path, *, durable: bool = False) -> PgServer:
     """initdb + start a cluster under ``root``; the caller stops it with :func:`stop_cluster`.
+
+    The data directory is a copy of the first one this process made with these binaries.
 
     Not ``durable`` (the default) turns fsync off: fast, and fine for a throwaway cluster.
     """
@@ -167,9 +213,7 @@ def start_cluster(bindir: Path, root: Path, *, durable: bool = False) -> PgServe
     if user:
         shutil.chown(root, user)
     datadir = root / "data"
-    subprocess.run([str(bindir / "initdb"), "-D", str(datadir), "-U", "postgres",
-                    "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync"],
-                   user=user, cwd=root, check=True, capture_output=True, text=True)
+    _initdb(bindir, datadir, user)
     port = _free_port()
     settings = [
         "-c", "listen_addresses=127.0.0.1", "-c", f"port={port}",
@@ -212,13 +256,37 @@ def stop_cluster(server: PgServer, mode: str = "fast") -> None:
     )
 
 
+# The template's own settings (ALTER DATABASE ... SET, such as the installer's
+# search_path), each as a name and the value as the server stores it.
+_DATABASE_SETTINGS = """
+select pg_catalog.split_part(c, '=', 1), pg_catalog.substr(c, pg_catalog.strpos(c, '=') + 1)
+from pg_catalog.pg_db_role_setting as s
+cross join pg_catalog.unnest(s.setconfig) as c
+where s.setrole = 0
+  and s.setdatabase = (select d.oid from pg_catalog.pg_database as d where d.datname = %s)
+"""
+
+
 def clone_template(pg_server: PgServer, template: str) -> str:
-    """A new database copied from ``template``; its name."""
+    """A new database copied from ``template`` with the template's database settings; its name.
+
+    ``create database ... template`` copies the objects and the data but not the
+    settings made with ``ALTER DATABASE ... SET`` (the installer's search_path):
+    each is given to the copy as the template has it, read into a transaction-local
+    setting (parsed as the server parses the stored text) and stored with
+    ``SET ... FROM CURRENT``. The copy is then what the installer would leave,
+    without running it again for every test.
+    """
     name = pg_server.create_database(template=template)
-    # Database-level settings (the search_path) are not copied from a template:
-    # re-running the installer sets it and, as it must, changes nothing else.
-    with psycopg.connect(pg_server.dsn(name), autocommit=True) as conn:
-        install(conn)
+    try:
+        with pg_server.admin() as conn, conn.transaction():
+            for setting, value in conn.execute(_DATABASE_SETTINGS, (template,)).fetchall():
+                conn.execute("select pg_catalog.set_config(%s, %s, true)", (setting, value))
+                conn.execute(sql.SQL("alter database {} set {} from current").format(
+                    sql.Identifier(name), sql.Identifier(setting)))
+    except BaseException:
+        pg_server.drop_database(name)
+        raise
     return name
 
 
@@ -230,14 +298,14 @@ def pg_server() -> Iterator[PgServer]:
     """The session's server: ``LITELLM_DB_TEST_DSN``, else a throwaway cluster."""
     dsn = os.environ.get("LITELLM_DB_TEST_DSN")
     if dsn:
-        yield PgServer(dsn)
+        yield from _serving(PgServer(dsn))
         return
     bindir = find_bindir()
     if bindir is not None:
         root = Path(tempfile.mkdtemp(prefix="litellm-db-test-"))
         server = start_cluster(bindir, root)
         try:
-            yield server
+            yield from _serving(server)
         finally:
             stop_cluster(server, "immediate")
             shutil.rmtree(root, ignore_errors=True)
@@ -249,7 +317,15 @@ def pg_server() -> Iterator[PgServer]:
                     "or set LITELLM_DB_TEST_DSN")
     with PostgresContainer("postgres:16") as pg:  # pragma: no cover - needs Docker
         url = pg.get_connection_url().replace("postgresql+psycopg2://", "postgresql://")
-        yield PgServer(url)
+        yield from _serving(PgServer(url))
+
+
+def _serving(server: PgServer) -> Iterator[PgServer]:
+    """Yield ``server`` to the session; afterwards, wait for the databases it is dropping."""
+    try:
+        yield server
+    finally:
+        server.wait_for_drops()
 
 
 @pytest.fixture(scope="session")
@@ -301,7 +377,7 @@ def empty_db(pg_server: PgServer) -> Iterator[str]:
     try:
         yield pg_server.dsn(name)
     finally:
-        pg_server.drop_database(name)
+        pg_server.drop_database_soon(name)
 
 
 @pytest.fixture
@@ -311,7 +387,7 @@ def db(pg_server: PgServer, template_db: str) -> Iterator[str]:
     try:
         yield pg_server.dsn(name)
     finally:
-        pg_server.drop_database(name)
+        pg_server.drop_database_soon(name)
 
 
 @pytest.fixture
