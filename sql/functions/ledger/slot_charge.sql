@@ -1,7 +1,8 @@
--- The charge of a slot account (docs/design/slot-accounts.md), in one-job
--- helpers that _charge_slots() (ledger/slots.sql) calls: the sweep of every
--- slot due, the consolidation that decides on the account's totals, and the
--- charge of one locked slot with the debit's budgets and journal entry.
+-- The charge of a slot account (docs/design/slot-accounts.md) when
+-- _charge_slots() (ledger/slots.sql) could not make it in one statement:
+-- _charge_slots_waiting() and its one-job helpers, the sweep of every slot
+-- due, the consolidation that decides on the account's totals, and the charge
+-- of one locked slot with the debit's budgets and journal entry.
 
 create or replace function litellm._slot_totals(account litellm.user_credits)
 returns litellm.user_credits
@@ -251,9 +252,9 @@ begin
     -- A replay is found where the charge journals (the journal's unique
     -- request id spans the slots), or, if refused, before the refusal.
     v_level := litellm._check_power_level(_charge_slots_waiting.power_level);
-    -- A slot whose expiry is due is swept before any charge: by a
-    -- consolidation, which holds every slot (a sweep of one slot would hold it
-    -- out of the lock order).
+    -- A slot whose expiry is due is swept before a charge that comes this
+    -- far: by a consolidation, which holds every slot (a sweep of one slot
+    -- would hold it out of the lock order).
     if not litellm._expiry_due(v_account) and not exists (
         select from litellm.credit_slots as s
         where s.user_id = v_user and s.active and litellm._expiry_due(litellm._slot_account(s))
@@ -262,12 +263,16 @@ begin
         v_slot := litellm._pick_slot(v_user, v_cost, v_cap, pg_catalog.pg_backend_pid() % v_account.slot_count);
     end if;
     if v_slot is null then
-        v_refusal := litellm._consolidate_slots(v_user, v_cost, v_metadata ->> 'team_id', _charge_slots_waiting.model);
+        v_refusal := litellm._consolidate_slots(
+            v_user, v_cost, v_metadata ->> 'team_id', _charge_slots_waiting.model
+        );
         if v_refusal.error_code is not null then
             -- Under every slot's lock: a concurrent charge of this request id
             -- may have been journalled since.
-            return query select * from litellm._debit_replay(v_user, v_key, v_cost, _charge_slots_waiting.provider,
-                                                             _charge_slots_waiting.model, v_prompt, v_completion, v_level);
+            return query select * from litellm._debit_replay(
+                v_user, v_key, v_cost, _charge_slots_waiting.provider, _charge_slots_waiting.model, v_prompt,
+                v_completion, v_level
+            );
             if not found then
                 return query select false, null::bigint, v_refusal.balance, 0::numeric, v_refusal.error_code,
                     v_refusal.error_message, false;
@@ -276,8 +281,10 @@ begin
         end if;
         v_slot := 0;
     end if;
-    return query select * from litellm._charge_slot(v_user, v_slot, v_cost, v_key, _charge_slots_waiting.provider,
-                                                    _charge_slots_waiting.model, v_level, v_prompt, v_completion, v_metadata);
+    return query select * from litellm._charge_slot(
+        v_user, v_slot, v_cost, v_key, _charge_slots_waiting.provider, _charge_slots_waiting.model, v_level,
+        v_prompt, v_completion, v_metadata
+    );
 end
 $$;
 

@@ -561,7 +561,12 @@ begin
         if not v_allocated then
             perform litellm._consume_lots(v_user, v_id, v_cost, v_slot);
         end if;
-        return query select true, v_id, v_balance, v_cost, null::text, null::text, false;
+        success := true;
+        transaction_id := v_id;
+        credits_remaining := v_balance;
+        amount_debited := v_cost;
+        replayed := false;
+        return next;
         return;
     end if;
     if v_count is null or v_count = 1 then
@@ -577,9 +582,10 @@ begin
             return;
         end if;
     end if;
-    return query select * from litellm._charge_slots_waiting(v_user, v_cost, _charge_slots.provider, _charge_slots.model,
-                                                             v_prompt, v_completion, _charge_slots.power_level,
-                                                             v_metadata, v_key);
+    return query select * from litellm._charge_slots_waiting(
+        v_user, v_cost, _charge_slots.provider, _charge_slots.model, v_prompt, v_completion,
+        _charge_slots.power_level, v_metadata, v_key
+    );
 end
 $$;
 
