@@ -31,6 +31,9 @@ HOT_STATEMENTS = {
     # and every check), the journal entry, the first lot and the allocation.
     # Split into several, it costs a statement each (docs/benchmarks.md).
     "debit_user_credits": "with charged as (",
+    # The same for a slot account: the slot picked without waiting and its
+    # charge, the journal entry, the first lot and the allocation.
+    "_charge_slots": "with account as (",
     # The summary refresh folds a queue slot into both summaries in one
     # statement: the slot is read (and its leftovers deleted) once for both.
     "refresh_usage_summary": "execute format(",

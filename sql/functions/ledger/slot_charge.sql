@@ -1,7 +1,8 @@
--- The charge of a slot account (docs/design/slot-accounts.md), in one-job
--- helpers that _charge_slots() (ledger/slots.sql) calls: the sweep of every
--- slot due, the consolidation that decides on the account's totals, and the
--- charge of one locked slot with the debit's budgets and journal entry.
+-- The charge of a slot account (docs/design/slot-accounts.md) when
+-- _charge_slots() (ledger/slots.sql) could not make it in one statement:
+-- _charge_slots_waiting() and its one-job helpers, the sweep of every slot
+-- due, the consolidation that decides on the account's totals, and the charge
+-- of one locked slot with the debit's budgets and journal entry.
 
 create or replace function litellm._slot_totals(account litellm.user_credits)
 returns litellm.user_credits
@@ -198,3 +199,100 @@ comment on function litellm._charge_slot(text, smallint, numeric, text, text, te
 'the budgets of the charge''s team (metadata->>''team_id'', else the primary team) and of the user, the usage entry on '
 'the slot, and the slot''s lots. Returns the debit''s row: credits_remaining is the slot''s balance; budget_exceeded '
 'or a replay (the request id journalled on any slot) take the slot''s charge back.';
+
+create or replace function litellm._charge_slots_waiting(
+    user_id text,
+    cost numeric,
+    provider text default null,
+    model text default null,
+    prompt_tokens bigint default 0,
+    completion_tokens bigint default 0,
+    power_level text default null,
+    metadata jsonb default '{}',
+    request_id text default null
+)
+returns table (
+    success boolean,
+    transaction_id bigint,
+    credits_remaining numeric,
+    amount_debited numeric,
+    error_code text,
+    error_message text,
+    replayed boolean
+)
+language plpgsql
+volatile
+set search_path = pg_catalog, pg_temp
+as $$
+#variable_conflict use_column
+declare
+    v_user text := _charge_slots_waiting.user_id;
+    v_cost numeric := round(_charge_slots_waiting.cost, 6);
+    v_metadata jsonb := coalesce(_charge_slots_waiting.metadata, '{}');
+    v_prompt bigint := coalesce(_charge_slots_waiting.prompt_tokens, 0);
+    v_completion bigint := coalesce(_charge_slots_waiting.completion_tokens, 0);
+    v_key text := coalesce(_charge_slots_waiting.request_id, v_metadata ->> 'request_id');
+    v_level text;
+    v_account litellm.user_credits;
+    v_cap numeric;
+    v_slot smallint;
+    v_refusal record;
+begin
+    -- The charge of a slot account that _charge_slots() could not make in
+    -- one statement, with the debit's replays, budgets and journal entry: a
+    -- slot it can lock without waiting that covers it (slot 0 included), else
+    -- one slot waited for, else every slot in slot order, refused only when
+    -- the account as a whole cannot pay. No row for an account of one slot
+    -- (or none): the debit's own path charges it. The caller has checked the
+    -- arguments; its lock_timeout bounds the waits.
+    select uc.* into v_account from litellm.user_credits as uc where uc.user_id = v_user;
+    if not found or v_account.slot_count = 1 then
+        return;
+    end if;
+    -- A replay is found where the charge journals (the journal's unique
+    -- request id spans the slots), or, if refused, before the refusal.
+    v_level := litellm._check_power_level(_charge_slots_waiting.power_level);
+    -- A slot whose expiry is due is swept before a charge that comes this
+    -- far: by a consolidation, which holds every slot (a sweep of one slot
+    -- would hold it out of the lock order).
+    if not litellm._expiry_due(v_account) and not exists (
+        select from litellm.credit_slots as s
+        where s.user_id = v_user and s.active and litellm._expiry_due(litellm._slot_account(s))
+    ) then
+        select c.monthly_cap into v_cap from litellm._effective_monthly_cap(v_account) as c;
+        v_slot := litellm._pick_slot(v_user, v_cost, v_cap, pg_catalog.pg_backend_pid() % v_account.slot_count);
+    end if;
+    if v_slot is null then
+        v_refusal := litellm._consolidate_slots(
+            v_user, v_cost, v_metadata ->> 'team_id', _charge_slots_waiting.model
+        );
+        if v_refusal.error_code is not null then
+            -- Under every slot's lock: a concurrent charge of this request id
+            -- may have been journalled since.
+            return query select * from litellm._debit_replay(
+                v_user, v_key, v_cost, _charge_slots_waiting.provider, _charge_slots_waiting.model, v_prompt,
+                v_completion, v_level
+            );
+            if not found then
+                return query select false, null::bigint, v_refusal.balance, 0::numeric, v_refusal.error_code,
+                    v_refusal.error_message, false;
+            end if;
+            return;
+        end if;
+        v_slot := 0;
+    end if;
+    return query select * from litellm._charge_slot(
+        v_user, v_slot, v_cost, v_key, _charge_slots_waiting.provider, _charge_slots_waiting.model, v_level,
+        v_prompt, v_completion, v_metadata
+    );
+end
+$$;
+
+comment on function litellm._charge_slots_waiting(text, numeric, text, text, bigint, bigint, text, jsonb, text) is
+'The debit of a slot account when no slot took it in _charge_slots()''s one statement (every slot busy or short, a '
+'budget that applies, a slot due for expiry, an unknown power level), with debit_user_credits()''s arguments (checked '
+'by the caller) and result: a slot it can lock without waiting that covers the charge, or one slot waited for '
+'(_pick_slot), else, with every slot locked in order and the slots due swept, slot 0 after moving credits and cap '
+'shares to it (_consolidate_slots); then the slot is charged as the debit charges an account (_charge_slot: budgets, '
+'usage entry, lots). Refused only when the account as a whole, or a budget, cannot pay; a replay returns the '
+'original entry. No row for an account of one slot or an unknown user.';

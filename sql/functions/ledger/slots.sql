@@ -434,7 +434,6 @@ returns table (
 language plpgsql
 volatile
 set search_path = pg_catalog, pg_temp
-set lock_timeout = '5s'
 as $$
 #variable_conflict use_column
 declare
@@ -444,64 +443,159 @@ declare
     v_prompt bigint := coalesce(_charge_slots.prompt_tokens, 0);
     v_completion bigint := coalesce(_charge_slots.completion_tokens, 0);
     v_key text := coalesce(_charge_slots.request_id, v_metadata ->> 'request_id');
-    v_level text;
-    v_account litellm.user_credits;
-    v_cap numeric;
+    v_level text := litellm._power_level_key(_charge_slots.power_level);
+    v_month date := litellm._current_month();
+    v_count smallint;
     v_slot smallint;
-    v_refusal record;
+    v_balance numeric;
+    v_id bigint;
+    v_allocated boolean;
 begin
-    -- A charge of a slot account (docs/design/slot-accounts.md), with the
-    -- debit's checks, replays, budgets and journal entry: a slot it can lock
-    -- without waiting that covers it, else every slot in slot order, refused
-    -- only when the account as a whole cannot pay. No row for an account of
-    -- one slot (or none): the debit's own path charges it.
     if litellm._debit_args_invalid(v_user, _charge_slots.cost, v_metadata, v_key, _charge_slots.provider,
                                    _charge_slots.model, v_prompt, v_completion) then
         perform litellm._check_debit_args(v_user, _charge_slots.cost, v_metadata, v_key, _charge_slots.provider,
                                           _charge_slots.model, v_prompt, v_completion);
     end if;
-    select uc.* into v_account from litellm.user_credits as uc where uc.user_id = v_user;
-    if not found or v_account.slot_count = 1 then
+    -- The common case in one statement, as the debit's: the first slot 1 ..
+    -- n - 1 (from pg_backend_pid() % n on, wrapping) that covers the charge
+    -- (_slot_covers: a slot due for expiry never does) and can be locked
+    -- without waiting is charged, journalled and, when its first lot covers
+    -- it, taken from that lot. Only for a split account whose slot 0 is not
+    -- due for expiry, a known power level, and when no budget applies (the
+    -- user is in no team, metadata names none, the user has no budget of
+    -- their own); else it charges nothing and _charge_slots_waiting() does.
+    -- FOR UPDATE SKIP LOCKED locks the newest version of a row that changed
+    -- since the statement began before it checks the row again, and keeps
+    -- the lock when the check fails (so does an UPDATE): the statement runs
+    -- in a block, rolled back when it charged nothing (or met a replay at
+    -- the insert), so that no slot stays locked into the waits that follow.
+    -- The lots the snapshot shows are the slot's current ones exactly when
+    -- it saw the slot at the seq just before ours (lots change only with a
+    -- journal entry, under the slot's lock); else _consume_lots() reads them.
+    begin
+        with account as (
+            select
+                uc.slot_count,
+                (select c.monthly_cap from litellm._effective_monthly_cap(uc) as c) as monthly_cap,
+                litellm._expiry_due(uc) as due,
+                (select s from litellm.budget_subjects as s where s.user_id = v_user) as subject
+            from litellm.user_credits as uc
+            where uc.user_id = v_user
+        ),
+
+        picked as (
+            select s.slot
+            from litellm.credit_slots as s, account as a
+            where s.user_id = v_user and s.active
+              and a.slot_count > 1 and not a.due
+              and litellm._charge_team(v_metadata ->> 'team_id', a.subject) is null
+              and not coalesce((a.subject).has_user_budgets or (a.subject).has_membership_budgets, false)
+              and (v_level is null or exists (select from litellm.power_levels as pl where pl.power_level = v_level))
+              and litellm._slot_covers(s, v_cost, a.monthly_cap, v_month)
+            order by (s.slot - pg_catalog.pg_backend_pid() % a.slot_count + 64) % 64
+            limit 1
+            for update of s skip locked
+        ),
+
+        charged as (
+            update litellm.credit_slots as s
+            set credits_remaining = (litellm._charged(litellm._slot_account(s), v_cost, 0, v_month, 1)).credits_remaining,
+                total_spent = (litellm._charged(litellm._slot_account(s), v_cost, 0, v_month, 1)).total_spent,
+                month_spent = (litellm._charged(litellm._slot_account(s), v_cost, 0, v_month, 1)).month_spent,
+                month_start = (litellm._charged(litellm._slot_account(s), v_cost, 0, v_month, 1)).month_start,
+                last_seq = (litellm._charged(litellm._slot_account(s), v_cost, 0, v_month, 1)).last_seq,
+                updated_at = (litellm._charged(litellm._slot_account(s), v_cost, 0, v_month, 1)).updated_at
+            from picked as p, account as a
+            where s.user_id = v_user and s.slot = p.slot and s.active
+              and litellm._slot_covers(s, v_cost, a.monthly_cap, v_month)
+            returning s.slot, s.credits_remaining, s.last_seq
+        ),
+
+        entry as (
+            insert into litellm.credit_transactions (
+                user_id, slot, seq, transaction_type, amount, balance_after, provider, model,
+                power_level, prompt_tokens, completion_tokens, idempotency_key, metadata
+            )
+            select
+                v_user, c.slot, c.last_seq, 'usage', -v_cost, c.credits_remaining, _charge_slots.provider,
+                _charge_slots.model, v_level, v_prompt, v_completion, v_key, v_metadata
+            from charged as c
+            on conflict (user_id, idempotency_key) where idempotency_key is not null do nothing
+            returning id
+        ),
+
+        taken as (
+            update litellm.credit_lots as l
+            set remaining = l.remaining - v_cost
+            where l.lot_id = (select f.lot_id from charged as c, litellm._first_lot(v_user, c.slot) as f)
+            and l.remaining >= v_cost
+            and v_cost > 0
+            and exists (select from entry)
+            and (select seen.last_seq + 1 from charged as c, litellm.credit_slots as seen
+                 where seen.user_id = v_user and seen.slot = c.slot) = (select c.last_seq from charged as c)
+            returning l.lot_id
+        ),
+
+        allocated as (
+            insert into litellm.credit_allocations (transaction_id, lot_id, user_id, amount)
+            select entry.id, taken.lot_id, v_user, v_cost from entry, taken
+            returning true as done
+        )
+
+        select
+            a.slot_count,
+            c.slot,
+            c.credits_remaining,
+            (select entry.id from entry),
+            v_cost = 0 or exists (select from allocated)
+        into v_count, v_slot, v_balance, v_id, v_allocated
+        from account as a
+        left join charged as c on true;
+        if v_id is null then
+            raise no_data_found;
+        end if;
+    exception when no_data_found then
+        v_id := null;
+    end;
+    if v_id is not null then
+        if not v_allocated then
+            perform litellm._consume_lots(v_user, v_id, v_cost, v_slot);
+        end if;
+        success := true;
+        transaction_id := v_id;
+        credits_remaining := v_balance;
+        amount_debited := v_cost;
+        replayed := false;
+        return next;
         return;
     end if;
-    -- A replay is found where the charge journals (the journal's unique
-    -- request id spans the slots), or, if refused, before the refusal.
-    v_level := litellm._check_power_level(_charge_slots.power_level);
-    -- A slot whose expiry is due is swept before any charge: by a
-    -- consolidation, which holds every slot (a sweep of one slot would hold it
-    -- out of the lock order).
-    if not litellm._expiry_due(v_account) and not exists (
-        select from litellm.credit_slots as s
-        where s.user_id = v_user and s.active and litellm._expiry_due(litellm._slot_account(s))
-    ) then
-        select c.monthly_cap into v_cap from litellm._effective_monthly_cap(v_account) as c;
-        v_slot := litellm._pick_slot(v_user, v_cost, v_cap, pg_catalog.pg_backend_pid() % v_account.slot_count);
+    if v_count is null or v_count = 1 then
+        -- No account, or one of one slot: the debit's own path charges it.
+        return;
     end if;
-    if v_slot is null then
-        v_refusal := litellm._consolidate_slots(v_user, v_cost, v_metadata ->> 'team_id', _charge_slots.model);
-        if v_refusal.error_code is not null then
-            -- Under every slot's lock: a concurrent charge of this request id
-            -- may have been journalled since.
-            return query select * from litellm._debit_replay(v_user, v_key, v_cost, _charge_slots.provider,
-                                                             _charge_slots.model, v_prompt, v_completion, v_level);
-            if not found then
-                return query select false, null::bigint, v_refusal.balance, 0::numeric, v_refusal.error_code,
-                    v_refusal.error_message, false;
-            end if;
+    if v_slot is not null then
+        -- Charged, then the insert met the request id journalled (on any
+        -- slot): the block took the charge back; this is a replay.
+        return query select * from litellm._debit_replay(v_user, v_key, v_cost, _charge_slots.provider,
+                                                         _charge_slots.model, v_prompt, v_completion, v_level);
+        if found then
             return;
         end if;
-        v_slot := 0;
     end if;
-    return query select * from litellm._charge_slot(v_user, v_slot, v_cost, v_key, _charge_slots.provider,
-                                                    _charge_slots.model, v_level, v_prompt, v_completion, v_metadata);
+    return query select * from litellm._charge_slots_waiting(
+        v_user, v_cost, _charge_slots.provider, _charge_slots.model, v_prompt, v_completion,
+        _charge_slots.power_level, v_metadata, v_key
+    );
 end
 $$;
 
 comment on function litellm._charge_slots(text, numeric, text, text, bigint, bigint, text, jsonb, text) is
-'The debit of a slot account (slot_count > 1), with debit_user_credits()''s arguments, checks and result: a slot it '
-'can lock without waiting that covers the charge (_pick_slot), else, with every slot locked in order and the slots '
-'due swept, after moving credits and cap shares to slot 0 (_consolidate_slots); then the slot is charged as the '
-'debit charges an account (_charge_slot: budgets, usage entry, lots). Refused (insufficient_credits, '
-'monthly_cap_exceeded, budget_exceeded) only when the account as a whole, or a budget, cannot pay. One request id '
-'is one charge across all slots: a replay returns the original entry with replayed = true. credits_remaining is the '
-'balance of the slot charged (its balance_after). No row for an account of one slot or an unknown user.';
+'The debit of a slot account (slot_count > 1), with debit_user_credits()''s arguments, checks and result. The common '
+'case is one statement: a slot it can lock without waiting that covers the charge, its usage entry and its first '
+'lot, when no budget applies and no slot is due for expiry. Otherwise (_charge_slots_waiting) a slot picked with '
+'_pick_slot, else, with every slot locked in order and the slots due swept, slot 0 after moving credits and cap '
+'shares to it (_consolidate_slots); then the slot is charged as the debit charges an account (_charge_slot: '
+'budgets, usage entry, lots). Refused (insufficient_credits, monthly_cap_exceeded, budget_exceeded) only when the '
+'account as a whole, or a budget, cannot pay. One request id is one charge across all slots: a replay returns the '
+'original entry with replayed = true. credits_remaining is the balance of the slot charged (its balance_after). No '
+'row for an account of one slot or an unknown user.';
