@@ -6,9 +6,12 @@ that the limit stays exact under the race. 16 workers, each with users of their
 own, call ``debit_user_credits``, ``reserve_credits`` + ``settle_reservation``
 (within the hold and beyond it), ``reserve_credits`` + ``release_reservation``
 and ``refund_transaction`` of their earlier debits. 24 users are in team st-t1
-(hard limit 20, split in 8), 8 in team st-t2 (one row, no binding limit), all
+(hard limit 16, split in 8), 8 in team st-t2 (one row, no binding limit), all
 in the organisation st-org (hard limit 30, split in 4). Amounts are multiples
-of 0.25, nobody runs short of credits, so only the budgets refuse.
+of 0.25, nobody runs short of credits, so only the budgets refuse. The team's
+users make about three charges in four, so the team fills up first (its users
+are then refused by it) and the team st-t2 users fill the organisation after:
+both split budgets refuse in every run.
 
 Afterwards: no budget is past its limit; each budget's spending (the sum over
 its rows) equals what the workers were told was charged less what was refunded;
@@ -38,7 +41,7 @@ import pytest
 WORKERS = 16
 OPS = 50
 UNIT = Decimal("0.25")
-TEAM_LIMIT = Decimal(20)
+TEAM_LIMIT = Decimal(16)
 ORG_LIMIT = Decimal(30)
 T1_USERS = [f"st-a{i:02d}" for i in range(24)]
 T2_USERS = [f"st-b{i:02d}" for i in range(8)]
