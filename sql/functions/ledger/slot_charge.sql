@@ -227,11 +227,8 @@ as $$
 #variable_conflict use_column
 declare
     v_user text := _charge_slots_waiting.user_id;
-    v_cost numeric := round(_charge_slots_waiting.cost, 6);
-    v_metadata jsonb := coalesce(_charge_slots_waiting.metadata, '{}');
-    v_prompt bigint := coalesce(_charge_slots_waiting.prompt_tokens, 0);
-    v_completion bigint := coalesce(_charge_slots_waiting.completion_tokens, 0);
-    v_key text := coalesce(_charge_slots_waiting.request_id, v_metadata ->> 'request_id');
+    v_cost numeric := _charge_slots_waiting.cost;
+    v_key text := _charge_slots_waiting.request_id;
     v_level text;
     v_account litellm.user_credits;
     v_cap numeric;
@@ -243,8 +240,10 @@ begin
     -- slot it can lock without waiting that covers it (slot 0 included), else
     -- one slot waited for, else every slot in slot order, refused only when
     -- the account as a whole cannot pay. No row for an account of one slot
-    -- (or none): the debit's own path charges it. The caller has checked the
-    -- arguments; its lock_timeout bounds the waits.
+    -- (or none): the debit's own path charges it. The arguments come checked
+    -- and normalised by _charge_slots() (the cost rounded, metadata, tokens
+    -- and request id as the debit reads them), the power level as the caller
+    -- spelled it; the caller's lock_timeout bounds the waits.
     select uc.* into v_account from litellm.user_credits as uc where uc.user_id = v_user;
     if not found or v_account.slot_count = 1 then
         return;
@@ -264,14 +263,14 @@ begin
     end if;
     if v_slot is null then
         v_refusal := litellm._consolidate_slots(
-            v_user, v_cost, v_metadata ->> 'team_id', _charge_slots_waiting.model
+            v_user, v_cost, _charge_slots_waiting.metadata ->> 'team_id', _charge_slots_waiting.model
         );
         if v_refusal.error_code is not null then
             -- Under every slot's lock: a concurrent charge of this request id
             -- may have been journalled since.
             return query select * from litellm._debit_replay(
-                v_user, v_key, v_cost, _charge_slots_waiting.provider, _charge_slots_waiting.model, v_prompt,
-                v_completion, v_level
+                v_user, v_key, v_cost, _charge_slots_waiting.provider, _charge_slots_waiting.model,
+                _charge_slots_waiting.prompt_tokens, _charge_slots_waiting.completion_tokens, v_level
             );
             if not found then
                 return query select false, null::bigint, v_refusal.balance, 0::numeric, v_refusal.error_code,
@@ -283,16 +282,16 @@ begin
     end if;
     return query select * from litellm._charge_slot(
         v_user, v_slot, v_cost, v_key, _charge_slots_waiting.provider, _charge_slots_waiting.model, v_level,
-        v_prompt, v_completion, v_metadata
+        _charge_slots_waiting.prompt_tokens, _charge_slots_waiting.completion_tokens, _charge_slots_waiting.metadata
     );
 end
 $$;
 
 comment on function litellm._charge_slots_waiting(text, numeric, text, text, bigint, bigint, text, jsonb, text) is
 'The debit of a slot account when no slot took it in _charge_slots()''s one statement (every slot busy or short, a '
-'budget that applies, a slot due for expiry, an unknown power level), with debit_user_credits()''s arguments (checked '
-'by the caller) and result: a slot it can lock without waiting that covers the charge, or one slot waited for '
-'(_pick_slot), else, with every slot locked in order and the slots due swept, slot 0 after moving credits and cap '
-'shares to it (_consolidate_slots); then the slot is charged as the debit charges an account (_charge_slot: budgets, '
-'usage entry, lots). Refused only when the account as a whole, or a budget, cannot pay; a replay returns the '
-'original entry. No row for an account of one slot or an unknown user.';
+'budget that applies, a slot due for expiry, an unknown power level), with debit_user_credits()''s arguments '
+'(checked and normalised by _charge_slots()) and result: a slot it can lock without waiting that covers the charge, '
+'or one slot waited for (_pick_slot), else, with every slot locked in order and the slots due swept, slot 0 after '
+'moving credits and cap shares to it (_consolidate_slots); then the slot is charged as the debit charges an account '
+'(_charge_slot: budgets, usage entry, lots). Refused only when the account as a whole, or a budget, cannot pay; a '
+'replay returns the original entry. No row for an account of one slot or an unknown user.';

@@ -451,11 +451,7 @@ declare
     v_id bigint;
     v_allocated boolean;
 begin
-    if litellm._debit_args_invalid(v_user, _charge_slots.cost, v_metadata, v_key, _charge_slots.provider,
-                                   _charge_slots.model, v_prompt, v_completion) then
-        perform litellm._check_debit_args(v_user, _charge_slots.cost, v_metadata, v_key, _charge_slots.provider,
-                                          _charge_slots.model, v_prompt, v_completion);
-    end if;
+    -- debit_user_credits(), the caller, has checked the arguments.
     -- The common case in one statement, as the debit's: the first slot 1 ..
     -- n - 1 (from pg_backend_pid() % n on, wrapping) that covers the charge
     -- (_slot_covers: a slot due for expiry never does) and can be locked
@@ -590,11 +586,11 @@ end
 $$;
 
 comment on function litellm._charge_slots(text, numeric, text, text, bigint, bigint, text, jsonb, text) is
-'The debit of a slot account (slot_count > 1), with debit_user_credits()''s arguments, checks and result. The common '
-'case is one statement: a slot it can lock without waiting that covers the charge, its usage entry and its first '
-'lot, when no budget applies and no slot is due for expiry. Otherwise (_charge_slots_waiting) a slot picked with '
-'_pick_slot, else, with every slot locked in order and the slots due swept, slot 0 after moving credits and cap '
-'shares to it (_consolidate_slots); then the slot is charged as the debit charges an account (_charge_slot: '
+'The debit of a slot account (slot_count > 1), with debit_user_credits()''s arguments (checked by it) and result. '
+'The common case is one statement: a slot it can lock without waiting that covers the charge, its usage entry and '
+'its first lot, when no budget applies and no slot is due for expiry. Otherwise (_charge_slots_waiting) a slot '
+'picked with _pick_slot, else, with every slot locked in order and the slots due swept, slot 0 after moving credits '
+'and cap shares to it (_consolidate_slots); then the slot is charged as the debit charges an account (_charge_slot: '
 'budgets, usage entry, lots). Refused (insufficient_credits, monthly_cap_exceeded, budget_exceeded) only when the '
 'account as a whole, or a budget, cannot pay. One request id is one charge across all slots: a replay returns the '
 'original entry with replayed = true. credits_remaining is the balance of the slot charged (its balance_after). No '
