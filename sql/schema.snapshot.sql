@@ -617,13 +617,7 @@ CREATE TABLE litellm.llm_usage_log (
     billing_error text,
     request_metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
     response_metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
-    CONSTRAINT llm_usage_log_completion_tokens_check CHECK ((completion_tokens >= 0)),
-    CONSTRAINT llm_usage_log_cost_credits_check CHECK ((cost_credits >= (0)::numeric)),
-    CONSTRAINT llm_usage_log_cost_usd_check CHECK ((cost_usd >= (0)::numeric)),
-    CONSTRAINT llm_usage_log_latency_ms_check CHECK ((latency_ms >= 0)),
-    CONSTRAINT llm_usage_log_prompt_tokens_check CHECK ((prompt_tokens >= 0)),
-    CONSTRAINT llm_usage_log_total_tokens_check CHECK ((total_tokens >= 0)),
-    CONSTRAINT llm_usage_log_uncharged_credits_check CHECK ((uncharged_credits >= (0)::numeric))
+    CONSTRAINT llm_usage_log_rules CHECK (litellm._llm_usage_log_rules(prompt_tokens, completion_tokens, total_tokens, latency_ms, cost_usd, cost_credits, uncharged_credits))
 )
 PARTITION BY RANGE (created_at);
 
@@ -726,13 +720,7 @@ CREATE TABLE litellm.llm_usage_log_default (
     billing_error text,
     request_metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
     response_metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
-    CONSTRAINT llm_usage_log_completion_tokens_check CHECK ((completion_tokens >= 0)),
-    CONSTRAINT llm_usage_log_cost_credits_check CHECK ((cost_credits >= (0)::numeric)),
-    CONSTRAINT llm_usage_log_cost_usd_check CHECK ((cost_usd >= (0)::numeric)),
-    CONSTRAINT llm_usage_log_latency_ms_check CHECK ((latency_ms >= 0)),
-    CONSTRAINT llm_usage_log_prompt_tokens_check CHECK ((prompt_tokens >= 0)),
-    CONSTRAINT llm_usage_log_total_tokens_check CHECK ((total_tokens >= 0)),
-    CONSTRAINT llm_usage_log_uncharged_credits_check CHECK ((uncharged_credits >= (0)::numeric))
+    CONSTRAINT llm_usage_log_rules CHECK (litellm._llm_usage_log_rules(prompt_tokens, completion_tokens, total_tokens, latency_ms, cost_usd, cost_credits, uncharged_credits))
 );
 
 -- comment TABLE llm_usage_log_default

@@ -20,7 +20,9 @@
 -- installer leaves functions that a constraint uses alone.
 --
 -- Tables whose few rules cost less than a call (credit_allocations'
--- amount <> 0) keep their CHECK constraints.
+-- amount <> 0) keep their CHECK constraints. The application role, which
+-- inserts into llm_usage_log itself, may call that table's rule function
+-- (sql/grants.sql).
 
 create function litellm._user_credits_rules(
     user_id text,
@@ -209,6 +211,35 @@ comment on function litellm._budget_counters_rules(numeric, numeric, smallint, n
 'The rules of a budget counter row (the CHECK constraint budget_counters_rules): spent and held never below zero; '
 'shares 0 to 63; share 0''s quota at most zero, the other shares'' at least zero.';
 
+create function litellm._llm_usage_log_rules(
+    prompt_tokens integer,
+    completion_tokens integer,
+    total_tokens integer,
+    latency_ms integer,
+    cost_usd numeric,
+    cost_credits numeric,
+    uncharged_credits numeric
+)
+returns boolean
+language plpgsql
+immutable
+set search_path = pg_catalog, pg_temp
+as $$
+begin
+    return prompt_tokens >= 0
+        and completion_tokens >= 0
+        and total_tokens >= 0
+        and latency_ms >= 0
+        and cost_usd >= 0
+        and cost_credits >= 0
+        and uncharged_credits >= 0;
+end
+$$;
+
+comment on function litellm._llm_usage_log_rules(integer, integer, integer, integer, numeric, numeric, numeric) is
+'The rules of a usage-log row (the CHECK constraint llm_usage_log_rules, on every partition): token counts, latency, '
+'costs and the part left uncharged never below zero.';
+
 revoke all on function litellm._user_credits_rules(
     text, numeric, numeric, numeric, numeric, numeric, numeric, numeric, bigint, smallint, numeric
 ) from public;
@@ -221,6 +252,9 @@ revoke all on function litellm._credit_transactions_rules(
 revoke all on function litellm._credit_lots_rules(numeric, numeric, smallint) from public;
 revoke all on function litellm._credit_holds_rules(numeric, text, numeric, timestamptz, smallint) from public;
 revoke all on function litellm._budget_counters_rules(numeric, numeric, smallint, numeric) from public;
+revoke all on function litellm._llm_usage_log_rules(
+    integer, integer, integer, integer, numeric, numeric, numeric
+) from public;
 
 -- Each new constraint is checked against the stored rows (which met the same
 -- conditions already) before the old ones go.
@@ -290,3 +324,16 @@ drop constraint budget_counters_spent_check,
 drop constraint budget_counters_held_check,
 drop constraint budget_counters_share_check,
 drop constraint budget_counters_check;
+
+-- On the partitioned log: every partition, now and later, gets it.
+alter table litellm.llm_usage_log
+add constraint llm_usage_log_rules check (litellm._llm_usage_log_rules(
+    prompt_tokens, completion_tokens, total_tokens, latency_ms, cost_usd, cost_credits, uncharged_credits
+)),
+drop constraint llm_usage_log_prompt_tokens_check,
+drop constraint llm_usage_log_completion_tokens_check,
+drop constraint llm_usage_log_total_tokens_check,
+drop constraint llm_usage_log_latency_ms_check,
+drop constraint llm_usage_log_cost_usd_check,
+drop constraint llm_usage_log_cost_credits_check,
+drop constraint llm_usage_log_uncharged_credits_check;

@@ -4,7 +4,7 @@
 -- refuses a row that breaks it, with 23514, and what they let through still
 -- passes. Written directly (as the owner), as the API never would.
 begin;
-select plan(56);
+select plan(64);
 
 select litellm_test.funded_user('rr-user', 10);
 select litellm.debit_user_credits('rr-user', 1);
@@ -22,7 +22,7 @@ select results_eq(
        where c.contype = 'c' and c.conrelid in (
            'litellm.user_credits'::regclass, 'litellm.credit_slots'::regclass,
            'litellm.credit_transactions'::regclass, 'litellm.credit_lots'::regclass,
-           'litellm.credit_holds'::regclass, 'litellm.budget_counters'::regclass
+           'litellm.credit_holds'::regclass, 'litellm.budget_counters'::regclass, 'litellm.llm_usage_log'::regclass
        )
        order by 1 $$,
     $$ values ('budget_counters_rules'),
@@ -30,6 +30,7 @@ select results_eq(
               ('credit_lots_rules'),
               ('credit_slots_rules'),
               ('credit_transactions_rules'),
+              ('llm_usage_log_rules'),
               ('user_credits_rules') $$,
     'each table a charge writes has one CHECK constraint, its rules'
 );
@@ -184,6 +185,48 @@ select throws_ok(
 );
 select throws_ok(
     $$ update litellm.budget_counters set share = 64 $$, '23514', null, 'budget_counters refuses share 64'
+);
+
+-- A usage-log row, inserted by the application role as it may.
+create function pg_temp.usage_refused(assignment text) returns setof text
+language plpgsql as $$
+begin
+    return query select * from throws_ok(
+        format(
+            'insert into litellm.llm_usage_log (user_id, provider, model, %s) values (%L, %L, %L, -1)',
+            assignment, 'rr-user', 'openai', 'gpt-4'
+        ),
+        '23514', null, 'llm_usage_log refuses a negative ' || assignment
+    );
+end
+$$;
+grant execute on function pg_temp.usage_refused(text) to litellm_app;
+set local role litellm_app;
+select pg_temp.usage_refused('prompt_tokens');
+select pg_temp.usage_refused('completion_tokens');
+select pg_temp.usage_refused('latency_ms');
+select pg_temp.usage_refused('cost_usd');
+select pg_temp.usage_refused('cost_credits');
+select pg_temp.usage_refused('uncharged_credits');
+select lives_ok(
+    $$ insert into litellm.llm_usage_log (user_id, provider, model, prompt_tokens, completion_tokens, cost_usd)
+       values ('rr-user', 'openai', 'gpt-4', 0, 0, 0) $$,
+    'llm_usage_log takes a row of zeros from the application role'
+);
+reset role;
+select is(
+    (
+        select count(*)
+        from pg_catalog.pg_inherits as i
+        inner join pg_catalog.pg_constraint as c on i.inhrelid = c.conrelid and c.conname = 'llm_usage_log_rules'
+        where i.inhparent = 'litellm.llm_usage_log'::regclass
+    ),
+    (
+        select count(*)
+        from pg_catalog.pg_inherits as i
+        where i.inhparent = 'litellm.llm_usage_log'::regclass
+    ),
+    'every partition of the usage log has the rule'
 );
 
 select * from finish();
