@@ -71,6 +71,10 @@ grant execute on function litellm._effective_monthly_cap(litellm.user_credits) t
 -- Partitions get no grants: every access goes through llm_usage_log.
 -- archive_usage_logs() and drop_archived_usage_logs() are the owner's only.
 grant insert on litellm.llm_usage_log to litellm_app;
+-- Its CHECK constraint calls this as the role inserting (schema/0122_row_rules.sql).
+grant execute on function
+litellm._llm_usage_log_rules(integer, integer, integer, integer, numeric, numeric, numeric)
+to litellm_app;
 grant usage on sequence litellm.llm_usage_log_id_seq to litellm_app;
 grant select on litellm.llm_usage_summary, litellm.llm_usage_log to litellm_app;
 grant select on litellm.llm_usage_summary, litellm.llm_usage_log to litellm_analyst;

@@ -99,14 +99,7 @@ CREATE TABLE litellm.budget_counters (
     held numeric(20,6) DEFAULT 0 NOT NULL,
     share smallint DEFAULT 0 NOT NULL,
     quota numeric(20,6) DEFAULT 0 NOT NULL,
-    CONSTRAINT budget_counters_check CHECK (
-CASE
-    WHEN (share = 0) THEN (quota <= (0)::numeric)
-    ELSE (quota >= (0)::numeric)
-END),
-    CONSTRAINT budget_counters_held_check CHECK ((held >= (0)::numeric)),
-    CONSTRAINT budget_counters_share_check CHECK (((share >= 0) AND (share <= 63))),
-    CONSTRAINT budget_counters_spent_check CHECK ((spent >= (0)::numeric))
+    CONSTRAINT budget_counters_rules CHECK (litellm._budget_counters_rules(spent, held, share, quota))
 )
 WITH (fillfactor='50');
 
@@ -250,12 +243,7 @@ CREATE TABLE litellm.credit_holds (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     resolved_at timestamp with time zone,
     slot smallint DEFAULT 0 NOT NULL,
-    CONSTRAINT credit_holds_amount_check CHECK ((amount > (0)::numeric)),
-    CONSTRAINT credit_holds_check CHECK (((status = 'held'::text) = (resolved_at IS NULL))),
-    CONSTRAINT credit_holds_check1 CHECK (((status = 'settled'::text) = (settled_amount IS NOT NULL))),
-    CONSTRAINT credit_holds_settled_amount_check CHECK ((settled_amount >= (0)::numeric)),
-    CONSTRAINT credit_holds_slot_check CHECK (((slot >= 0) AND (slot <= 63))),
-    CONSTRAINT credit_holds_status_check CHECK ((status = ANY (ARRAY['held'::text, 'settled'::text, 'released'::text, 'expired'::text])))
+    CONSTRAINT credit_holds_rules CHECK (litellm._credit_holds_rules(amount, status, settled_amount, resolved_at, slot))
 );
 
 -- comment TABLE credit_holds
@@ -294,9 +282,7 @@ CREATE TABLE litellm.credit_lots (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     slot smallint DEFAULT 0 NOT NULL,
     source_lot_id bigint,
-    CONSTRAINT credit_lots_amount_check CHECK ((amount > (0)::numeric)),
-    CONSTRAINT credit_lots_check CHECK (((remaining >= (0)::numeric) AND (remaining <= amount))),
-    CONSTRAINT credit_lots_slot_check CHECK (((slot >= 0) AND (slot <= 63)))
+    CONSTRAINT credit_lots_rules CHECK (litellm._credit_lots_rules(amount, remaining, slot))
 )
 WITH (fillfactor='50');
 
@@ -357,14 +343,7 @@ CREATE TABLE litellm.credit_slots (
     next_expiry_at timestamp with time zone,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT credit_slots_cap_fraction_check CHECK (((cap_fraction >= (0)::numeric) AND (cap_fraction <= (1)::numeric))),
-    CONSTRAINT credit_slots_check CHECK ((active OR ((credits_remaining = (0)::numeric) AND (credits_held = (0)::numeric) AND (cap_fraction = (0)::numeric)))),
-    CONSTRAINT credit_slots_credits_held_check CHECK ((credits_held >= (0)::numeric)),
-    CONSTRAINT credit_slots_credits_remaining_check CHECK ((credits_remaining >= (0)::numeric)),
-    CONSTRAINT credit_slots_last_seq_check CHECK ((last_seq >= 0)),
-    CONSTRAINT credit_slots_month_spent_check CHECK ((month_spent >= (0)::numeric)),
-    CONSTRAINT credit_slots_slot_check CHECK (((slot >= 1) AND (slot <= 63))),
-    CONSTRAINT credit_slots_total_spent_check CHECK ((total_spent >= (0)::numeric))
+    CONSTRAINT credit_slots_rules CHECK (litellm._credit_slots_rules(slot, credits_remaining, credits_held, month_spent, total_spent, last_seq, cap_fraction, active))
 )
 WITH (fillfactor='50');
 
@@ -421,18 +400,7 @@ CREATE TABLE litellm.credit_transactions (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     slot smallint DEFAULT 0 NOT NULL,
     transfer_of bigint,
-    CONSTRAINT credit_transactions_balance_after_check CHECK ((balance_after >= (0)::numeric)),
-    CONSTRAINT credit_transactions_check CHECK ((((transaction_type = ANY (ARRAY['purchase'::text, 'bonus'::text, 'trial'::text, 'promo'::text])) AND (amount > (0)::numeric)) OR ((transaction_type = 'usage'::text) AND (amount <= (0)::numeric)) OR ((transaction_type = 'transfer'::text) AND (amount <> (0)::numeric)) OR (transaction_type = ANY (ARRAY['refund'::text, 'adjustment'::text, 'expiry'::text])))),
-    CONSTRAINT credit_transactions_completion_tokens_check CHECK ((completion_tokens >= 0)),
-    CONSTRAINT credit_transactions_prompt_tokens_check CHECK ((prompt_tokens >= 0)),
-    CONSTRAINT credit_transactions_seq_check CHECK ((seq > 0)),
-    CONSTRAINT credit_transactions_slot_check CHECK (((slot >= 0) AND (slot <= 63))),
-    CONSTRAINT credit_transactions_transaction_type_check CHECK ((transaction_type = ANY (ARRAY['purchase'::text, 'bonus'::text, 'trial'::text, 'promo'::text, 'usage'::text, 'refund'::text, 'adjustment'::text, 'expiry'::text, 'transfer'::text]))),
-    CONSTRAINT credit_transactions_transfer_check CHECK (
-CASE
-    WHEN (transaction_type = 'transfer'::text) THEN ((transfer_of IS NULL) = (amount < (0)::numeric))
-    ELSE (transfer_of IS NULL)
-END)
+    CONSTRAINT credit_transactions_rules CHECK (litellm._credit_transactions_rules(transaction_type, amount, transfer_of, slot, seq, balance_after, prompt_tokens, completion_tokens))
 );
 
 -- comment TABLE credit_transactions
@@ -649,13 +617,7 @@ CREATE TABLE litellm.llm_usage_log (
     billing_error text,
     request_metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
     response_metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
-    CONSTRAINT llm_usage_log_completion_tokens_check CHECK ((completion_tokens >= 0)),
-    CONSTRAINT llm_usage_log_cost_credits_check CHECK ((cost_credits >= (0)::numeric)),
-    CONSTRAINT llm_usage_log_cost_usd_check CHECK ((cost_usd >= (0)::numeric)),
-    CONSTRAINT llm_usage_log_latency_ms_check CHECK ((latency_ms >= 0)),
-    CONSTRAINT llm_usage_log_prompt_tokens_check CHECK ((prompt_tokens >= 0)),
-    CONSTRAINT llm_usage_log_total_tokens_check CHECK ((total_tokens >= 0)),
-    CONSTRAINT llm_usage_log_uncharged_credits_check CHECK ((uncharged_credits >= (0)::numeric))
+    CONSTRAINT llm_usage_log_rules CHECK (litellm._llm_usage_log_rules(prompt_tokens, completion_tokens, total_tokens, latency_ms, cost_usd, cost_credits, uncharged_credits))
 )
 PARTITION BY RANGE (created_at);
 
@@ -758,13 +720,7 @@ CREATE TABLE litellm.llm_usage_log_default (
     billing_error text,
     request_metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
     response_metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
-    CONSTRAINT llm_usage_log_completion_tokens_check CHECK ((completion_tokens >= 0)),
-    CONSTRAINT llm_usage_log_cost_credits_check CHECK ((cost_credits >= (0)::numeric)),
-    CONSTRAINT llm_usage_log_cost_usd_check CHECK ((cost_usd >= (0)::numeric)),
-    CONSTRAINT llm_usage_log_latency_ms_check CHECK ((latency_ms >= 0)),
-    CONSTRAINT llm_usage_log_prompt_tokens_check CHECK ((prompt_tokens >= 0)),
-    CONSTRAINT llm_usage_log_total_tokens_check CHECK ((total_tokens >= 0)),
-    CONSTRAINT llm_usage_log_uncharged_credits_check CHECK ((uncharged_credits >= (0)::numeric))
+    CONSTRAINT llm_usage_log_rules CHECK (litellm._llm_usage_log_rules(prompt_tokens, completion_tokens, total_tokens, latency_ms, cost_usd, cost_credits, uncharged_credits))
 );
 
 -- comment TABLE llm_usage_log_default
@@ -1433,17 +1389,7 @@ CREATE TABLE litellm.user_credits (
     next_expiry_at timestamp with time zone,
     slot_count smallint DEFAULT 1 NOT NULL,
     cap_fraction numeric DEFAULT 1 NOT NULL,
-    CONSTRAINT user_credits_cap_fraction_check CHECK (((cap_fraction >= (0)::numeric) AND (cap_fraction <= (1)::numeric))),
-    CONSTRAINT user_credits_credits_held_check CHECK ((credits_held >= (0)::numeric)),
-    CONSTRAINT user_credits_credits_remaining_check CHECK ((credits_remaining >= (0)::numeric)),
-    CONSTRAINT user_credits_last_seq_check CHECK ((last_seq >= 0)),
-    CONSTRAINT user_credits_month_spent_check CHECK ((month_spent >= (0)::numeric)),
-    CONSTRAINT user_credits_monthly_cap_check CHECK ((monthly_cap >= (0)::numeric)),
-    CONSTRAINT user_credits_slot_count_check CHECK (((slot_count >= 1) AND (slot_count <= 64))),
-    CONSTRAINT user_credits_total_granted_check CHECK ((total_granted >= (0)::numeric)),
-    CONSTRAINT user_credits_total_purchased_check CHECK ((total_purchased >= (0)::numeric)),
-    CONSTRAINT user_credits_total_spent_check CHECK ((total_spent >= (0)::numeric)),
-    CONSTRAINT user_credits_user_id_check CHECK (((length(user_id) >= 1) AND (length(user_id) <= 255)))
+    CONSTRAINT user_credits_rules CHECK (litellm._user_credits_rules(user_id, credits_remaining, credits_held, month_spent, monthly_cap, total_purchased, total_granted, total_spent, last_seq, slot_count, cap_fraction))
 )
 WITH (fillfactor='50');
 

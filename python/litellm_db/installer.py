@@ -15,7 +15,9 @@ Layout of the shipped SQL (``litellm_db/sql``, the repository's ``sql/``):
   package schema it did not create or replace (an earlier release's, a function
   whose arguments changed, a view no longer shipped) are dropped
   (:func:`_remove_undefined`), so an upgraded database defines what a fresh
-  install does. Schema files therefore leave no function or view behind.
+  install does. Schema files therefore leave no function or view behind, except
+  a table's rule functions: a CHECK constraint calls each, so they are part of the
+  table, made and changed by schema files (``schema/0122_row_rules.sql``).
 
 Everything runs in one transaction under an advisory lock, so concurrent
 installers queue and a failure leaves the database as it was.
@@ -713,6 +715,11 @@ _DEFINITIONS = """
       and not exists (select from pg_catalog.pg_depend as d
                       where d.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass
                         and d.objid = p.oid and d.deptype = 'e')
+      -- A table's rule function (a CHECK constraint calls it) belongs to the schema files.
+      and not exists (select from pg_catalog.pg_depend as d
+                      where d.classid = 'pg_catalog.pg_constraint'::pg_catalog.regclass
+                        and d.refclassid = 'pg_catalog.pg_proc'::pg_catalog.regclass
+                        and d.refobjid = p.oid)
     order by 1, 2
 """
 

@@ -7,11 +7,10 @@ select plan(34);
 
 -- Damage the API would never do: the tables' own checks and the journal's
 -- append-only triggers are set aside inside this transaction only.
-alter table litellm.credit_transactions drop constraint credit_transactions_balance_after_check;
-alter table litellm.credit_lots drop constraint credit_lots_check;
-alter table litellm.credit_holds drop constraint credit_holds_check;
-alter table litellm.credit_transactions drop constraint credit_transactions_transfer_check;
-alter table litellm.credit_slots drop constraint credit_slots_check;
+alter table litellm.credit_transactions drop constraint credit_transactions_rules;
+alter table litellm.credit_lots drop constraint credit_lots_rules;
+alter table litellm.credit_holds drop constraint credit_holds_rules;
+alter table litellm.credit_slots drop constraint credit_slots_rules;
 
 create function pg_temp.damage(uid text, statement text) returns setof text
 language plpgsql as $$
