@@ -93,8 +93,9 @@ $$;
 
 comment on function litellm._lock_budget_counters(text[], text[], text[]) is
 'Locks, in lock order, the current counter of every budget that charges of user_ids[i] in team_ids[i] (NULL: the '
-'user''s primary team) for models[i] apply to, every row of a split budget in share order. Called before a transaction''s several _apply_budgets() calls, so that all its counter '
-'locks are taken in one order. Call it with the users'' account rows locked.';
+'user''s primary team) for models[i] apply to, every row of a split budget in share order. Called before a '
+'transaction''s several _apply_budgets() calls, so that all its counter locks are taken in one order. Call it with '
+'the users'' account rows locked.';
 
 create or replace function litellm._within_budget(spent numeric, held numeric, amount numeric, hard_limit numeric)
 returns boolean

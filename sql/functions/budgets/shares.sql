@@ -142,7 +142,7 @@ comment on function litellm._rebalance_budget_shares(bigint, date, numeric, smal
 'count what it counts plus an equal part of the room the hard limit leaves, and the parts add up to the hard limit.';
 
 create or replace function litellm._budget_share_takes(
-    kind text, amount numeric, spent numeric, held numeric, share_limit numeric, released numeric
+    kind text, amount numeric, spent numeric, held numeric, share_limit numeric, released numeric default 0
 )
 returns boolean
 language sql

@@ -12,20 +12,32 @@ select litellm.set_budget('team', 10, team_id => 'ssb-team', period => 'daily', 
 select litellm_test.funded_user('ssb-u1', 1000);
 select litellm.add_team_member('ssb-u1', 'ssb-team');
 create temporary table ssb as
-select b.budget_id, b.level from litellm.budgets as b
+select
+    b.budget_id,
+    b.level
+from litellm.budgets as b
 where b.team_id = 'ssb-team' or b.organization_id = 'ssb-org';
 select litellm.set_budget_shares(budget_id, 4) from ssb;
 
 -- The hold's amount sits in a row other than this backend's own.
 select litellm.reserve_credits('ssb-u1', 2, 'ssb-r1');
 create temporary table ssb_rows as
-select (pg_catalog.pg_backend_pid() % 4)::smallint as own, ((pg_catalog.pg_backend_pid() + 1) % 4)::smallint as other;
+select
+    (pg_catalog.pg_backend_pid() % 4)::smallint as own,
+    ((pg_catalog.pg_backend_pid() + 1) % 4)::smallint as other;
 update litellm.budget_counters as c
-set held = c.held + case when c.share = (select other from ssb_rows) then 2 else -2 end
-where c.budget_id in (select budget_id from ssb) and c.share in (select own from ssb_rows union all select other from ssb_rows);
+set held = c.held + case when c.share = r.other then 2 else -2 end
+from ssb_rows as r
+where c.budget_id in (select s.budget_id from ssb as s) and c.share in (r.own, r.other);
 create temporary table ssb_before as
-select c.budget_id, c.share, c.spent, c.held, c.quota from litellm.budget_counters as c
-where c.budget_id in (select budget_id from ssb);
+select
+    c.budget_id,
+    c.share,
+    c.spent,
+    c.held,
+    c.quota
+from litellm.budget_counters as c
+where c.budget_id in (select s.budget_id from ssb as s);
 
 select results_eq(
     $$ select amount_charged, amount_released, amount_uncovered from litellm.settle_reservation('ssb-u1', 'ssb-r1', 1.5) $$,
@@ -49,8 +61,9 @@ select is_empty(
 -- A hold whose amount no single row holds: every row locked, the totals moved.
 select litellm.reserve_credits('ssb-u1', 2, 'ssb-r2');
 update litellm.budget_counters as c
-set held = case when c.share in (select own from ssb_rows union all select other from ssb_rows) then 1 else 0 end
-where c.budget_id in (select budget_id from ssb);
+set held = case when c.share in (r.own, r.other) then 1 else 0 end
+from ssb_rows as r
+where c.budget_id in (select s.budget_id from ssb as s);
 select results_eq(
     $$ select amount_charged, amount_uncovered from litellm.settle_reservation('ssb-u1', 'ssb-r2', 2) $$,
     $$ values (2::numeric, 0::numeric) $$,
