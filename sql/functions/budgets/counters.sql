@@ -175,6 +175,7 @@ declare
     v_add_spent numeric := case when kind in ('charge', 'settle') then amount else 0 end;
     v_add_held numeric := case when kind = 'hold' then amount else 0 end;
     v_release numeric;
+    v_now timestamptz;
     v_start date;
 begin
     budget_ids := '{}';
@@ -203,7 +204,10 @@ begin
         elsif kind in ('charge', 'hold', 'settle') then
             -- The common case, one statement: this period's row exists and
             -- takes the move (the limit is checked in the WHERE clause).
-            v_start := litellm._budget_period_start(v_budget.period, pg_catalog.clock_timestamp());
+            -- The clock in a variable: a volatile argument would keep the
+            -- planner from inlining _budget_period_start().
+            v_now := pg_catalog.clock_timestamp();
+            v_start := litellm._budget_period_start(v_budget.period, v_now);
             update litellm.budget_counters as c
             set spent = c.spent + v_add_spent, held = c.held + v_add_held - v_release
             where c.budget_id = v_budget.budget_id and c.period_start = v_start and c.share = 0 and c.held >= v_release
@@ -211,7 +215,8 @@ begin
                    or litellm._within_budget(c.spent, c.held - v_release, charged, v_budget.hard_limit + c.quota))
             returning c.* into v_counter;
             if found then
-                if v_start <> litellm._budget_period_start(v_budget.period, pg_catalog.clock_timestamp()) then
+                v_now := pg_catalog.clock_timestamp();
+                if v_start <> litellm._budget_period_start(v_budget.period, v_now) then
                     -- The period ended while we waited for the row: put it
                     -- back and use the new period's row (locked after this one).
                     update litellm.budget_counters as c
