@@ -17,6 +17,10 @@ scripts of one client count alternating (median of --rounds runs of --seconds ea
   organisation) / 1000 users each in a team and an organisation of their own; and the same
   for a second shared team whose team and organisation budgets are split into --shares
   counter rows each (``set_budget_shares``);
+* the gateway's path, a hold then its settlement (``reserve_credits``, then
+  ``settle_reservation`` below the hold, each its own transaction, as the LiteLLM proxy
+  integration charges a served call), by --busy-clients clients: users of the split team /
+  users of their own team and organisation, and users of the one-row team / the same;
 * a debit with a team and an organisation budget (users of their own team and organisation)
   / a plain debit, at each --clients;
 * ``debit_user_credits`` / its floor (the same four writes in one statement, bench/common.py's
@@ -26,7 +30,8 @@ scripts of one client count alternating (median of --rounds runs of --seconds ea
   transfer at each --clients, measured after the rest by bench/pgledger.py on databases of
   its own on the same server.
 
-Every call counted must have written one journal entry (bench/common.py's Charges): a refused
+``--only settle`` runs the hold-then-settle rows alone (at --busy-clients). Every call
+counted must have written one journal entry (bench/common.py's Charges): a refused
 debit would inflate a rate, so a mismatch fails the run. Prints the table; writes
 bench/results/busy_accounts.json. See docs/benchmarks.md, "Busy accounts and shared budgets".
 """
@@ -65,6 +70,13 @@ HOT = "'bench-1'"
 SLOT_USER = "busy-slots"
 SPLIT = {"team": "split-team", "organization": "split-org"}
 
+# A served call on the gateway's path: a hold, then its settlement below it, each its own
+# transaction (pgbench runs each statement of a script in its own), one usage entry per call.
+HOLD_THEN_SETTLE = (
+    "select * from litellm.reserve_credits({user}, 0.000002, :client_id || '-' || :r);\n"
+    "select * from litellm.settle_reservation({user}, :client_id || '-' || :r, 0.000001,"
+    " 'openai', 'gpt-4', 10, 20, 'balanced');")
+
 # Scripts run at every client count, and those run only at --busy-clients.
 EVERY = {
     "function": call_script(DEBIT, distinct_user(), USERS),
@@ -78,7 +90,11 @@ BUSY = {
     "slots_hot": call_script(DEBIT, f"'{SLOT_USER}'", USERS),
     "one_team": call_script(DEBIT, distinct_user("bt"), USERS),
     "split_team": call_script(DEBIT, distinct_user("bs"), USERS),
+    "settle_own": call_script(HOLD_THEN_SETTLE, distinct_user("bo"), USERS),
+    "settle_split": call_script(HOLD_THEN_SETTLE, distinct_user("bs"), USERS),
+    "settle_one": call_script(HOLD_THEN_SETTLE, distinct_user("bt"), USERS),
 }
+SETTLE = ("settle_own", "settle_split", "settle_one")
 
 # (row, numerator, denominator, aim, where it is measured: "busy" or "every")
 ROWS = [
@@ -88,6 +104,8 @@ ROWS = [
     (f"one slot account ({SLOTS} slots) / distinct", "slots_hot", "function", 0.8, "busy"),
     ("one team budget / distinct teams", "one_team", "team_and_org", 0.8, "busy"),
     ("split team budget / distinct teams", "split_team", "team_and_org", 0.8, "busy"),
+    ("hold + settle: split team budget / distinct", "settle_split", "settle_own", 0.8, "busy"),
+    ("hold + settle: one team budget / distinct", "settle_one", "settle_own", 0.8, "busy"),
     ("team + organisation budget / plain debit", "team_and_org", "function", 0.8, "every"),
     ("debit_user_credits / floor on plain tables", "function", "floor", 0.9, "every"),
 ]
@@ -133,8 +151,12 @@ def main() -> int:
                     help="clients of the one-account and one-budget figures (default: 16)")
     ap.add_argument("--shares", type=int, default=16,
                     help="counter rows of each split budget (default: %(default)s)")
+    ap.add_argument("--only", choices=["settle"],
+                    help="settle: only the hold-then-settle rows, at --busy-clients")
     add_pgledger_argument(ap, env_default=False)
     args = ap.parse_args()
+    if args.only:
+        args.clients, args.pgledger = [args.busy_clients], None
     directory = (pgledger_dir(ap, args.pgledger, env_default=False) if args.pgledger
                  else None)
     counts = sorted(set(args.clients) | {args.busy_clients})
@@ -153,7 +175,8 @@ def main() -> int:
         figures: dict[str, dict[str, float]] = {}
         for clients in counts:
             run = {k: p for k, p in scripts.items()
-                   if k in EVERY or clients == args.busy_clients}
+                   if (k in EVERY or clients == args.busy_clients)
+                   and (not args.only or k in SETTLE)}
             figures[str(clients)] = median_tps(
                 server, db.dsn, run, clients=clients, rounds=args.rounds, seconds=args.seconds,
                 charges=charges, journals={"floor": ["plain"]})

@@ -21,10 +21,15 @@ split budget that refused because one row was full while another had room
 fails here); the quotas of each split budget add up to zero and no row counts
 more than its part; verify_ledger() finds nothing; no call failed (zero 40P01).
 
-Run twice: as above, and with four of the users made slot accounts of four
-slots (``set_account_slots``) that every worker charges besides its own users,
-so that slot picks, consolidations and settlements beyond a hold meet the split
-counters in one lock order (slots, then counters).
+Run with two mixes: as above, and settle-heavy (about two calls in three a hold
+and its settlement below, at or beyond the hold, as on the gateway's path, the
+rest debits, releases and refunds), so that settlements take the rows that hold
+their holds without waiting, meet each other and the debits, and fall back to
+every row in share order when no free row fits. Each mix twice: as above, and
+with four of the users made slot accounts of four slots (``set_account_slots``)
+that every worker charges besides its own users, so that slot picks,
+consolidations and settlements beyond a hold meet the split counters in one
+lock order (slots, then counters).
 """
 
 from __future__ import annotations
@@ -46,6 +51,8 @@ ORG_LIMIT = Decimal(30)
 T1_USERS = [f"st-a{i:02d}" for i in range(24)]
 T2_USERS = [f"st-b{i:02d}" for i in range(8)]
 SLOT_USERS = T1_USERS[:3] + T2_USERS[:1]
+# The share of calls below each bound: (refunds, debits, holds released); the rest are settled.
+MIXES = {"mixed": (0.15, 0.6, 0.7), "settle_heavy": (0.1, 0.25, 0.35)}
 REFUSAL = re.compile(
     r"^(\w+) budget \d+ \([^)]*\) would be exceeded: limit ([\d.]+), spent ([\d.]+), held ([\d.]+),"
     r" (?:cost|hold) ([\d.]+)$"
@@ -55,14 +62,16 @@ REFUSAL = re.compile(
 class Worker:
     """One connection making OPS calls for its own users; records what the database answered."""
 
-    def __init__(self, dsn: str, n: int, start: threading.Barrier, shared: list[str]) -> None:
-        self.dsn, self.n, self.start = dsn, n, start
+    def __init__(self, dsn: str, n: int, start: threading.Barrier, shared: list[str],
+                 mix: tuple[float, float, float]) -> None:
+        self.dsn, self.n, self.start, self.mix = dsn, n, start, mix
         self.rng = random.Random(5100 + n)
         self.users = [u for i, u in enumerate(T1_USERS + T2_USERS)
                       if i % WORKERS == n and u not in shared] + shared
         self.spent: Counter[str] = Counter()  # user -> charged less refunded
         self.debits: list[tuple[str, int, Decimal]] = []  # refundable: (user, transaction_id, cost)
         self.refusals: list[tuple[str, str, str]] = []  # (user, error_code, message)
+        self.beyond: Counter[bool] = Counter()  # settlements beyond the hold: charged in full?
         self.errors: list[BaseException] = []
 
     def run(self) -> None:
@@ -81,7 +90,8 @@ class Worker:
         rng = self.rng
         user = rng.choice(self.users)
         r = rng.random()
-        if r < 0.15 and self.debits:
+        refunds, debits, releases = self.mix
+        if r < refunds and self.debits:
             user, tid, cost = self.debits.pop(rng.randrange(len(self.debits)))
             row = conn.execute(
                 "select amount_refunded from litellm.refund_transaction(%s, 'test', %s)",
@@ -90,7 +100,7 @@ class Worker:
             assert row is not None and row[0] == cost, row
             self.spent[user] -= cost
             return
-        if r < 0.6:
+        if r < debits:
             cost = UNIT * rng.randint(1, 3)
             row = conn.execute(
                 "select success, error_code, error_message, transaction_id"
@@ -114,7 +124,7 @@ class Worker:
         if not row[0]:
             self.refusals.append((user, row[1], row[2]))
             return
-        if r < 0.7:
+        if r < releases:
             released = conn.execute(
                 "select released from litellm.release_reservation(%s, %s)", (user, request)
             ).fetchone()
@@ -129,6 +139,8 @@ class Worker:
         assert settled is not None and settled[0], settled
         # Beyond the hold a budget may refuse the overage: then the hold is charged.
         assert settled[1] in (actual, hold), settled
+        if actual > hold:
+            self.beyond[settled[1] == actual] += 1
         self.spent[user] += settled[1]
 
 
@@ -160,10 +172,11 @@ def race_db(conn: psycopg.Connection, db: str, slot_users: list[str]) -> str:
     return db
 
 
+@pytest.mark.parametrize("mix", list(MIXES))
 def test_many_users_race_split_budgets(race_db: str, conn: psycopg.Connection,
-                                       slot_users: list[str]) -> None:
+                                       slot_users: list[str], mix: str) -> None:
     start = threading.Barrier(WORKERS)
-    workers = [Worker(race_db, n, start, slot_users) for n in range(WORKERS)]
+    workers = [Worker(race_db, n, start, slot_users, MIXES[mix]) for n in range(WORKERS)]
     threads = [threading.Thread(target=w.run) for w in workers]
     for t in threads:
         t.start()
@@ -188,6 +201,11 @@ def test_many_users_race_split_budgets(race_db: str, conn: psycopg.Connection,
         assert Decimal(spent) + Decimal(held) + Decimal(amount) > Decimal(limit), \
             f"refused while the budget had room: {message}"
     assert {"Team", "Organization"} <= levels, "both shared budgets filled up and refused"
+    beyond: Counter[bool] = Counter()
+    for w in workers:
+        beyond.update(w.beyond)
+    assert beyond[True] and beyond[False], \
+        f"settlements beyond the hold charged in full and refused the overage: {beyond}"
 
     spent: Counter[str] = Counter()
     for w in workers:
@@ -226,3 +244,59 @@ def test_many_users_race_split_budgets(race_db: str, conn: psycopg.Connection,
             "select count(distinct (user_id, slot)) from litellm.credit_transactions"
             " where user_id = any(%s) and transaction_type = 'usage'", (slot_users,)).fetchone()
         assert row is not None and row[0] > len(slot_users), "the slot accounts used one slot each"
+
+
+@pytest.mark.parametrize("cost", [Decimal(1), Decimal(2), Decimal(3)], ids=["below", "at", "above"])
+def test_a_settlement_does_not_wait_for_another_on_a_split_budget(
+    conn: psycopg.Connection, db: str, cost: Decimal
+) -> None:
+    """While one user's settlement is uncommitted, another user's settlement on the same split
+    team and organisation budgets commits without waiting for it: each takes a row that holds
+    its hold (and has room for what it costs beyond), it does not lock every row first.
+
+    The holds are made from two connections that start on different rows (``pg_backend_pid()
+    % shares``), as a pool's connections do; the waiting settlement would be cancelled by its
+    statement_timeout (the settlement's own lock_timeout is 5 s)."""
+    conn.execute("select litellm.create_organization('sw-org')")
+    conn.execute("select litellm.create_team('sw-team', 'sw-org')")
+    for level, key, subject in (("organization", "organization_id", "sw-org"),
+                                ("team", "team_id", "sw-team")):
+        conn.execute(f"select litellm.set_budget_shares(b.budget_id, 4)"
+                     f" from litellm.set_budget(%s, 1000, {key} => %s) as b", (level, subject))
+    users = ["sw-u1", "sw-u2"]
+    for user in users:
+        conn.execute("select litellm_test.funded_user(%s, 100)", (user,))
+        conn.execute("select litellm.add_team_member(%s, 'sw-team')", (user,))
+    holders: dict[int, psycopg.Connection] = {}
+    try:
+        while len(holders) < 2:
+            c = psycopg.connect(db, autocommit=True)
+            if c.info.backend_pid % 4 in holders:
+                c.close()
+            else:
+                holders[c.info.backend_pid % 4] = c
+        for user, c in zip(users, holders.values(), strict=True):
+            row = c.execute("select success from litellm.reserve_credits(%s, 2, 'sw-call')",
+                            (user,)).fetchone()
+            assert row == (True,)
+    finally:
+        for c in holders.values():
+            c.close()
+
+    with psycopg.connect(db) as first, psycopg.connect(db, autocommit=True) as second:
+        row = first.execute("select amount_charged from litellm.settle_reservation('sw-u1',"
+                            " 'sw-call', 2)").fetchone()  # its transaction stays open
+        assert row is not None and row[0] == 2
+        second.execute("set statement_timeout = '3s'")
+        row = second.execute("select amount_charged, amount_uncovered from"
+                             " litellm.settle_reservation('sw-u2', 'sw-call', %s)",
+                             (cost,)).fetchone()
+        assert row == (cost, 0), row
+        first.commit()
+    rows = conn.execute(
+        "select b.level, sum(c.spent), sum(c.held) from litellm.budgets as b"
+        " join litellm.budget_counters as c using (budget_id)"
+        " where b.team_id = 'sw-team' or b.organization_id = 'sw-org'"
+        " group by b.level order by b.level").fetchall()
+    assert rows == [("organization", 2 + cost, 0), ("team", 2 + cost, 0)]
+    assert conn.execute("select * from litellm.verify_ledger()").fetchall() == []

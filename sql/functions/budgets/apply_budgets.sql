@@ -1,6 +1,6 @@
 -- Budget enforcement inside a debit's transaction. The contract (docs/budgets.md):
 --
---   select * from litellm._apply_budgets(user_id, team_id, model, amount, kind [, tags])
+--   select * from litellm._apply_budgets(user_id, team_id, model, amount, kind [, tags] [, released])
 --
 -- is called by a function that already holds the user's user_credits row lock.
 -- It returns one row: ok = true when every budget that applies allowed the
@@ -16,7 +16,8 @@ create or replace function litellm._apply_budgets(
     model text,
     amount numeric,
     kind text,
-    tags text[] default null
+    tags text[] default null,
+    released numeric default 0
 )
 returns table (ok boolean, level text, budget_id bigint, error_message text)
 language plpgsql
@@ -27,6 +28,7 @@ as $$
 declare
     v_user text := _apply_budgets.user_id;
     v_amount numeric := round(_apply_budgets.amount, 6);
+    v_released numeric := case when _apply_budgets.kind = 'settle' then round(greatest(_apply_budgets.released, 0), 6) else 0 end;
     v_tags text [];
     v_subject litellm.budget_subjects;
     v_team text;
@@ -45,7 +47,7 @@ begin
         );
     end if;
     ok := true;
-    if v_amount = 0 then
+    if v_amount = 0 and v_released = 0 then
         return next;
         return;
     end if;
@@ -69,15 +71,18 @@ begin
         user_id => v_user, team_id => v_team, organization_id => v_org, model => _apply_budgets.model,
         has_user_budgets => coalesce(v_subject.has_user_budgets, false),
         has_membership_budgets => coalesce(v_subject.has_membership_budgets, false),
-        amount => v_amount, kind => _apply_budgets.kind
+        amount => v_amount, kind => _apply_budgets.kind, released => v_released
     );
     if v_moved.refusal is not null then
         ok := false;
         level := v_moved.refused_level;
         budget_id := v_moved.refused_budget_id;
         error_message := v_moved.refusal;
-        return next;
-        return;
+        -- A settlement refused beyond its hold charged the hold: it goes on.
+        if _apply_budgets.kind <> 'settle' then
+            return next;
+            return;
+        end if;
     end if;
 
     if v_moved.thresholds_crossed then
@@ -86,9 +91,9 @@ begin
         );
     end if;
 
-    if _apply_budgets.kind in ('charge', 'settle', 'refund') then
+    if _apply_budgets.kind in ('charge', 'settle', 'refund') and v_moved.charged > 0 then
         perform litellm._attribute_spend(
-            v_user, v_team, v_org, _apply_budgets.model, v_amount,
+            v_user, v_team, v_org, _apply_budgets.model, v_moved.charged,
             _apply_budgets.kind, v_tags
         );
     end if;
@@ -96,14 +101,16 @@ begin
 end
 $$;
 
-comment on function litellm._apply_budgets(text, text, text, numeric, text, text[]) is
+comment on function litellm._apply_budgets(text, text, text, numeric, text, text[], numeric) is
 'Checks and updates every budget a charge of amount for user_id in team_id (NULL: the user''s primary team) and model '
 'applies to: the user''s, the membership''s, the team''s, its organisation''s, and per-model budgets of those for '
 'model. kind: charge (adds to spent; refused past the hard limit), hold (adds to held; refused likewise), release '
-'(takes from held, never below 0, never refused), settle (adds to spent without the limit check: the settled part of '
-'a reservation checked when held), refund (takes from spent, never below 0). All-or-nothing: returns ok = true '
+'(takes from held, never below 0, never refused), settle (the settlement of a hold of released: takes released from '
+'held, never below 0, and adds amount to spent, in one move per budget; up to released never refused, beyond it as '
+'far as every budget allows), refund (takes from spent, never below 0). All-or-nothing: returns ok = true '
 'after updating every counter, or ok = false with the first refusing level (user, membership, team, organization or '
-'model:<name>), its budget_id and a message, having changed no amount. A charge crossing a soft threshold records '
+'model:<name>), its budget_id and a message, having changed no amount; a settlement refused beyond its hold has '
+'charged every budget released instead (and goes on to the alerts and attribution of that). A charge crossing a soft threshold records '
 'budget_alerts once per budget, period and threshold and sends NOTIFY litellm_budget_alerts. Charges and refunds in '
 'a team are attributed in spend_daily, with tags in spend_tag_daily. Call it with the user''s account row locked; '
 'locks counters in the order of _budgets_applying(). Raises LD050 (unknown kind, bad tags), LD001 (bad amount), '

@@ -142,7 +142,7 @@ comment on function litellm._rebalance_budget_shares(bigint, date, numeric, smal
 'count what it counts plus an equal part of the room the hard limit leaves, and the parts add up to the hard limit.';
 
 create or replace function litellm._budget_share_takes(
-    kind text, amount numeric, spent numeric, held numeric, share_limit numeric
+    kind text, amount numeric, spent numeric, held numeric, share_limit numeric, released numeric default 0
 )
 returns boolean
 language sql
@@ -152,17 +152,19 @@ begin atomic
     select case kind  -- noqa: RF01
         when 'release' then held >= amount  -- noqa: RF01
         when 'refund' then spent >= amount  -- noqa: RF01
-        else litellm._within_budget(spent, held, amount, share_limit)  -- noqa: RF01
+        else held >= released and litellm._within_budget(spent, held - released, amount, share_limit)  -- noqa: RF01
     end;
 end;
 
-comment on function litellm._budget_share_takes(text, numeric, numeric, numeric, numeric) is
+comment on function litellm._budget_share_takes(text, numeric, numeric, numeric, numeric, numeric) is
 'Whether one counter row of a split budget, which has spent and held and may count up to share_limit, can take a move '
-'of kind (see _apply_budgets()) of amount on its own: a charge, hold or settlement within its part of the limit, a '
-'release or refund of no more than it counts.';
+'of kind (see _apply_budgets()) of amount on its own: a charge, hold or settlement within its part of the limit once '
+'it gives back released of what it holds (a settlement: the hold''s amount; a row holding less cannot), a release or '
+'refund of no more than it counts.';
 
 create or replace function litellm._take_budget_share(
-    budget_id bigint, period text, hard_limit numeric, shares smallint, kind text, amount numeric
+    budget_id bigint, period text, hard_limit numeric, shares smallint, kind text, amount numeric,
+    released numeric default 0
 )
 returns litellm.budget_counters
 language plpgsql
@@ -186,7 +188,7 @@ begin
         from litellm.budget_counters as s
         where s.budget_id = _take_budget_share.budget_id and s.period_start = v_start and s.share = v_from
           and litellm._budget_share_takes(
-              kind, amount, s.spent, s.held, litellm._budget_share_limit(s.share, hard_limit, s.quota)
+              kind, amount, s.spent, s.held, litellm._budget_share_limit(s.share, hard_limit, s.quota), released
           )
         for update skip locked;
         if v_share is null then
@@ -195,7 +197,8 @@ begin
             where s.budget_id = _take_budget_share.budget_id and s.period_start = v_start
               and s.share < _take_budget_share.shares
               and litellm._budget_share_takes(
-                  kind, amount, s.spent, s.held, litellm._budget_share_limit(s.share, hard_limit, s.quota)
+                  kind, amount, s.spent, s.held, litellm._budget_share_limit(s.share, hard_limit, s.quota),
+                  released
               )
             order by (s.share - v_from + _take_budget_share.shares) % _take_budget_share.shares
             limit 1
@@ -210,17 +213,19 @@ begin
     end;
     update litellm.budget_counters as c
     set spent = c.spent + case kind when 'refund' then -amount when 'hold' then 0 when 'release' then 0 else amount end,
-        held = c.held + case kind when 'hold' then amount when 'release' then -amount else 0 end
+        held = c.held + case kind when 'hold' then amount when 'release' then -amount when 'refund' then 0 else -released end
     where c.budget_id = _take_budget_share.budget_id and c.period_start = v_start and c.share = v_share
     returning c.* into v_row;
     return v_row;
 end
 $$;
 
-comment on function litellm._take_budget_share(bigint, text, numeric, smallint, text, numeric) is
+comment on function litellm._take_budget_share(bigint, text, numeric, smallint, text, numeric, numeric) is
 'The fast move of a split budget: applies kind (see _apply_budgets()) of amount to a counter row of the current '
 'period that no other transaction holds and that takes it without passing its part of the limit (a release or '
-'refund: that counts the amount), without waiting. Returns the row moved, or NULL (nothing moved, no lock kept).';
+'refund: that counts the amount), without waiting. A charge or settlement gives back released of the row''s held '
+'amount in the same move (a settlement''s hold: one row holding at least that much). Returns the row moved, or NULL '
+'(nothing moved, no lock kept).';
 
 create or replace function litellm._move_budget_shares(
     budget_id bigint,
@@ -229,6 +234,7 @@ create or replace function litellm._move_budget_shares(
     shares smallint,
     kind text,
     amount numeric,
+    released numeric,
     out period_start date,
     out share smallint,
     out refused boolean,
@@ -252,11 +258,12 @@ begin
     select coalesce(sum(c.spent), 0), coalesce(sum(c.held), 0) into spent, held
     from litellm.budget_counters as c
     where c.budget_id = _move_budget_shares.budget_id and c.period_start = v_start;
-    if kind in ('charge', 'hold') and not litellm._within_budget(spent, held, amount, hard_limit) then
+    if kind in ('charge', 'hold')
+       and not litellm._within_budget(spent, held - least(held, released), amount, hard_limit) then
         refused := true;
         return;
     end if;
-    v_row := litellm._move_budget_shares_locked(budget_id, v_start, hard_limit, shares, kind, amount);
+    v_row := litellm._move_budget_shares_locked(budget_id, v_start, hard_limit, shares, kind, amount, released);
     period_start := v_row.period_start;
     share := v_row.share;
     spent := v_row.spent;
@@ -264,15 +271,17 @@ begin
 end
 $$;
 
-comment on function litellm._move_budget_shares(bigint, text, numeric, smallint, text, numeric) is
+comment on function litellm._move_budget_shares(bigint, text, numeric, smallint, text, numeric, numeric) is
 'Applies kind (see _apply_budgets()) of amount to a split budget when no free row takes it (_take_budget_share()): '
 'with every row of the period locked in share order, checking the budget''s totals against hard_limit and '
-'spreading the room left (_move_budget_shares_locked()). refused: a charge or hold would pass the hard limit (nothing '
-'moved; spent and held are the budget''s totals). Otherwise period_start, share, spent and held are the row moved''s '
+'spreading the room left (_move_budget_shares_locked()); a charge or settlement gives back released of the held '
+'amounts with it (never below 0 in all). refused: a charge or hold would pass the hard limit, counted after that '
+'release (nothing moved; spent and held are the budget''s totals). Otherwise period_start, share, spent and held are the row moved''s '
 '(share 0 for a release or refund spread over the rows).';
 
 create or replace function litellm._move_budget_shares_locked(
-    budget_id bigint, period_start date, hard_limit numeric, shares smallint, kind text, amount numeric
+    budget_id bigint, period_start date, hard_limit numeric, shares smallint, kind text, amount numeric,
+    released numeric
 )
 returns litellm.budget_counters
 language plpgsql
@@ -281,6 +290,7 @@ set search_path = pg_catalog, pg_temp
 as $$
 declare
     v_row litellm.budget_counters;
+    v_take numeric := case when kind in ('release', 'refund') then amount else released end;
 begin
     -- Every row of the period is locked and the totals allow the move.
     if kind in ('charge', 'hold', 'settle') then
@@ -290,16 +300,18 @@ begin
         where c.budget_id = _move_budget_shares_locked.budget_id and c.period_start = _move_budget_shares_locked.period_start
           and c.share = pg_catalog.pg_backend_pid() % _move_budget_shares_locked.shares
         returning c.* into v_row;
-    else
-        -- A release or refund takes from the rows in share order (never
-        -- below 0 in all, as for a budget with one row).
+    end if;
+    if v_take > 0 then
+        -- A release or refund, or what a charge or settlement gives back of
+        -- the held amounts, takes from the rows in share order (never below 0
+        -- in all, as for a budget with one row).
         update litellm.budget_counters as c
-        set held = c.held - case when kind = 'release' then least(c.held, greatest(amount - x.before, 0)) else 0 end,
-            spent = c.spent - case when kind = 'refund' then least(c.spent, greatest(amount - x.before, 0)) else 0 end
+        set held = c.held - case when kind = 'refund' then 0 else least(c.held, greatest(v_take - x.before, 0)) end,
+            spent = c.spent - case when kind = 'refund' then least(c.spent, greatest(v_take - x.before, 0)) else 0 end
         from (
             select
                 s.share,
-                coalesce(sum(case when kind = 'release' then s.held else s.spent end) over (
+                coalesce(sum(case when kind = 'refund' then s.spent else s.held end) over (
                     order by s.share rows between unbounded preceding and 1 preceding
                 ), 0) as before
             from litellm.budget_counters as s
@@ -308,6 +320,8 @@ begin
         ) as x
         where c.budget_id = _move_budget_shares_locked.budget_id and c.period_start = _move_budget_shares_locked.period_start
           and c.share = x.share;
+    end if;
+    if kind in ('release', 'refund') then
         select c.* into v_row from litellm.budget_counters as c
         where c.budget_id = _move_budget_shares_locked.budget_id and c.period_start = _move_budget_shares_locked.period_start
           and c.share = 0;
@@ -317,11 +331,12 @@ begin
 end
 $$;
 
-comment on function litellm._move_budget_shares_locked(bigint, date, numeric, smallint, text, numeric) is
+comment on function litellm._move_budget_shares_locked(bigint, date, numeric, smallint, text, numeric, numeric) is
 'Applies kind (see _apply_budgets()) of amount to a split budget whose rows for the period starting period_start '
 'are all locked and whose totals allow it: a charge, hold or settlement to this backend''s row, a release or refund '
-'taken from the rows in share order; then spreads the room left (_rebalance_budget_shares()). Returns the row moved '
-'(share 0 for a release or refund).';
+'taken from the rows in share order, as is released (what a charge or settlement gives back of the held amounts); '
+'then spreads the room left (_rebalance_budget_shares()). Returns the row moved (share 0 for a release or refund; '
+'the charged row as it was before the release).';
 
 create or replace function litellm._resplit_budget(budget litellm.budgets)
 returns void

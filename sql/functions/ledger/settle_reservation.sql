@@ -193,25 +193,20 @@ as $$
 declare
     v_budget record;
 begin
-    -- The hold's amount stops being held; the charge is spent. What the hold
-    -- covered can never be refused; an overage beyond a budget is not charged
-    -- (reported as uncovered, like one beyond the balance). When a budget is
-    -- split, every counter is locked first, in lock order: the release and
-    -- the charge may take different rows, and the charge may need them all.
-    perform litellm._lock_budget_counters(array[user_id], array[team_id], array[model], split_only => true);
-    perform litellm._apply_budgets(user_id, team_id, model, held, 'release');
-    select b.* into v_budget from litellm._apply_budgets(user_id, team_id, model, amount, 'charge') as b;
-    if v_budget.ok then
-        return amount;
-    end if;
-    perform litellm._apply_budgets(user_id, team_id, model, least(amount, held), 'settle');
-    return least(amount, held);
+    -- One move per budget, in lock order, as a debit's: the hold's amount
+    -- stops being held and the charge is spent (_apply_budgets(), kind
+    -- settle). What the hold covered is never refused; an overage beyond a
+    -- budget is not charged (reported as uncovered, like one beyond the
+    -- balance): every budget is then charged what was held.
+    select b.* into v_budget
+    from litellm._apply_budgets(user_id, team_id, model, amount, 'settle', released => held) as b;
+    return case when v_budget.ok then amount else least(amount, held) end;
 end
 $$;
 
 comment on function litellm._settle_budgets(text, text, text, numeric, numeric) is
-'The budgets'' side of a settlement in team_id for model: releases the held credits and charges amount; when a budget '
-'refuses the part beyond the hold, charges only what was held. Returns what is charged.';
+'The budgets'' side of a settlement in team_id for model: releases the held credits and charges amount, one move per '
+'budget; when a budget refuses the part beyond the hold, charges only what was held. Returns what is charged.';
 
 create or replace function litellm._settlement_write(
     hold litellm.credit_holds, amount numeric, month date, out balance numeric, out seq bigint

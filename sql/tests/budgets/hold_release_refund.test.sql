@@ -34,11 +34,11 @@ select results_eq(
     $$ values (true) $$,
     'a release never fails'
 );
-select litellm._apply_budgets('hr-user', null, null, 9, 'settle');
+select litellm._apply_budgets('hr-user', null, null, 9, 'settle', released => 9);
 select results_eq(
     $$ select spent from litellm.get_budget_status(team_id => 'hr-team') $$,
     $$ values (13.000000::numeric) $$,
-    'settle charges without the limit check (the reservation was checked when held)'
+    'a settlement up to its hold charges without the limit check (the hold was checked when made)'
 );
 select litellm._apply_budgets('hr-user', null, null, 20, 'refund');
 select results_eq(
