@@ -411,6 +411,44 @@ comment on function litellm._pick_slot(text, numeric, numeric, integer) is
 'slot 0), else the first slot 1 and above that covered it as last committed, waiting for that one slot alone. NULL '
 'when none covers it; then it holds no slot lock.';
 
+create or replace function litellm._slot_hinted(user_id text)
+returns boolean
+language sql
+stable
+security invoker
+begin atomic
+    select _slot_hinted.user_id = any(pg_catalog.current_setting('litellm.slot_accounts', true)::text []);  -- noqa: RF01
+end;
+
+comment on function litellm._slot_hinted(text) is
+'Whether the session charged user_id as a slot account lately (NULL: no slot account yet): the hint, the session''s '
+'litellm.slot_accounts setting kept by _slot_hint(), that sends its debits to the slot path first. A hint orders '
+'the tries only; each checks the account itself.';
+
+create or replace function litellm._slot_hint(user_id text, slot_account boolean)
+returns void
+language plpgsql
+volatile
+set search_path = pg_catalog, pg_temp
+as $$
+declare
+    v_hint text[] := array_remove(
+        coalesce(pg_catalog.current_setting('litellm.slot_accounts', true)::text [], '{}'), _slot_hint.user_id
+    );
+begin
+    -- The session's last 8 slot accounts, newest first. Set for the session:
+    -- it outlives the transaction (and is rolled back with it).
+    if slot_account then
+        v_hint := (_slot_hint.user_id || v_hint)[1:8];
+    end if;
+    perform pg_catalog.set_config('litellm.slot_accounts', v_hint::text, false);
+end
+$$;
+
+comment on function litellm._slot_hint(text, boolean) is
+'Records in the session whether user_id is a slot account (slot_account), for _slot_hinted(): the session''s last 8 '
+'slot accounts are hinted.';
+
 create or replace function litellm._charge_slots(
     user_id text,
     cost numeric,
@@ -553,6 +591,9 @@ begin
     exception when no_data_found then
         v_id := null;
     end;
+    if coalesce(v_count > 1, false) <> coalesce(litellm._slot_hinted(v_user), false) then
+        perform litellm._slot_hint(v_user, coalesce(v_count > 1, false));
+    end if;
     if v_id is not null then
         if not v_allocated then
             perform litellm._consume_lots(v_user, v_id, v_cost, v_slot);
