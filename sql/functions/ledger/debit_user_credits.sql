@@ -236,9 +236,10 @@ begin
     -- tries, each of which checks the slot count itself: a stale or forged
     -- hint costs time, never a guarantee.
     if litellm._slot_hinted(v_user) then
-        return query select * from litellm._charge_slots(v_user, debit_user_credits.cost, debit_user_credits.provider,
+        return query select * from litellm._charge_slots(v_user, v_cost, debit_user_credits.provider,
                                                          debit_user_credits.model, v_prompt, v_completion,
-                                                         debit_user_credits.power_level, v_metadata, v_key);
+                                                         debit_user_credits.power_level, v_level, v_metadata, v_key,
+                                                         v_month, true);
         if found then
             return;
         end if;
@@ -340,9 +341,10 @@ begin
 
         -- Not charged: an account of several slots (charged by its own path),
         -- an unknown power level, a replay or a refusal.
-        return query select * from litellm._charge_slots(v_user, debit_user_credits.cost, debit_user_credits.provider,
+        return query select * from litellm._charge_slots(v_user, v_cost, debit_user_credits.provider,
                                                          debit_user_credits.model, v_prompt, v_completion,
-                                                         debit_user_credits.power_level, v_metadata, v_key);
+                                                         debit_user_credits.power_level, v_level, v_metadata, v_key,
+                                                         v_month, false);
         if found then
             return;
         end if;

@@ -452,13 +452,16 @@ comment on function litellm._slot_hint(text, boolean) is
 create or replace function litellm._charge_slots(
     user_id text,
     cost numeric,
-    provider text default null,
-    model text default null,
-    prompt_tokens bigint default 0,
-    completion_tokens bigint default 0,
-    power_level text default null,
-    metadata jsonb default '{}',
-    request_id text default null
+    provider text,
+    model text,
+    prompt_tokens bigint,
+    completion_tokens bigint,
+    power_level text,
+    level text,
+    metadata jsonb,
+    request_id text,
+    month date,
+    hinted boolean
 )
 returns table (
     success boolean,
@@ -475,14 +478,17 @@ set search_path = pg_catalog, pg_temp
 as $$
 #variable_conflict use_column
 declare
-    v_user text := _charge_slots.user_id;
-    v_cost numeric := round(_charge_slots.cost, 6);
-    v_metadata jsonb := coalesce(_charge_slots.metadata, '{}');
-    v_prompt bigint := coalesce(_charge_slots.prompt_tokens, 0);
-    v_completion bigint := coalesce(_charge_slots.completion_tokens, 0);
-    v_key text := coalesce(_charge_slots.request_id, v_metadata ->> 'request_id');
-    v_level text := litellm._power_level_key(_charge_slots.power_level);
-    v_month date := litellm._current_month();
+    -- The arguments as the debit checked and normalised them (the cost
+    -- rounded, tokens and metadata not NULL, the request id as the debit
+    -- reads it, level the power level's key, month the current one).
+    v_user alias for user_id;
+    v_cost alias for cost;
+    v_metadata alias for metadata;
+    v_prompt alias for prompt_tokens;
+    v_completion alias for completion_tokens;
+    v_key alias for request_id;
+    v_level alias for level;
+    v_month alias for month;
     v_count smallint;
     v_slot smallint;
     v_balance numeric;
@@ -591,7 +597,7 @@ begin
     exception when no_data_found then
         v_id := null;
     end;
-    if coalesce(v_count > 1, false) <> coalesce(litellm._slot_hinted(v_user), false) then
+    if coalesce(v_count > 1, false) <> _charge_slots.hinted then
         perform litellm._slot_hint(v_user, coalesce(v_count > 1, false));
     end if;
     if v_id is not null then
@@ -626,7 +632,9 @@ begin
 end
 $$;
 
-comment on function litellm._charge_slots(text, numeric, text, text, bigint, bigint, text, jsonb, text) is
+comment on function litellm._charge_slots(
+    text, numeric, text, text, bigint, bigint, text, text, jsonb, text, date, boolean
+) is
 'The debit of a slot account (slot_count > 1), with debit_user_credits()''s arguments (checked by it) and result. '
 'The common case is one statement: a slot it can lock without waiting that covers the charge, its usage entry and '
 'its first lot, when no budget applies and no slot is due for expiry. Otherwise (_charge_slots_waiting) a slot '
