@@ -518,23 +518,33 @@ begin
                 uc.slot_count,
                 (select c.monthly_cap from litellm._effective_monthly_cap(uc) as c) as monthly_cap,
                 litellm._expiry_due(uc) as due,
-                (select s from litellm.budget_subjects as s where s.user_id = v_user) as subject
+                (select s from litellm.budget_subjects as s where s.user_id = v_user) as subject,
+                1 + pg_catalog.pg_backend_pid() % greatest(uc.slot_count - 1, 1) as home
             from litellm.user_credits as uc
             where uc.user_id = v_user
         ),
 
         picked as (
-            select s.slot
-            from litellm.credit_slots as s, account as a
-            where s.user_id = v_user and s.active
-              and a.slot_count > 1 and not a.due
+            select coalesce(home.slot, other.slot) as slot
+            from account as a
+            left join lateral (
+                select s.slot from litellm.credit_slots as s
+                where s.user_id = v_user and s.slot = a.home and s.active
+                  and litellm._slot_covers(s, v_cost, a.monthly_cap, v_month)
+                for update of s skip locked
+            ) as home on true
+            left join lateral (
+                select s.slot from litellm.credit_slots as s
+                where home.slot is null and s.user_id = v_user and s.active
+                  and litellm._slot_covers(s, v_cost, a.monthly_cap, v_month)
+                order by (s.slot - a.home + 64) % 64
+                limit 1
+                for update of s skip locked
+            ) as other on true
+            where a.slot_count > 1 and not a.due
               and litellm._charge_team(v_metadata ->> 'team_id', a.subject) is null
               and not coalesce((a.subject).has_user_budgets or (a.subject).has_membership_budgets, false)
               and (v_level is null or exists (select from litellm.power_levels as pl where pl.power_level = v_level))
-              and litellm._slot_covers(s, v_cost, a.monthly_cap, v_month)
-            order by (s.slot - pg_catalog.pg_backend_pid() % a.slot_count + 64) % 64
-            limit 1
-            for update of s skip locked
         ),
 
         charged as (
