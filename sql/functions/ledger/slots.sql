@@ -417,51 +417,57 @@ language sql
 stable
 security invoker
 begin atomic
-    select _slot_hinted.user_id = any(pg_catalog.current_setting('litellm.slot_accounts', true)::text []);  -- noqa: RF01
+    select _slot_hinted.user_id = any(  -- noqa: RF01
+        pg_catalog.string_to_array(pg_catalog.current_setting('litellm.slot_accounts', true), e'\n')
+    );
 end;
 
 comment on function litellm._slot_hinted(text) is
-'Whether the session charged user_id as a slot account lately (NULL: no slot account yet): the hint, the session''s '
-'litellm.slot_accounts setting kept by _slot_hint(), that sends its debits to the slot path first. A hint orders '
-'the tries only; each checks the account itself.';
+'Whether the session charged user_id as a slot account lately (NULL when it has charged none): the hint, the '
+'session''s litellm.slot_accounts setting (user ids, one a line) kept by _slot_hint(), that sends its debits to the '
+'slot path first. A hint orders the tries only; each checks the account itself.';
 
 create or replace function litellm._slot_hint(user_id text, slot_account boolean)
-returns void
-language plpgsql
+returns text
+language sql
 volatile
-set search_path = pg_catalog, pg_temp
-as $$
-declare
-    v_hint text[] := array_remove(
-        coalesce(pg_catalog.current_setting('litellm.slot_accounts', true)::text [], '{}'), _slot_hint.user_id
-    );
-begin
+security invoker
+begin atomic
     -- The session's last 8 slot accounts, newest first. Set for the session:
     -- it outlives the transaction (and is rolled back with it).
-    if slot_account then
-        v_hint := (_slot_hint.user_id || v_hint)[1:8];
-    end if;
-    perform pg_catalog.set_config('litellm.slot_accounts', v_hint::text, false);
-end
-$$;
+    select pg_catalog.set_config(
+        'litellm.slot_accounts',
+        pg_catalog.array_to_string(
+            (
+                case when slot_account then array[_slot_hint.user_id] else '{}' end  -- noqa: RF01
+                || pg_catalog.array_remove(
+                    pg_catalog.string_to_array(pg_catalog.current_setting('litellm.slot_accounts', true), e'\n'),
+                    _slot_hint.user_id  -- noqa: RF01
+                )
+            )[1:8],
+            e'\n'
+        ),
+        false
+    );
+end;
 
 comment on function litellm._slot_hint(text, boolean) is
 'Records in the session whether user_id is a slot account (slot_account), for _slot_hinted(): the session''s last 8 '
-'slot accounts are hinted.';
+'slot accounts are hinted. Returns the new hint.';
 
 create or replace function litellm._charge_slots(
     user_id text,
     cost numeric,
-    provider text,
-    model text,
-    prompt_tokens bigint,
-    completion_tokens bigint,
-    power_level text,
-    level text,
-    metadata jsonb,
-    request_id text,
-    month date,
-    hinted boolean
+    provider text default null,
+    model text default null,
+    prompt_tokens bigint default 0,
+    completion_tokens bigint default 0,
+    power_level text default null,
+    level text default null,
+    metadata jsonb default '{}',
+    request_id text default null,
+    month date default litellm._current_month(),
+    hinted boolean default false
 )
 returns table (
     success boolean,
