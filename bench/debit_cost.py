@@ -244,8 +244,9 @@ def setup(conn: psycopg.Connection, variants: tuple[str, ...]) -> None:
         if variant.startswith("without_"):
             without_copy(conn, variant.removeprefix("without_"))
         statement, prefix = CALLS[variant]
+        users = str(USERS_OF.get(variant, USERS))
         conn.execute(RUN.replace("@VARIANT@", variant).replace("@PREFIX@", prefix)
-                     .replace("@USERS@", str(USERS_OF.get(variant, USERS))).replace("@STATEMENT@", statement))
+                     .replace("@USERS@", users).replace("@STATEMENT@", statement))
 
 
 def backend_cpu_seconds(pid: int) -> float:
@@ -348,8 +349,9 @@ def main() -> int:
                     help="count instructions per debit with valgrind (deterministic) instead of"
                          " timing CPU")
     ap.add_argument("--keep-callgrind", type=Path, metavar="DIR",
-                    help="with --instructions: keep the callgrind files in DIR (callgrind-<variant>-"
-                         "<debits>.out; compare two with callgrind_annotate --inclusive=yes)")
+                    help="with --instructions: keep the callgrind files in DIR"
+                         " (callgrind-<variant>-<debits>.out; compare two with"
+                         " callgrind_annotate --inclusive=yes)")
     args = ap.parse_args()
     variants = tuple(dict.fromkeys(args.variants))
     debits = args.debits or (500 if args.instructions else 3000)

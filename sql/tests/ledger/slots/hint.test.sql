@@ -60,8 +60,8 @@ select results_eq(
 
 -- The last 8 slot accounts, newest first.
 select set_config('litellm.slot_accounts', '', false);
-select litellm.add_user_credits('hint-' || n, 10, 'purchase'), litellm.set_account_slots('hint-' || n, 2)
-from generate_series(1, 9) as n;
+select litellm.add_user_credits('hint-' || n, 10, 'purchase') from generate_series(1, 9) as n;
+select litellm.set_account_slots('hint-' || n, 2) from generate_series(1, 9) as n;
 select litellm.debit_user_credits('hint-' || n, 1) from generate_series(1, 9) as n;
 select is(
     current_setting('litellm.slot_accounts'),
