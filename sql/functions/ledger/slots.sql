@@ -510,11 +510,12 @@ begin
     -- that in the common case one slot is read and checked; only when it is
     -- busy or short are the others checked, from the home slot on, wrapping.
     -- The charge updates the version of the slot the pick locked (by its
-    -- ctid); when that version is newer than the statement's snapshot, it
-    -- charges nothing and the waiting path does. Only for a split account whose slot 0 is not
-    -- due for expiry, a known power level, and when no budget applies (the
-    -- user is in no team, metadata names none, the user has no budget of
-    -- their own); else it charges nothing and _charge_slots_waiting() does.
+    -- ctid, cheaper than the key); when that version is newer than the
+    -- statement's snapshot it is not seen, and the statement charges
+    -- nothing. Only for a split account whose slot 0 is not due for expiry,
+    -- a known power level, and when no budget applies (the user is in no
+    -- team, metadata names none, the user has no budget of their own); else
+    -- it charges nothing and _charge_slots_waiting() does.
     -- FOR UPDATE SKIP LOCKED locks the newest version of a row that changed
     -- since the statement began before it checks the row again, and keeps
     -- the lock when the check fails (so does an UPDATE): the statement runs
@@ -656,9 +657,11 @@ $$;
 comment on function litellm._charge_slots(
     text, numeric, text, text, bigint, bigint, text, text, jsonb, text, date, boolean
 ) is
-'The debit of a slot account (slot_count > 1), with debit_user_credits()''s arguments (checked by it) and result. '
-'The common case is one statement: a slot it can lock without waiting that covers the charge, its usage entry and '
-'its first lot, when no budget applies and no slot is due for expiry. Otherwise (_charge_slots_waiting) a slot '
+'The debit of a slot account (slot_count > 1), with debit_user_credits()''s arguments as it checked and normalised '
+'them (level: the power level''s key; month: the current month; hinted: whether the session''s hint, _slot_hinted(), '
+'sent the debit here first, which it keeps up to date) and result. '
+'The common case is one statement: a slot it can lock without waiting that covers the charge (the session''s home '
+'slot first), its usage entry and its first lot, when no budget applies and no slot is due for expiry. Otherwise (_charge_slots_waiting) a slot '
 'picked with _pick_slot, else, with every slot locked in order and the slots due swept, slot 0 after moving credits '
 'and cap shares to it (_consolidate_slots); then the slot is charged as the debit charges an account (_charge_slot: '
 'budgets, usage entry, lots). Refused (insufficient_credits, monthly_cap_exceeded, budget_exceeded) only when the '
