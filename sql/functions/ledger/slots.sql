@@ -509,10 +509,7 @@ begin
     -- home slot (1 + pg_backend_pid() % (n - 1)) is tried alone first, so
     -- that in the common case one slot is read and checked; only when it is
     -- busy or short are the others checked, from the home slot on, wrapping.
-    -- The charge updates the version of the slot the pick locked (by its
-    -- ctid, cheaper than the key); when that version is newer than the
-    -- statement's snapshot it is not seen, and the statement charges
-    -- nothing. Only for a split account whose slot 0 is not due for expiry,
+    -- Only for a split account whose slot 0 is not due for expiry,
     -- a known power level, and when no budget applies (the user is in no
     -- team, metadata names none, the user has no budget of their own); else
     -- it charges nothing and _charge_slots_waiting() does.
@@ -537,16 +534,16 @@ begin
         ),
 
         picked as (
-            select coalesce(home.slot, other.slot) as slot, coalesce(home.ctid, other.ctid) as ctid
+            select coalesce(home.slot, other.slot) as slot
             from account as a
             left join lateral (
-                select s.slot, s.ctid from litellm.credit_slots as s
+                select s.slot from litellm.credit_slots as s
                 where s.user_id = v_user and s.slot = a.home and s.active
                   and litellm._slot_covers(s, v_cost, a.monthly_cap, v_month)
                 for update of s skip locked
             ) as home on true
             left join lateral (
-                select s.slot, s.ctid from litellm.credit_slots as s
+                select s.slot from litellm.credit_slots as s
                 where home.slot is null and s.user_id = v_user and s.active
                   and litellm._slot_covers(s, v_cost, a.monthly_cap, v_month)
                 order by (s.slot - a.home + 64) % 64
@@ -568,7 +565,7 @@ begin
                 last_seq = (litellm._charged(litellm._slot_account(s), v_cost, 0, v_month, 1)).last_seq,
                 updated_at = (litellm._charged(litellm._slot_account(s), v_cost, 0, v_month, 1)).updated_at
             from picked as p, account as a
-            where s.ctid = p.ctid and s.user_id = v_user and s.slot = p.slot and s.active
+            where s.user_id = v_user and s.slot = p.slot and s.active
               and litellm._slot_covers(s, v_cost, a.monthly_cap, v_month)
             returning s.slot, s.credits_remaining, s.last_seq
         ),
