@@ -9,7 +9,9 @@ select litellm.add_user_credits('home', 40, 'purchase');
 select litellm.set_account_slots('home', 4);
 
 create temporary table home_slot as
-select (1 + pg_backend_pid() % 3)::smallint as home, (1 + (1 + pg_backend_pid() % 3) % 3)::smallint as next;
+select
+    (1 + pg_backend_pid() % 3)::smallint as home,
+    (1 + (1 + pg_backend_pid() % 3) % 3)::smallint as next;
 
 select litellm.debit_user_credits('home', 1, request_id => 'at-home');
 select results_eq(
@@ -28,8 +30,13 @@ select results_eq(
     'else the next slot that covers it, wrapping after n - 1'
 );
 select is(
-    (select count(*) from litellm.credit_transactions where user_id = 'home' and slot = 0 and amount < 0
-     and transaction_type = 'usage'),
+    (
+        select count(*)
+        from litellm.credit_transactions
+        where
+            user_id = 'home' and slot = 0 and amount < 0
+            and transaction_type = 'usage'
+    ),
     0::bigint,
     'both in the one statement (slot 0 is the waiting path''s)'
 );
