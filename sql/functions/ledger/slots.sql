@@ -656,12 +656,12 @@ comment on function litellm._charge_slots(
 ) is
 'The debit of a slot account (slot_count > 1), with debit_user_credits()''s arguments as it checked and normalised '
 'them (level: the power level''s key; month: the current month; hinted: whether the session''s hint, _slot_hinted(), '
-'sent the debit here first, which it keeps up to date) and result. '
-'The common case is one statement: a slot it can lock without waiting that covers the charge (the session''s home '
-'slot first), its usage entry and its first lot, when no budget applies and no slot is due for expiry. Otherwise '
-'(_charge_slots_waiting) a slot picked with _pick_slot, else, with every slot locked in order and the slots due swept, slot 0 after moving credits '
-'and cap shares to it (_consolidate_slots); then the slot is charged as the debit charges an account (_charge_slot: '
-'budgets, usage entry, lots). Refused (insufficient_credits, monthly_cap_exceeded, budget_exceeded) only when the '
-'account as a whole, or a budget, cannot pay. One request id is one charge across all slots: a replay returns the '
-'original entry with replayed = true. credits_remaining is the balance of the slot charged (its balance_after). No '
-'row for an account of one slot or an unknown user.';
+'sent the debit here first, which it keeps up to date) and result. The common case is one statement: a slot it can '
+'lock without waiting that covers the charge (the session''s home slot first), its usage entry and its first lot, '
+'when no budget applies and no slot is due for expiry. Otherwise (_charge_slots_waiting) a slot picked with '
+'_pick_slot, else, with every slot locked in order and the slots due swept, slot 0 after moving credits and cap '
+'shares to it (_consolidate_slots); then the slot is charged as the debit charges an account (_charge_slot: budgets, '
+'usage entry, lots). Refused (insufficient_credits, monthly_cap_exceeded, budget_exceeded) only when the account as '
+'a whole, or a budget, cannot pay. One request id is one charge across all slots: a replay returns the original '
+'entry with replayed = true. credits_remaining is the balance of the slot charged (its balance_after). No row for an '
+'account of one slot or an unknown user.';
