@@ -39,7 +39,9 @@ More variants, run only when named with ``--variants``:
   budget (never reached; counters and attribution rows exist before timing):
   the debit's budget path, two counter rows checked and updated;
 * slot_account     -- ``litellm.debit_user_credits`` for accounts split into 16
-  slots (``set_account_slots``): the slot path (a slot picked without waiting).
+  slots (``set_account_slots``): the slot path (a slot picked without waiting);
+* slot_busy        -- the same on one of those accounts only (``slots-1``), as a
+  busy account is charged: every call of the session is that account's.
 
 Each variant runs in a procedure of its own (``debit_cost.run_<variant>``), so no
 variant pays for choosing among the others.
@@ -151,7 +153,11 @@ CALLS = {
                          " 'stripe', v_key);", "bench"),
     "budgets": (DEBIT.format(function="litellm.debit_user_credits"), "budget"),
     "slot_account": (DEBIT.format(function="litellm.debit_user_credits"), "slots"),
+    "slot_busy": (DEBIT.format(function="litellm.debit_user_credits"), "slots"),
 }
+
+# How many accounts a variant charges at random (default: USERS).
+USERS_OF = {"slot_busy": 1}
 
 # without_<name>: the text of debit_user_credits (pg_get_functiondef) with each `old` replaced
 # by `new`. The copies skip a guarantee; they only price it.
@@ -232,14 +238,15 @@ def setup(conn: psycopg.Connection, variants: tuple[str, ...]) -> None:
         # Users budget-1..N, each in a team and an organisation of their own.
         budget_users(conn, "budget", USERS, "own")
         conn.execute("vacuum analyze")
-    if "slot_account" in variants:
+    if "slot_account" in variants or "slot_busy" in variants:
         setup_slot_accounts(conn)
     for variant in variants:
         if variant.startswith("without_"):
             without_copy(conn, variant.removeprefix("without_"))
         statement, prefix = CALLS[variant]
+        users = str(USERS_OF.get(variant, USERS))
         conn.execute(RUN.replace("@VARIANT@", variant).replace("@PREFIX@", prefix)
-                     .replace("@USERS@", str(USERS)).replace("@STATEMENT@", statement))
+                     .replace("@USERS@", users).replace("@STATEMENT@", statement))
 
 
 def backend_cpu_seconds(pid: int) -> float:
@@ -304,8 +311,9 @@ def callgrind_instructions(server: PgServer, dbname: str, variant: str, debits: 
 
 
 def instructions_per_debit(server: PgServer, dbname: str, variants: tuple[str, ...],
-                           debits: int) -> dict[str, float]:
-    """(Ir of 100 + ``debits`` debits - Ir of 100) / ``debits`` for each variant."""
+                           debits: int, keep: Path | None = None) -> dict[str, float]:
+    """(Ir of 100 + ``debits`` debits - Ir of 100) / ``debits`` for each variant; the callgrind
+    files are copied to ``keep`` when given."""
     if shutil.which("valgrind") is None:
         raise SystemExit("bench/debit_cost.py --instructions: valgrind is not installed")
     if os.environ.get("LITELLM_DB_BENCH_DSN") or not server.datadir:
@@ -321,6 +329,10 @@ def instructions_per_debit(server: PgServer, dbname: str, variants: tuple[str, .
             low = callgrind_instructions(server, dbname, variant, 100, work)
             high = callgrind_instructions(server, dbname, variant, 100 + debits, work)
             per[variant] = (high - low) / debits
+            if keep is not None:
+                keep.mkdir(parents=True, exist_ok=True)
+                for n in (100, 100 + debits):
+                    shutil.copy(work / f"callgrind-{variant}-{n}.out", keep)
             print(f"  {variant:<24} {per[variant]:>12,.0f} instructions per debit", flush=True)
     print("charges checked: each run's journal gained one row per call", flush=True)
     return per
@@ -336,6 +348,10 @@ def main() -> int:
     ap.add_argument("--instructions", action="store_true",
                     help="count instructions per debit with valgrind (deterministic) instead of"
                          " timing CPU")
+    ap.add_argument("--keep-callgrind", type=Path, metavar="DIR",
+                    help="with --instructions: keep the callgrind files in DIR"
+                         " (callgrind-<variant>-<debits>.out; compare two with"
+                         " callgrind_annotate --inclusive=yes)")
     args = ap.parse_args()
     variants = tuple(dict.fromkeys(args.variants))
     debits = args.debits or (500 if args.instructions else 3000)
@@ -346,7 +362,7 @@ def main() -> int:
             setup(conn, variants)
             conn.execute("vacuum analyze")
         if args.instructions:
-            per = instructions_per_debit(server, db.name, variants, debits)
+            per = instructions_per_debit(server, db.name, variants, debits, args.keep_callgrind)
             results: dict[str, object] = {"debits": debits, "instructions": per}
             unit, us = "instructions", per
         else:

@@ -101,6 +101,7 @@ CALLS = {
         " from litellm.credit_slots as s"
     ),
     "_slot_spare": "select s.spare from litellm._slot_spare('u1') as s",
+    "_slot_hinted": "select litellm._slot_hinted(uc.user_id) from litellm.user_credits as uc",
     "_audit_slots": "select s.label from litellm._audit_slots() as s",
     "_balance_now": (
         "select b.held from litellm.credit_slots as s"

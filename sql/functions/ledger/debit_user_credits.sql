@@ -230,6 +230,20 @@ begin
         perform litellm._check_debit_args(v_user, debit_user_credits.cost, v_metadata, v_key, debit_user_credits.provider,
                                           debit_user_credits.model, v_prompt, v_completion);
     end if;
+    -- An account this session charged as a slot account lately (_slot_hinted)
+    -- goes to _charge_slots() first: the statement below would charge it
+    -- nothing, at the cost of most of a statement. The hint only orders the
+    -- tries, each of which checks the slot count itself: a stale or forged
+    -- hint costs time, never a guarantee.
+    if litellm._slot_hinted(v_user) then
+        return query select * from litellm._charge_slots(v_user, v_cost, debit_user_credits.provider,
+                                                         debit_user_credits.model, v_prompt, v_completion,
+                                                         debit_user_credits.power_level, v_level, v_metadata, v_key,
+                                                         v_month, true);
+        if found then
+            return;
+        end if;
+    end if;
 
     -- One statement is the whole debit in the common case. Its UPDATE of the
     -- account row is the lock and every check: the available balance (less
@@ -327,9 +341,10 @@ begin
 
         -- Not charged: an account of several slots (charged by its own path),
         -- an unknown power level, a replay or a refusal.
-        return query select * from litellm._charge_slots(v_user, debit_user_credits.cost, debit_user_credits.provider,
+        return query select * from litellm._charge_slots(v_user, v_cost, debit_user_credits.provider,
                                                          debit_user_credits.model, v_prompt, v_completion,
-                                                         debit_user_credits.power_level, v_metadata, v_key);
+                                                         debit_user_credits.power_level, v_level, v_metadata, v_key,
+                                                         v_month, false);
         if found then
             return;
         end if;

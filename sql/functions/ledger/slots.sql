@@ -411,6 +411,50 @@ comment on function litellm._pick_slot(text, numeric, numeric, integer) is
 'slot 0), else the first slot 1 and above that covered it as last committed, waiting for that one slot alone. NULL '
 'when none covers it; then it holds no slot lock.';
 
+create or replace function litellm._slot_hinted(user_id text)
+returns boolean
+language sql
+stable
+security invoker
+begin atomic
+    select _slot_hinted.user_id = any(  -- noqa: RF01
+        pg_catalog.string_to_array(pg_catalog.current_setting('litellm.slot_accounts', true), e'\n')
+    );
+end;
+
+comment on function litellm._slot_hinted(text) is
+'Whether the session charged user_id as a slot account lately (NULL when it has charged none): the hint, the '
+'session''s litellm.slot_accounts setting (user ids, one a line) kept by _slot_hint(), that sends its debits to the '
+'slot path first. A hint orders the tries only; each checks the account itself.';
+
+create or replace function litellm._slot_hint(user_id text, slot_account boolean)
+returns text
+language sql
+volatile
+security invoker
+begin atomic
+    -- The session's last 8 slot accounts, newest first. Set for the session:
+    -- it outlives the transaction (and is rolled back with it).
+    select pg_catalog.set_config(
+        'litellm.slot_accounts',
+        pg_catalog.array_to_string(
+            (
+                case when slot_account then array[_slot_hint.user_id] else '{}' end  -- noqa: RF01
+                || pg_catalog.array_remove(
+                    pg_catalog.string_to_array(pg_catalog.current_setting('litellm.slot_accounts', true), e'\n'),
+                    _slot_hint.user_id  -- noqa: RF01
+                )
+            )[1:8],
+            e'\n'
+        ),
+        false
+    );
+end;
+
+comment on function litellm._slot_hint(text, boolean) is
+'Records in the session whether user_id is a slot account (slot_account), for _slot_hinted(): the session''s last 8 '
+'slot accounts are hinted. Returns the new hint.';
+
 create or replace function litellm._charge_slots(
     user_id text,
     cost numeric,
@@ -419,8 +463,11 @@ create or replace function litellm._charge_slots(
     prompt_tokens bigint default 0,
     completion_tokens bigint default 0,
     power_level text default null,
+    level text default null,
     metadata jsonb default '{}',
-    request_id text default null
+    request_id text default null,
+    month date default litellm._current_month(),
+    hinted boolean default false
 )
 returns table (
     success boolean,
@@ -437,14 +484,17 @@ set search_path = pg_catalog, pg_temp
 as $$
 #variable_conflict use_column
 declare
-    v_user text := _charge_slots.user_id;
-    v_cost numeric := round(_charge_slots.cost, 6);
-    v_metadata jsonb := coalesce(_charge_slots.metadata, '{}');
-    v_prompt bigint := coalesce(_charge_slots.prompt_tokens, 0);
-    v_completion bigint := coalesce(_charge_slots.completion_tokens, 0);
-    v_key text := coalesce(_charge_slots.request_id, v_metadata ->> 'request_id');
-    v_level text := litellm._power_level_key(_charge_slots.power_level);
-    v_month date := litellm._current_month();
+    -- The arguments as the debit checked and normalised them (the cost
+    -- rounded, tokens and metadata not NULL, the request id as the debit
+    -- reads it, level the power level's key, month the current one).
+    v_user alias for user_id;
+    v_cost alias for cost;
+    v_metadata alias for metadata;
+    v_prompt alias for prompt_tokens;
+    v_completion alias for completion_tokens;
+    v_key alias for request_id;
+    v_level alias for level;
+    v_month alias for month;
     v_count smallint;
     v_slot smallint;
     v_balance numeric;
@@ -453,13 +503,16 @@ declare
 begin
     -- debit_user_credits(), the caller, has checked the arguments.
     -- The common case in one statement, as the debit's: the first slot 1 ..
-    -- n - 1 (from pg_backend_pid() % n on, wrapping) that covers the charge
-    -- (_slot_covers: a slot due for expiry never does) and can be locked
-    -- without waiting is charged, journalled and, when its first lot covers
-    -- it, taken from that lot. Only for a split account whose slot 0 is not
-    -- due for expiry, a known power level, and when no budget applies (the
-    -- user is in no team, metadata names none, the user has no budget of
-    -- their own); else it charges nothing and _charge_slots_waiting() does.
+    -- n - 1 that covers the charge (_slot_covers: a slot due for expiry
+    -- never does) and can be locked without waiting is charged, journalled
+    -- and, when its first lot covers it, taken from that lot. The session's
+    -- home slot (1 + pg_backend_pid() % (n - 1)) is tried alone first, so
+    -- that in the common case one slot is read and checked; only when it is
+    -- busy or short are the others checked, from the home slot on, wrapping.
+    -- Only for a split account whose slot 0 is not due for expiry,
+    -- a known power level, and when no budget applies (the user is in no
+    -- team, metadata names none, the user has no budget of their own); else
+    -- it charges nothing and _charge_slots_waiting() does.
     -- FOR UPDATE SKIP LOCKED locks the newest version of a row that changed
     -- since the statement began before it checks the row again, and keeps
     -- the lock when the check fails (so does an UPDATE): the statement runs
@@ -474,23 +527,33 @@ begin
                 uc.slot_count,
                 (select c.monthly_cap from litellm._effective_monthly_cap(uc) as c) as monthly_cap,
                 litellm._expiry_due(uc) as due,
-                (select s from litellm.budget_subjects as s where s.user_id = v_user) as subject
+                (select s from litellm.budget_subjects as s where s.user_id = v_user) as subject,
+                1 + pg_catalog.pg_backend_pid() % greatest(uc.slot_count - 1, 1) as home
             from litellm.user_credits as uc
             where uc.user_id = v_user
         ),
 
         picked as (
-            select s.slot
-            from litellm.credit_slots as s, account as a
-            where s.user_id = v_user and s.active
-              and a.slot_count > 1 and not a.due
+            select coalesce(home.slot, other.slot) as slot
+            from account as a
+            left join lateral (
+                select s.slot from litellm.credit_slots as s
+                where s.user_id = v_user and s.slot = a.home and s.active
+                  and litellm._slot_covers(s, v_cost, a.monthly_cap, v_month)
+                for update of s skip locked
+            ) as home on true
+            left join lateral (
+                select s.slot from litellm.credit_slots as s
+                where home.slot is null and s.user_id = v_user and s.active
+                  and litellm._slot_covers(s, v_cost, a.monthly_cap, v_month)
+                order by (s.slot - a.home + 64) % 64
+                limit 1
+                for update of s skip locked
+            ) as other on true
+            where a.slot_count > 1 and not a.due
               and litellm._charge_team(v_metadata ->> 'team_id', a.subject) is null
               and not coalesce((a.subject).has_user_budgets or (a.subject).has_membership_budgets, false)
               and (v_level is null or exists (select from litellm.power_levels as pl where pl.power_level = v_level))
-              and litellm._slot_covers(s, v_cost, a.monthly_cap, v_month)
-            order by (s.slot - pg_catalog.pg_backend_pid() % a.slot_count + 64) % 64
-            limit 1
-            for update of s skip locked
         ),
 
         charged as (
@@ -553,6 +616,9 @@ begin
     exception when no_data_found then
         v_id := null;
     end;
+    if coalesce(v_count > 1, false) <> _charge_slots.hinted then
+        perform litellm._slot_hint(v_user, coalesce(v_count > 1, false));
+    end if;
     if v_id is not null then
         if not v_allocated then
             perform litellm._consume_lots(v_user, v_id, v_cost, v_slot);
@@ -585,13 +651,17 @@ begin
 end
 $$;
 
-comment on function litellm._charge_slots(text, numeric, text, text, bigint, bigint, text, jsonb, text) is
-'The debit of a slot account (slot_count > 1), with debit_user_credits()''s arguments (checked by it) and result. '
-'The common case is one statement: a slot it can lock without waiting that covers the charge, its usage entry and '
-'its first lot, when no budget applies and no slot is due for expiry. Otherwise (_charge_slots_waiting) a slot '
-'picked with _pick_slot, else, with every slot locked in order and the slots due swept, slot 0 after moving credits '
-'and cap shares to it (_consolidate_slots); then the slot is charged as the debit charges an account (_charge_slot: '
-'budgets, usage entry, lots). Refused (insufficient_credits, monthly_cap_exceeded, budget_exceeded) only when the '
-'account as a whole, or a budget, cannot pay. One request id is one charge across all slots: a replay returns the '
-'original entry with replayed = true. credits_remaining is the balance of the slot charged (its balance_after). No '
-'row for an account of one slot or an unknown user.';
+comment on function litellm._charge_slots(
+    text, numeric, text, text, bigint, bigint, text, text, jsonb, text, date, boolean
+) is
+'The debit of a slot account (slot_count > 1), with debit_user_credits()''s arguments as it checked and normalised '
+'them (level: the power level''s key; month: the current month; hinted: whether the session''s hint, _slot_hinted(), '
+'sent the debit here first, which it keeps up to date) and result. The common case is one statement: a slot it can '
+'lock without waiting that covers the charge (the session''s home slot first), its usage entry and its first lot, '
+'when no budget applies and no slot is due for expiry. Otherwise (_charge_slots_waiting) a slot picked with '
+'_pick_slot, else, with every slot locked in order and the slots due swept, slot 0 after moving credits and cap '
+'shares to it (_consolidate_slots); then the slot is charged as the debit charges an account (_charge_slot: budgets, '
+'usage entry, lots). Refused (insufficient_credits, monthly_cap_exceeded, budget_exceeded) only when the account as '
+'a whole, or a budget, cannot pay. One request id is one charge across all slots: a replay returns the original '
+'entry with replayed = true. credits_remaining is the balance of the slot charged (its balance_after). No row for an '
+'account of one slot or an unknown user.';
