@@ -60,6 +60,16 @@ CALLS = {
         "select litellm._debit_args_invalid(uc.user_id, uc.credits_held, '{}'::jsonb, uc.tier,"
         " uc.tier, uc.tier, uc.last_seq, uc.last_seq) from litellm.user_credits as uc"
     ),
+    "_usage_args_invalid": (
+        "select litellm._usage_args_invalid(l.user_id, l.provider, l.model, l.latency_ms,"
+        " l.cost_usd, l.litellm_call_id, l.tenant_id, l.team_id, l.organization_id,"
+        " l.service_name, l.operation, l.session_id, l.request_metadata,"
+        " l.response_metadata) from litellm.llm_usage_log as l"
+    ),
+    "_llm_call_args_invalid": (
+        "select litellm._llm_call_args_invalid(l.prompt_tokens, l.completion_tokens,"
+        " l.cost_credits, l.request_id, l.error_type) from litellm.llm_usage_log as l"
+    ),
     "_usage_log_current_slot": (
         "select s.slot from pg_catalog.pg_class as c"
         " cross join lateral litellm._usage_log_current_slot(c.oid) as s"

@@ -131,6 +131,119 @@ comment on function litellm._check_llm_call_args(bigint, bigint, text, numeric, 
 'request id, error type), with the debit''s codes where the debit checks the same (LD002, LD003, LD004, LD007); '
 'returns the cost, NULL when none is given.';
 
+create or replace function litellm._usage_args_invalid(
+    user_id text,
+    provider text,
+    model text,
+    latency_ms integer,
+    cost_usd numeric,
+    litellm_call_id text,
+    tenant_id text,
+    team_id text,
+    organization_id text,
+    service_name text,
+    operation text,
+    session_id text,
+    request_metadata jsonb,
+    response_metadata jsonb
+)
+returns boolean
+language sql
+immutable
+security invoker
+begin atomic
+    -- NaN compares above every number, so it fails the upper bound. NULL
+    -- lengths, latency and metadata pass, as they do in the checks.
+    select
+        user_id is null or btrim(user_id) = '' or length(user_id) > 255
+        or provider is null or btrim(provider) = '' or length(provider) > 255
+        or model is null or btrim(model) = '' or length(model) > 255
+        or latency_ms < 0
+        or not (cost_usd is null or (cost_usd >= 0 and cost_usd < 1e12))
+        or greatest(
+            length(litellm_call_id), length(tenant_id), length(team_id), length(organization_id),
+            length(service_name), length(operation), length(session_id)
+        ) > 255
+        or jsonb_typeof(request_metadata) <> 'object' or octet_length(request_metadata::text) > 65536
+        or jsonb_typeof(response_metadata) <> 'object' or octet_length(response_metadata::text) > 65536;
+end;
+
+comment on function litellm._usage_args_invalid(
+    text, text, text, integer, numeric, text, text, text, text, text, text, text, jsonb, jsonb
+) is
+'Whether an argument describing a usage row is outside what record_llm_call and settle_llm_call accept (the user id, '
+'provider and model, latency, cost_usd, the labels, the two metadata documents): a plain expression the planner '
+'inlines, so a valid call makes no check call; the checks (_check_user_id, _check_metadata, _check_usage_row) then '
+'raise the documented error.';
+
+create or replace function litellm._llm_call_args_invalid(
+    prompt_tokens bigint,
+    completion_tokens bigint,
+    cost numeric,
+    request_id text,
+    error_type text
+)
+returns boolean
+language sql
+immutable
+security invoker
+begin atomic
+    -- The total in numeric: two counts near 2^63 must not overflow here.
+    select
+        prompt_tokens < 0 or completion_tokens < 0 or prompt_tokens::numeric + completion_tokens > 2147483647
+        or not (cost is null or (cost >= 0 and cost < 1e14 and cost = round(cost, 6)))
+        or length(request_id) > 255 or length(error_type) > 255;
+end;
+
+comment on function litellm._llm_call_args_invalid(bigint, bigint, numeric, text, text) is
+'Whether an argument of record_llm_call() that describes the charge (token counts and their total, cost, request id, '
+'error type) is outside what it accepts: inlined, as _usage_args_invalid; _check_llm_call_args() then raises.';
+
+create or replace function litellm._check_llm_call(
+    user_id text,
+    provider text,
+    model text,
+    prompt_tokens bigint,
+    completion_tokens bigint,
+    cost numeric,
+    request_id text,
+    litellm_call_id text,
+    power_level text,
+    latency_ms integer,
+    cost_usd numeric,
+    error_type text,
+    tenant_id text,
+    team_id text,
+    organization_id text,
+    service_name text,
+    operation text,
+    session_id text,
+    request_metadata jsonb,
+    response_metadata jsonb
+)
+returns void
+language plpgsql
+stable
+set search_path = pg_catalog, pg_temp
+as $$
+begin
+    -- In the order record_llm_call() documents its errors: the first bad argument's.
+    perform litellm._check_user_id(user_id);
+    perform litellm._check_metadata(request_metadata);
+    perform litellm._check_metadata(response_metadata);
+    perform litellm._check_usage_row(provider, model, latency_ms, cost_usd, litellm_call_id, tenant_id, team_id,
+                                     organization_id, service_name, operation, session_id);
+    perform litellm._check_llm_call_args(prompt_tokens, completion_tokens, power_level, cost, request_id, error_type);
+end
+$$;
+
+comment on function litellm._check_llm_call(
+    text, text, text, bigint, bigint, numeric, text, text, text, integer, numeric, text, text, text, text, text, text,
+    text, jsonb, jsonb
+) is
+'Raises the error record_llm_call() documents for its first argument out of bounds (LD001-LD004, LD007, LD021); '
+'called only when _usage_args_invalid() or _llm_call_args_invalid() finds one.';
+
 create or replace function litellm._check_llm_call_replay(
     prior litellm.llm_usage_log,
     key text,
@@ -324,13 +437,13 @@ set search_path = pg_catalog, pg_temp
 set lock_timeout = '5s'
 as $$
 declare
-    v_user text := litellm._check_user_id(_record_llm_call.user_id);
+    v_user text := _record_llm_call.user_id;
     v_success boolean := coalesce(_record_llm_call.call_success, true);
     v_prompt bigint := coalesce(_record_llm_call.prompt_tokens, 0);
     v_completion bigint := coalesce(_record_llm_call.completion_tokens, 0);
     v_level text := litellm._power_level_key(_record_llm_call.power_level);
-    v_request_metadata jsonb := litellm._check_metadata(_record_llm_call.request_metadata);
-    v_response_metadata jsonb := litellm._check_metadata(_record_llm_call.response_metadata);
+    v_request_metadata jsonb := coalesce(_record_llm_call.request_metadata, '{}');
+    v_response_metadata jsonb := coalesce(_record_llm_call.response_metadata, '{}');
     v_cost numeric;
     v_cost_usd numeric;
     v_log_id bigint;
@@ -345,14 +458,22 @@ declare
     v_logged bigint;
 begin
     -- Arguments: the debit's codes for what the debit also checks, LD021 for the rest.
-    v_cost_usd := litellm._check_usage_row(
-        _record_llm_call.provider, _record_llm_call.model, _record_llm_call.latency_ms, _record_llm_call.cost_usd,
-        _record_llm_call.litellm_call_id, _record_llm_call.tenant_id, _record_llm_call.team_id,
-        _record_llm_call.organization_id, _record_llm_call.service_name, _record_llm_call.operation,
-        _record_llm_call.session_id
-    );
-    v_cost := litellm._check_llm_call_args(v_prompt, v_completion, _record_llm_call.power_level, _record_llm_call.cost,
-                                           _record_llm_call.request_id, _record_llm_call.error_type);
+    -- A valid call costs the two inlined tests; the checks, which raise the
+    -- error of the first bad argument, run only when one fails. The power
+    -- level is a lookup, made when one is named.
+    if litellm._usage_args_invalid(v_user, provider, model, latency_ms, cost_usd, litellm_call_id, tenant_id, team_id,
+                                   organization_id, service_name, operation, session_id, v_request_metadata,
+                                   v_response_metadata)
+       or litellm._llm_call_args_invalid(v_prompt, v_completion, cost, request_id, error_type) then
+        perform litellm._check_llm_call(v_user, provider, model, v_prompt, v_completion, cost, request_id,
+                                        litellm_call_id, power_level, latency_ms, cost_usd, error_type, tenant_id,
+                                        team_id, organization_id, service_name, operation, session_id,
+                                        v_request_metadata, v_response_metadata);
+    elsif v_level is not null then
+        perform litellm._check_power_level(power_level);
+    end if;
+    v_cost_usd := round(_record_llm_call.cost_usd, 8);
+    v_cost := round(_record_llm_call.cost, 6);
 
     return query select * from litellm._llm_call_replay(
         v_user, _record_llm_call.request_id, _record_llm_call.litellm_call_id, _record_llm_call.provider,

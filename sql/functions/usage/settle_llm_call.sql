@@ -45,25 +45,37 @@ set lock_timeout = '5s'
 as $$
 #variable_conflict use_column
 declare
-    v_user text := litellm._check_user_id(settle_llm_call.user_id);
+    v_user text := settle_llm_call.user_id;
     v_prompt bigint := coalesce(settle_llm_call.prompt_tokens, 0);
     v_completion bigint := coalesce(settle_llm_call.completion_tokens, 0);
     v_level text := litellm._power_level_key(settle_llm_call.power_level);
-    v_request_metadata jsonb := litellm._check_metadata(settle_llm_call.request_metadata);
-    v_response_metadata jsonb := litellm._check_metadata(settle_llm_call.response_metadata);
+    v_request_metadata jsonb := coalesce(settle_llm_call.request_metadata, '{}');
+    v_response_metadata jsonb := coalesce(settle_llm_call.response_metadata, '{}');
     v_cost_usd numeric;
     v_log_id bigint;
     v_settled record;
     v_logged bigint;
 begin
     -- The usage row's arguments, checked before anything is written (settle_reservation
-    -- checks the rest: the request id, the cost, the tokens, the power level).
-    v_cost_usd := litellm._check_usage_row(
-        settle_llm_call.provider, settle_llm_call.model, settle_llm_call.latency_ms, settle_llm_call.cost_usd,
-        settle_llm_call.litellm_call_id, settle_llm_call.tenant_id, settle_llm_call.team_id,
-        settle_llm_call.organization_id, settle_llm_call.service_name, settle_llm_call.operation,
-        settle_llm_call.session_id
-    );
+    -- checks the rest: the request id, the cost, the tokens, the power level). A
+    -- valid call costs one inlined test; the checks run only when it fails.
+    if litellm._usage_args_invalid(
+        v_user, settle_llm_call.provider, settle_llm_call.model, settle_llm_call.latency_ms,
+        settle_llm_call.cost_usd, settle_llm_call.litellm_call_id, settle_llm_call.tenant_id,
+        settle_llm_call.team_id, settle_llm_call.organization_id, settle_llm_call.service_name,
+        settle_llm_call.operation, settle_llm_call.session_id, v_request_metadata, v_response_metadata
+    ) then
+        perform litellm._check_user_id(v_user);
+        perform litellm._check_metadata(v_request_metadata);
+        perform litellm._check_metadata(v_response_metadata);
+        perform litellm._check_usage_row(
+            settle_llm_call.provider, settle_llm_call.model, settle_llm_call.latency_ms, settle_llm_call.cost_usd,
+            settle_llm_call.litellm_call_id, settle_llm_call.tenant_id, settle_llm_call.team_id,
+            settle_llm_call.organization_id, settle_llm_call.service_name, settle_llm_call.operation,
+            settle_llm_call.session_id
+        );
+    end if;
+    v_cost_usd := round(settle_llm_call.cost_usd, 8);
 
     -- The row's id is taken first so that the journal entry can name it, as a
     -- debit by record_llm_call does.
