@@ -41,7 +41,10 @@ More variants, run only when named with ``--variants``:
 * slot_account     -- ``litellm.debit_user_credits`` for accounts split into 16
   slots (``set_account_slots``): the slot path (a slot picked without waiting);
 * slot_busy        -- the same on one of those accounts only (``slots-1``), as a
-  busy account is charged: every call of the session is that account's.
+  busy account is charged: every call of the session is that account's;
+* hold_settle      -- the LiteLLM proxy's path for one call: ``reserve_credits``
+  of 0.000002, committed, then ``settle_llm_call`` of 0.000001 with its usage
+  row, committed (two transactions per call).
 
 Each variant runs in a procedure of its own (``debit_cost.run_<variant>``), so no
 variant pays for choosing among the others.
@@ -154,6 +157,11 @@ CALLS = {
     "budgets": (DEBIT.format(function="litellm.debit_user_credits"), "budget"),
     "slot_account": (DEBIT.format(function="litellm.debit_user_credits"), "slots"),
     "slot_busy": (DEBIT.format(function="litellm.debit_user_credits"), "slots"),
+    # The LiteLLM proxy's path: a hold before the call, its settlement and usage row after,
+    # each its own transaction (the template commits after the settlement).
+    "hold_settle": ("perform * from litellm.reserve_credits(v_user, 0.000002, v_key); commit;"
+                    " perform * from litellm.settle_llm_call(v_user, v_key, 0.000001, 'openai',"
+                    " 'gpt-4', 10, 20);", "bench"),
 }
 
 # How many accounts a variant charges at random (default: USERS).
