@@ -61,14 +61,13 @@ CALLS = {
         " uc.tier, uc.tier, uc.last_seq, uc.last_seq) from litellm.user_credits as uc"
     ),
     "_usage_args_invalid": (
-        "select litellm._usage_args_invalid(l.user_id, l.provider, l.model, l.latency_ms,"
-        " l.cost_usd, l.litellm_call_id, l.tenant_id, l.team_id, l.organization_id,"
-        " l.service_name, l.operation, l.session_id, l.request_metadata,"
-        " l.response_metadata) from litellm.llm_usage_log as l"
+        "select litellm._usage_args_invalid(l.provider, l.model, l.prompt_tokens,"
+        " l.completion_tokens, l.latency_ms, l.cost_usd, l.litellm_call_id, l.tenant_id,"
+        " l.team_id, l.organization_id, l.service_name, l.operation, l.session_id,"
+        " l.error_type, l.response_metadata) from litellm.llm_usage_log as l"
     ),
-    "_llm_call_args_invalid": (
-        "select litellm._llm_call_args_invalid(l.prompt_tokens, l.completion_tokens,"
-        " l.cost_credits, l.request_id, l.error_type) from litellm.llm_usage_log as l"
+    "_metadata_invalid": (
+        "select litellm._metadata_invalid(l.request_metadata) from litellm.llm_usage_log as l"
     ),
     "_usage_log_current_slot": (
         "select s.slot from pg_catalog.pg_class as c"

@@ -88,6 +88,20 @@ $$;
 comment on function litellm._check_text(text, text, integer) is
 'Rejects text longer than max_length with LD007; NULL passes.';
 
+create or replace function litellm._metadata_invalid(metadata jsonb)
+returns boolean
+language sql
+immutable
+security invoker
+begin atomic
+    -- NULL passes: the callers read it as {}.
+    select jsonb_typeof(metadata) <> 'object' or octet_length(metadata::text) > 65536;  -- noqa: RF01
+end;
+
+comment on function litellm._metadata_invalid(jsonb) is
+'Whether a metadata document is one _check_metadata() refuses (not an object, or over 64 KiB as text): the inlined '
+'test of the predicates that spare a valid call every check (_debit_args_invalid, _usage_args_invalid).';
+
 create or replace function litellm._check_metadata(metadata jsonb)
 returns jsonb
 language plpgsql

@@ -23,7 +23,7 @@ begin atomic
         user_id is null or length(user_id) > 255 or btrim(user_id) = ''
         or cost is null
         or not (cost >= 0 and cost < 1e14 and cost = round(cost, 6))
-        or jsonb_typeof(metadata) <> 'object' or octet_length(metadata::text) > 65536
+        or litellm._metadata_invalid(metadata)
         or length(request_id) > 255 or length(provider) > 255 or length(model) > 255
         or prompt_tokens < 0 or completion_tokens < 0 or greatest(prompt_tokens, completion_tokens) > 2147483647;
 end;

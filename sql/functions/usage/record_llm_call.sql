@@ -132,9 +132,10 @@ comment on function litellm._check_llm_call_args(bigint, bigint, text, numeric, 
 'returns the cost, NULL when none is given.';
 
 create or replace function litellm._usage_args_invalid(
-    user_id text,
     provider text,
     model text,
+    prompt_tokens bigint,
+    completion_tokens bigint,
     latency_ms integer,
     cost_usd numeric,
     litellm_call_id text,
@@ -144,7 +145,7 @@ create or replace function litellm._usage_args_invalid(
     service_name text,
     operation text,
     session_id text,
-    request_metadata jsonb,
+    error_type text,
     response_metadata jsonb
 )
 returns boolean
@@ -152,52 +153,32 @@ language sql
 immutable
 security invoker
 begin atomic
-    -- NaN compares above every number, so it fails the upper bound. NULL
-    -- lengths, latency and metadata pass, as they do in the checks.
+    -- What a usage row asks beyond a debit's arguments (_debit_args_invalid
+    -- tests the user id, cost, request metadata and id, the lengths of
+    -- provider and model, each token count). NaN compares above every
+    -- number, so it fails the upper bound; the token total in numeric, so
+    -- that two counts near 2^63 do not overflow here. NULLs pass, as in the
+    -- checks.
     select
-        user_id is null or btrim(user_id) = '' or length(user_id) > 255
-        or provider is null or btrim(provider) = '' or length(provider) > 255
-        or model is null or btrim(model) = '' or length(model) > 255
+        provider is null or btrim(provider) = ''
+        or model is null or btrim(model) = ''
+        or prompt_tokens::numeric + completion_tokens > 2147483647
         or latency_ms < 0
         or not (cost_usd is null or (cost_usd >= 0 and cost_usd < 1e12))
         or greatest(
             length(litellm_call_id), length(tenant_id), length(team_id), length(organization_id),
-            length(service_name), length(operation), length(session_id)
+            length(service_name), length(operation), length(session_id), length(error_type)
         ) > 255
-        or jsonb_typeof(request_metadata) <> 'object' or octet_length(request_metadata::text) > 65536
-        or jsonb_typeof(response_metadata) <> 'object' or octet_length(response_metadata::text) > 65536;
+        or litellm._metadata_invalid(response_metadata);
 end;
 
 comment on function litellm._usage_args_invalid(
-    text, text, text, integer, numeric, text, text, text, text, text, text, text, jsonb, jsonb
+    text, text, bigint, bigint, integer, numeric, text, text, text, text, text, text, text, text, jsonb
 ) is
-'Whether an argument describing a usage row is outside what record_llm_call and settle_llm_call accept (the user id, '
-'provider and model, latency, cost_usd, the labels, the two metadata documents): a plain expression the planner '
-'inlines, so a valid call makes no check call; the checks (_check_user_id, _check_metadata, _check_usage_row) then '
-'raise the documented error.';
-
-create or replace function litellm._llm_call_args_invalid(
-    prompt_tokens bigint,
-    completion_tokens bigint,
-    cost numeric,
-    request_id text,
-    error_type text
-)
-returns boolean
-language sql
-immutable
-security invoker
-begin atomic
-    -- The total in numeric: two counts near 2^63 must not overflow here.
-    select
-        prompt_tokens < 0 or completion_tokens < 0 or prompt_tokens::numeric + completion_tokens > 2147483647
-        or not (cost is null or (cost >= 0 and cost < 1e14 and cost = round(cost, 6)))
-        or length(request_id) > 255 or length(error_type) > 255;
-end;
-
-comment on function litellm._llm_call_args_invalid(bigint, bigint, numeric, text, text) is
-'Whether an argument of record_llm_call() that describes the charge (token counts and their total, cost, request id, '
-'error type) is outside what it accepts: inlined, as _usage_args_invalid; _check_llm_call_args() then raises.';
+'Whether an argument of record_llm_call() or settle_llm_call() that a debit does not have is outside what they '
+'accept (provider and model required, the token total, latency, cost_usd, the labels and error type, the response '
+'metadata): a plain expression the planner inlines. With _debit_args_invalid() for the arguments shared with a '
+'debit, a valid call makes no check call; the checks then raise the documented error.';
 
 create or replace function litellm._check_llm_call(
     user_id text,
@@ -242,7 +223,7 @@ comment on function litellm._check_llm_call(
     text, jsonb, jsonb
 ) is
 'Raises the error record_llm_call() documents for its first argument out of bounds (LD001-LD004, LD007, LD021); '
-'called only when _usage_args_invalid() or _llm_call_args_invalid() finds one.';
+'called only when _debit_args_invalid() or _usage_args_invalid() finds one.';
 
 create or replace function litellm._check_llm_call_replay(
     prior litellm.llm_usage_log,
@@ -458,13 +439,15 @@ declare
     v_logged bigint;
 begin
     -- Arguments: the debit's codes for what the debit also checks, LD021 for the rest.
-    -- A valid call costs the two inlined tests; the checks, which raise the
-    -- error of the first bad argument, run only when one fails. The power
-    -- level is a lookup, made when one is named.
-    if litellm._usage_args_invalid(v_user, provider, model, latency_ms, cost_usd, litellm_call_id, tenant_id, team_id,
-                                   organization_id, service_name, operation, session_id, v_request_metadata,
-                                   v_response_metadata)
-       or litellm._llm_call_args_invalid(v_prompt, v_completion, cost, request_id, error_type) then
+    -- A valid call costs the two inlined tests (the debit's, for the arguments a
+    -- debit has, and the usage row's); the checks, which raise the error of the
+    -- first bad argument, run only when one fails. The power level is a lookup,
+    -- made when one is named.
+    if litellm._debit_args_invalid(v_user, coalesce(cost, 0), v_request_metadata, request_id, provider, model,
+                                   v_prompt, v_completion)
+       or litellm._usage_args_invalid(provider, model, v_prompt, v_completion, latency_ms, cost_usd, litellm_call_id,
+                                      tenant_id, team_id, organization_id, service_name, operation, session_id,
+                                      error_type, v_response_metadata) then
         perform litellm._check_llm_call(v_user, provider, model, v_prompt, v_completion, cost, request_id,
                                         litellm_call_id, power_level, latency_ms, cost_usd, error_type, tenant_id,
                                         team_id, organization_id, service_name, operation, session_id,

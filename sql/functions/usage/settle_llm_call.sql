@@ -58,12 +58,16 @@ declare
 begin
     -- The usage row's arguments, checked before anything is written (settle_reservation
     -- checks the rest: the request id, the cost, the tokens, the power level). A
-    -- valid call costs one inlined test; the checks run only when it fails.
-    if litellm._usage_args_invalid(
-        v_user, settle_llm_call.provider, settle_llm_call.model, settle_llm_call.latency_ms,
+    -- valid call costs two inlined tests (the debit's, for the arguments a debit
+    -- has, and the usage row's); the checks run only when one fails.
+    if litellm._debit_args_invalid(
+        v_user, coalesce(settle_llm_call.actual_cost, 0), v_request_metadata, settle_llm_call.request_id,
+        settle_llm_call.provider, settle_llm_call.model, v_prompt, v_completion
+    ) or litellm._usage_args_invalid(
+        settle_llm_call.provider, settle_llm_call.model, v_prompt, v_completion, settle_llm_call.latency_ms,
         settle_llm_call.cost_usd, settle_llm_call.litellm_call_id, settle_llm_call.tenant_id,
         settle_llm_call.team_id, settle_llm_call.organization_id, settle_llm_call.service_name,
-        settle_llm_call.operation, settle_llm_call.session_id, v_request_metadata, v_response_metadata
+        settle_llm_call.operation, settle_llm_call.session_id, null, v_response_metadata
     ) then
         perform litellm._check_user_id(v_user);
         perform litellm._check_metadata(v_request_metadata);

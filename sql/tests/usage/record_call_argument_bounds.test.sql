@@ -1,6 +1,7 @@
--- record_llm_call and settle_llm_call test their arguments with one inlined
--- expression each (_usage_args_invalid, _llm_call_args_invalid) and call the
--- checks that raise only when it finds something: every bound of every
+-- record_llm_call and settle_llm_call test their arguments with two inlined
+-- expressions (_debit_args_invalid for what a debit also has,
+-- _usage_args_invalid for the rest) and call the checks that raise only when
+-- one finds something: every bound of every
 -- argument must still be refused with its documented code, the first bad
 -- argument's when there are several, and a call at every bound must pass.
 begin;
