@@ -35,28 +35,33 @@ select results_eq(
     'each table a charge writes has one CHECK constraint, its rules'
 );
 
--- The account row.
-create function pg_temp.account_refuses(assignment text) returns setof text
+-- An update of one row that sets what the table's rules refuse.
+create function pg_temp.update_refused(target text, row_filter text, assignment text) returns setof text
 language plpgsql as $$
 begin
     return query select * from throws_ok(
-        format('update litellm.user_credits set %s where user_id = %L', assignment, 'rr-user'),
-        '23514', null, 'user_credits refuses ' || assignment
+        format('update litellm.%s set %s where %s', target, assignment, row_filter),
+        '23514', null, target || ' refuses ' || assignment
     );
 end
 $$;
-select pg_temp.account_refuses('credits_remaining = -1');
-select pg_temp.account_refuses('credits_held = -0.000001');
-select pg_temp.account_refuses('month_spent = -1');
-select pg_temp.account_refuses('monthly_cap = -1');
-select pg_temp.account_refuses('total_purchased = -1');
-select pg_temp.account_refuses('total_granted = -1');
-select pg_temp.account_refuses('total_spent = -1');
-select pg_temp.account_refuses('last_seq = -1');
-select pg_temp.account_refuses('slot_count = 0');
-select pg_temp.account_refuses('slot_count = 65');
-select pg_temp.account_refuses('cap_fraction = 1.000001');
-select pg_temp.account_refuses('cap_fraction = -1');
+
+-- The account row.
+select pg_temp.update_refused('user_credits', 'user_id = ''rr-user''', assignment)
+from unnest(array[
+    'credits_remaining = -1',
+    'credits_held = -0.000001',
+    'month_spent = -1',
+    'monthly_cap = -1',
+    'total_purchased = -1',
+    'total_granted = -1',
+    'total_spent = -1',
+    'last_seq = -1',
+    'slot_count = 0',
+    'slot_count = 65',
+    'cap_fraction = 1.000001',
+    'cap_fraction = -1'
+]) as assignment;
 select throws_ok(
     $$ insert into litellm.user_credits (user_id) values ('') $$,
     '23514', null, 'user_credits refuses an empty user id'
@@ -76,24 +81,18 @@ select lives_ok(
 );
 
 -- A slot row.
-create function pg_temp.slot_refuses(assignment text) returns setof text
-language plpgsql as $$
-begin
-    return query select * from throws_ok(
-        format('update litellm.credit_slots set %s where user_id = %L and slot = 1', assignment, 'rr-split'),
-        '23514', null, 'credit_slots refuses ' || assignment
-    );
-end
-$$;
-select pg_temp.slot_refuses('slot = 0');
-select pg_temp.slot_refuses('slot = 64');
-select pg_temp.slot_refuses('credits_remaining = -1');
-select pg_temp.slot_refuses('credits_held = -1');
-select pg_temp.slot_refuses('month_spent = -1');
-select pg_temp.slot_refuses('total_spent = -1');
-select pg_temp.slot_refuses('last_seq = -1');
-select pg_temp.slot_refuses('cap_fraction = 2');
-select pg_temp.slot_refuses('active = false, credits_remaining = 1, credits_held = 0, cap_fraction = 0');
+select pg_temp.update_refused('credit_slots', 'user_id = ''rr-split'' and slot = 1', assignment)
+from unnest(array[
+    'slot = 0',
+    'slot = 64',
+    'credits_remaining = -1',
+    'credits_held = -1',
+    'month_spent = -1',
+    'total_spent = -1',
+    'last_seq = -1',
+    'cap_fraction = 2',
+    'active = false, credits_remaining = 1, credits_held = 0, cap_fraction = 0'
+]) as assignment;
 
 -- Journal entries (inserted: the journal refuses updates).
 create function pg_temp.entry_refused(
@@ -155,23 +154,17 @@ select throws_ok(
 );
 
 -- A hold.
-create function pg_temp.hold_refuses(assignment text) returns setof text
-language plpgsql as $$
-begin
-    return query select * from throws_ok(
-        format('update litellm.credit_holds set %s where request_id = %L', assignment, 'rr-hold'),
-        '23514', null, 'credit_holds refuses ' || assignment
-    );
-end
-$$;
-select pg_temp.hold_refuses('amount = 0');
-select pg_temp.hold_refuses('status = ''lost''');
-select pg_temp.hold_refuses('resolved_at = now()');
-select pg_temp.hold_refuses('status = ''released''');
-select pg_temp.hold_refuses('status = ''settled'', resolved_at = now()');
-select pg_temp.hold_refuses('status = ''settled'', resolved_at = now(), settled_amount = -1');
-select pg_temp.hold_refuses('settled_amount = 1');
-select pg_temp.hold_refuses('slot = 64');
+select pg_temp.update_refused('credit_holds', 'request_id = ''rr-hold''', assignment)
+from unnest(array[
+    'amount = 0',
+    'status = ''lost''',
+    'resolved_at = now()',
+    'status = ''released''',
+    'status = ''settled'', resolved_at = now()',
+    'status = ''settled'', resolved_at = now(), settled_amount = -1',
+    'settled_amount = 1',
+    'slot = 64'
+]) as assignment;
 
 -- A budget counter.
 select throws_ok(

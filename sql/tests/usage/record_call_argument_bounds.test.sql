@@ -9,21 +9,28 @@ select plan(53);
 
 select litellm_test.funded_user('rb-user', 100);
 
--- record_llm_call with the arguments of a good call, some replaced.
-create function pg_temp.record_refuses(changes jsonb, code text, why text) returns setof text
+-- A call of the function with the arguments given (SQL text by name).
+create function pg_temp.call_refused(call text, arguments jsonb, code text, why text) returns setof text
 language plpgsql as $$
-declare
-    v_args text;
 begin
-    select string_agg(format('%s => %s', a.key, a.value), ', ') into v_args
-    from jsonb_each_text(
-        jsonb_build_object('user_id', '''rb-user''', 'provider', '''openai''', 'model', '''gpt-4''', 'cost', '0.01')
-        || changes
-    ) as a;
     return query select * from throws_ok(
-        format('select * from litellm.record_llm_call(%s)', v_args), code, null, 'record_llm_call: ' || why
+        format(
+            'select * from litellm.%s(%s)', call,
+            (select string_agg(format('%s => %s', a.key, a.value), ', ') from jsonb_each_text(arguments) as a)
+        ),
+        code, null, call || ': ' || why
     );
 end
+$$;
+
+-- record_llm_call with the arguments of a good call, some replaced.
+create function pg_temp.record_refuses(changes jsonb, code text, why text) returns setof text
+language sql as $$
+    select pg_temp.call_refused(
+        'record_llm_call',
+        '{"user_id": "''rb-user''", "provider": "''openai''", "model": "''gpt-4''", "cost": "0.01"}'::jsonb || changes,
+        code, why
+    );
 $$;
 
 select pg_temp.record_refuses('{"user_id": "null"}', 'LD004', 'no user id');
@@ -110,21 +117,13 @@ select results_eq(
 
 -- settle_llm_call checks the usage row's arguments before it settles anything.
 create function pg_temp.settle_refuses(changes jsonb, code text, why text) returns setof text
-language plpgsql as $$
-declare
-    v_args text;
-begin
-    select string_agg(format('%s => %s', a.key, a.value), ', ') into v_args
-    from jsonb_each_text(
-        jsonb_build_object(
-            'user_id', '''rb-user''', 'request_id', '''rb-hold''', 'actual_cost', '0.01',
-            'provider', '''openai''', 'model', '''gpt-4'''
-        ) || changes
-    ) as a;
-    return query select * from throws_ok(
-        format('select * from litellm.settle_llm_call(%s)', v_args), code, null, 'settle_llm_call: ' || why
+language sql as $$
+    select pg_temp.call_refused(
+        'settle_llm_call',
+        '{"user_id": "''rb-user''", "request_id": "''rb-hold''", "actual_cost": "0.01", "provider": "''openai''",
+          "model": "''gpt-4''"}'::jsonb || changes,
+        code, why
     );
-end
 $$;
 
 select litellm.reserve_credits('rb-user', 1, 'rb-hold');
